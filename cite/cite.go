@@ -1,0 +1,119 @@
+// Package cite resolves quotes into W3C Web Annotation selectors and verifies
+// them. Offsets are Unicode code points, start inclusive, end exclusive, as
+// in the TextPositionSelector; a Go string index is a byte offset and is
+// never exposed.
+package cite
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// ContextLen is how many code points of text before and after a quote a
+// resolved citation keeps as its TextQuoteSelector prefix and suffix.
+const ContextLen = 32
+
+// Quote is what an analyst writes: the exact words, and optionally the words
+// just before or after them to pick one occurrence.
+type Quote struct {
+	Exact  string
+	Prefix string
+	Suffix string
+}
+
+// Span is a resolved quote: the selectors of one occurrence in a text.
+type Span struct {
+	Exact  string
+	Prefix string // up to ContextLen code points before Exact
+	Suffix string // up to ContextLen code points after Exact
+	Start  int    // code points
+	End    int    // code points
+}
+
+var (
+	// ErrNotFound means the quote is not in the text.
+	ErrNotFound = errors.New("quote not found in document")
+	// ErrAmbiguous means the quote occurs more than once and the prefix
+	// and suffix do not single one out.
+	ErrAmbiguous = errors.New("quote is ambiguous")
+)
+
+// Resolve finds the one occurrence of q in text.
+func Resolve(text string, q Quote) (Span, error) {
+	if q.Exact == "" {
+		return Span{}, errors.New("quote is empty")
+	}
+	var hits []int // byte offsets of matching occurrences of Exact
+	for from := 0; from <= len(text); {
+		i := strings.Index(text[from:], q.Exact)
+		if i < 0 {
+			break
+		}
+		at := from + i
+		if strings.HasSuffix(text[:at], q.Prefix) && strings.HasPrefix(text[at+len(q.Exact):], q.Suffix) {
+			hits = append(hits, at)
+		}
+		_, size := utf8.DecodeRuneInString(text[at:])
+		from = at + size
+	}
+	switch {
+	case len(hits) == 0 && (q.Prefix != "" || q.Suffix != "") && strings.Contains(text, q.Exact):
+		return Span{}, fmt.Errorf("%w: %q occurs, but not with the given prefix/suffix", ErrNotFound, q.Exact)
+	case len(hits) == 0:
+		return Span{}, fmt.Errorf("%w: %q", ErrNotFound, q.Exact)
+	case len(hits) > 1:
+		return Span{}, fmt.Errorf("%w: %q occurs %d times; give a prefix or suffix that picks one", ErrAmbiguous, q.Exact, len(hits))
+	}
+	at := hits[0]
+	start := utf8.RuneCountInString(text[:at])
+	end := start + utf8.RuneCountInString(q.Exact)
+	return Span{
+		Exact:  q.Exact,
+		Prefix: lastRunes(text[:at], ContextLen),
+		Suffix: firstRunes(text[at+len(q.Exact):], ContextLen),
+		Start:  start,
+		End:    end,
+	}, nil
+}
+
+// Verify checks that text, taken in code points, holds exact at [start:end],
+// preceded by prefix and followed by suffix.
+func Verify(text string, exact, prefix, suffix string, start, end int) error {
+	if start < 0 || end < start {
+		return fmt.Errorf("bad span [%d:%d]", start, end)
+	}
+	runes := []rune(text)
+	if end > len(runes) {
+		return fmt.Errorf("span [%d:%d] is past the end of the document (%d code points)", start, end, len(runes))
+	}
+	if got := string(runes[start:end]); got != exact {
+		return fmt.Errorf("text at [%d:%d] is %q, not %q", start, end, got, exact)
+	}
+	if !strings.HasSuffix(string(runes[:start]), prefix) {
+		return fmt.Errorf("text before [%d:%d] does not end with prefix %q", start, end, prefix)
+	}
+	if !strings.HasPrefix(string(runes[end:]), suffix) {
+		return fmt.Errorf("text after [%d:%d] does not start with suffix %q", start, end, suffix)
+	}
+	return nil
+}
+
+func lastRunes(s string, n int) string {
+	i := len(s)
+	for k := 0; k < n && i > 0; k++ {
+		_, size := utf8.DecodeLastRuneInString(s[:i])
+		i -= size
+	}
+	return s[i:]
+}
+
+func firstRunes(s string, n int) string {
+	i := 0
+	for k := 0; k < n && i < len(s); k++ {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return s[:i]
+}

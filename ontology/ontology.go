@@ -1,0 +1,151 @@
+// Package ontology names what the attribution graph may hold: node and edge
+// types, their enumerations, and the estimative-language scale that maps
+// words of certainty onto STIX 2.1 confidence. seed/FORMAT.md documents the
+// same for people who edit facts files.
+package ontology
+
+import "slices"
+
+// Node types.
+const (
+	Document     = "Document"
+	State        = "State"
+	Organization = "Organization"
+	Person       = "Person"
+	Incident     = "Incident"
+	Attribution  = "Attribution"
+	Response     = "Response"
+	Statement    = "Statement"
+)
+
+// NodeTypes lists every node type.
+var NodeTypes = []string{Document, State, Organization, Person, Incident, Attribution, Response, Statement}
+
+// Edge types.
+const (
+	Targeted     = "TARGETED"
+	AttributedBy = "ATTRIBUTED_BY"
+	Via          = "VIA"
+	Blames       = "BLAMES"
+	Concerns     = "CONCERNS"
+	RespondedBy  = "RESPONDED_BY"
+	DirectedAt   = "DIRECTED_AT"
+	Answers      = "ANSWERS"
+	Follows      = "FOLLOWS"
+	SaidBy       = "SAID_BY"
+	OnBehalfOf   = "ON_BEHALF_OF"
+	About        = "ABOUT"
+	MemberOf     = "MEMBER_OF"
+	PartOf       = "PART_OF"
+	LocatedIn    = "LOCATED_IN"
+	AllyOf       = "ALLY_OF"
+	ReportedBy   = "REPORTED_BY"
+)
+
+// EdgeRule says which node types an edge type may join.
+type EdgeRule struct {
+	From, To []string // empty means any type
+}
+
+var actors = []string{State, Organization}
+var speakers = []string{Person, Organization}
+
+// EdgeRules maps each edge type to the node types it joins.
+var EdgeRules = map[string]EdgeRule{
+	Targeted:     {From: []string{Incident}, To: actors},
+	AttributedBy: {From: []string{Attribution}, To: []string{State}},
+	Via:          {From: []string{Attribution, Response, Statement}, To: speakers},
+	Blames:       {From: []string{Attribution}, To: actors},
+	Concerns:     {From: []string{Attribution}, To: []string{Incident}},
+	RespondedBy:  {From: []string{Response}, To: []string{State}},
+	DirectedAt:   {From: []string{Response}, To: actors},
+	Answers:      {From: []string{Response}, To: []string{Incident}},
+	Follows:      {From: []string{Response}, To: []string{Attribution}},
+	SaidBy:       {From: []string{Statement}, To: speakers},
+	OnBehalfOf:   {From: []string{Statement}, To: []string{State}},
+	About:        {From: []string{Statement}},
+	MemberOf:     {From: []string{Person}, To: actors},
+	PartOf:       {From: []string{Organization}, To: actors},
+	LocatedIn:    {From: []string{Organization}, To: []string{State}},
+	AllyOf:       {From: []string{State}, To: actors},
+	ReportedBy:   {From: []string{Document}, To: []string{Organization}},
+}
+
+// Allows reports whether an edge of type typ may join from to to.
+func (r EdgeRule) Allows(from, to string) bool {
+	return (len(r.From) == 0 || slices.Contains(r.From, from)) &&
+		(len(r.To) == 0 || slices.Contains(r.To, to))
+}
+
+// Band is a word of certainty placed on the ICD 203 / UK PHIA yardstick.
+type Band string
+
+// Estimative bands, from least to most certain, and UNSTATED.
+const (
+	Remote        Band = "REMOTE"
+	VeryUnlikely  Band = "VERY_UNLIKELY"
+	Unlikely      Band = "UNLIKELY"
+	RoughlyEven   Band = "ROUGHLY_EVEN"
+	Likely        Band = "LIKELY"
+	VeryLikely    Band = "VERY_LIKELY"
+	AlmostCertain Band = "ALMOST_CERTAIN"
+	Unstated      Band = "UNSTATED"
+)
+
+// Bands lists the bands from least to most certain, then UNSTATED.
+var Bands = []Band{Remote, VeryUnlikely, Unlikely, RoughlyEven, Likely, VeryLikely, AlmostCertain, Unstated}
+
+// stixConfidence is the STIX 2.1 confidence (Appendix A, "DNI scale") of
+// each band.
+var stixConfidence = map[Band]int{
+	Remote: 5, VeryUnlikely: 15, Unlikely: 30, RoughlyEven: 50,
+	Likely: 70, VeryLikely: 85, AlmostCertain: 95,
+}
+
+// Confidence returns the STIX 2.1 confidence of band b; ok is false for
+// UNSTATED and unknown bands, whose confidence is null.
+func (b Band) Confidence() (c int, ok bool) {
+	c, ok = stixConfidence[b]
+	return c, ok
+}
+
+// Valid reports whether b is a known band.
+func (b Band) Valid() bool { return slices.Contains(Bands, b) }
+
+// Enumerations of string properties, by node type and property name.
+var Enums = map[string]map[string][]string{
+	Document:     {"kind": {"ARTICLE", "REFERENCE", "STIX_BUNDLE", "REPORT"}},
+	Organization: {"kind": {"GOVERNMENT", "GOVERNMENT_BODY", "SECURITY_AGENCY", "EMBASSY", "ALLIANCE", "NEWS_AGENCY", "PHOTO_AGENCY", "GROUP"}},
+	Incident:     {"kind": {"CYBERATTACK"}},
+	Response:     {"kind": ResponseKinds, "effective": {"IMMEDIATE"}},
+	Statement:    {"kind": {"QUOTE", "PARAPHRASE"}},
+	Attribution:  {"band": bandNames()},
+}
+
+// ResponseKinds is the response taxonomy.
+var ResponseKinds = []string{
+	"DIPLOMATIC_SEVERANCE", // breaks off diplomatic relations
+	"EXPULSION",            // orders diplomats or staff out, usually with a deadline
+	"VOW_OF_MEASURES",      // promises further, unspecified measures
+	"CALL_ON_ALLIES",       // urges partners and allies to act with it
+	"CONDEMNATION",         // condemns or publicly exposes the act
+	"STATEMENT_OF_SUPPORT", // stands with, or pledges support to, the victim
+	"SANCTION",             // economic or legal measures against named parties
+}
+
+// Involvements are the degrees of state involvement an attribution claims.
+var Involvements = []string{"ORCHESTRATED", "SPONSORED", "STATE_LINKED_ACTORS", "RESPONSIBLE"}
+
+// DatePrecisions are the precisions a date may carry.
+var DatePrecisions = []string{"DAY", "MONTH", "YEAR"}
+
+// Dated lists the node types that carry a date of their own.
+var Dated = []string{Incident, Attribution, Response, Statement}
+
+func bandNames() []string {
+	s := make([]string, len(Bands))
+	for i, b := range Bands {
+		s[i] = string(b)
+	}
+	return s
+}

@@ -1,0 +1,82 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+)
+
+// Key layout. Every key starts with a one-byte prefix naming its table;
+// composite keys length-prefix each part (2-byte big-endian length), so
+// ("A","Bc") and ("AB","c") never collide and byte order is sort order.
+//
+//	n | id                                  -> Node record (JSON)
+//	e | id                                  -> Edge record (JSON)
+//	o | lp(from) lp(type) lp(to) lp(edgeID)  -> empty  out-edge index
+//	i | lp(to) lp(type) lp(from) lp(edgeID)  -> empty  in-edge index
+//	t | lp(nodeType) lp(id)                 -> empty  nodes by type
+//	c | lp(stateCode)                       -> node id  states by ISO code
+//	d | lp(nodeType) lp(date) lp(id)        -> empty  dated nodes by date
+//	m | name                                -> metadata value
+//
+// Out and in indexes both exist so that the neighbours of a node, in either
+// direction, are one prefix scan with value prefetch off.
+//
+// This is an on-disk contract: do not reorder or reuse these prefixes; add
+// new ones at the end.
+const (
+	prefixNode byte = 'n'
+	prefixEdge byte = 'e'
+	prefixOut  byte = 'o'
+	prefixIn   byte = 'i'
+	prefixType byte = 't'
+	prefixCode byte = 'c'
+	prefixDate byte = 'd'
+	prefixMeta byte = 'm'
+)
+
+// maxPart is the longest key part that a 2-byte length prefix can hold.
+const maxPart = 1<<16 - 1
+
+// key builds prefix + each part length-prefixed.
+func key(prefix byte, parts ...string) []byte {
+	n := 1
+	for _, p := range parts {
+		n += 2 + len(p)
+	}
+	k := make([]byte, 1, n)
+	k[0] = prefix
+	for _, p := range parts {
+		k = binary.BigEndian.AppendUint16(k, uint16(len(p)))
+		k = append(k, p...)
+	}
+	return k
+}
+
+// splitKey undoes key: it returns the parts after the prefix byte.
+func splitKey(k []byte) ([]string, error) {
+	var parts []string
+	rest := k[1:]
+	for len(rest) > 0 {
+		if len(rest) < 2 {
+			return nil, fmt.Errorf("key %q: truncated length", k)
+		}
+		n := int(binary.BigEndian.Uint16(rest))
+		rest = rest[2:]
+		if len(rest) < n {
+			return nil, fmt.Errorf("key %q: truncated part", k)
+		}
+		parts = append(parts, string(rest[:n]))
+		rest = rest[n:]
+	}
+	return parts, nil
+}
+
+func checkPart(name, v string) error {
+	if v == "" {
+		return fmt.Errorf("%s is empty", name)
+	}
+	if len(v) > maxPart {
+		return fmt.Errorf("%s is longer than %d bytes", name, maxPart)
+	}
+	return nil
+}

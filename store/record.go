@@ -1,0 +1,117 @@
+package store
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Props are a record's properties. Values are JSON values: string, float64,
+// bool, nil, []any and map[string]any. Records are stored as JSON, whose
+// object keys are sorted, so the same record always encodes to the same bytes.
+type Props map[string]any
+
+// String returns the string property name, or "" when absent or not a string.
+func (p Props) String(name string) string {
+	s, _ := p[name].(string)
+	return s
+}
+
+// Citation ties a fact to the span of a Document's text that supports it,
+// with both W3C Web Annotation selectors: TextQuoteSelector (Exact, Prefix,
+// Suffix) and TextPositionSelector (Start, End, in Unicode code points,
+// start inclusive, end exclusive).
+type Citation struct {
+	Document    string       `json:"document"`
+	Exact       string       `json:"exact"`
+	Prefix      string       `json:"prefix"`
+	Suffix      string       `json:"suffix"`
+	Start       int          `json:"start"`
+	End         int          `json:"end"`
+	Translation *Translation `json:"translation,omitempty"`
+}
+
+// Translation is a non-authoritative rendering of a citation's quote: the
+// quoted source text stays the evidence.
+type Translation struct {
+	Lang          string `json:"lang"`
+	Text          string `json:"text"`
+	Translator    string `json:"translator"`
+	Authoritative bool   `json:"authoritative"`
+}
+
+// Node is a typed vertex of the graph.
+type Node struct {
+	ID        string     `json:"id"`
+	Type      string     `json:"type"`
+	Props     Props      `json:"properties"`
+	Citations []Citation `json:"citations"`
+}
+
+// Edge is a typed, directed link between two nodes.
+type Edge struct {
+	ID        string     `json:"id"`
+	Type      string     `json:"type"`
+	From      string     `json:"from"`
+	To        string     `json:"to"`
+	Props     Props      `json:"properties"`
+	Citations []Citation `json:"citations"`
+}
+
+// Direction selects which edges of a node a lookup follows.
+type Direction int
+
+const (
+	Out  Direction = 1 << iota // edges that start at the node
+	In                         // edges that end at the node
+	Both = Out | In
+)
+
+// EdgeRef is what the adjacency indexes know of an edge without reading it.
+type EdgeRef struct {
+	ID    string
+	Type  string
+	From  string
+	To    string
+	Other string    // the endpoint that is not the node asked about
+	Dir   Direction // Out when the node asked about is From
+}
+
+// Errors callers can test for; storage-engine errors never leave the package
+// unwrapped into these.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrInvalid  = errors.New("invalid record")
+)
+
+var idEncoding = base64.RawURLEncoding
+
+// NodeID returns the global ID of the node of type typ with local key key:
+// URL-safe base64 of "typ:key", so the same key gives the same ID in every
+// data directory.
+func NodeID(typ, key string) string {
+	return idEncoding.EncodeToString([]byte(typ + ":" + key))
+}
+
+// DecodeNodeID splits a global node ID into its type and local key.
+func DecodeNodeID(id string) (typ, key string, err error) {
+	raw, err := idEncoding.DecodeString(id)
+	if err != nil {
+		return "", "", fmt.Errorf("malformed id %q: not URL-safe base64", id)
+	}
+	typ, key, ok := strings.Cut(string(raw), ":")
+	if !ok || typ == "" || key == "" {
+		return "", "", fmt.Errorf("malformed id %q: not a node id", id)
+	}
+	return typ, key, nil
+}
+
+// EdgeID returns the deterministic ID of the edge of type typ from one node
+// to another. Edges are identified by their type and endpoints: claims that
+// must stay apart are nodes (Attribution, Response, Statement), not edges.
+func EdgeID(typ, from, to string) string {
+	h := sha256.Sum256([]byte(typ + "\x00" + from + "\x00" + to))
+	return "e" + idEncoding.EncodeToString(h[:15])
+}

@@ -1,0 +1,379 @@
+// Package store persists the attribution graph in Badger: typed nodes and
+// edges, their citations, and the indexes that make neighbours, types, state
+// codes and dates one prefix scan away. It knows nothing of GraphQL.
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// Store is an open graph database.
+type Store struct {
+	db *badger.DB
+}
+
+// Options configure Open.
+type Options struct {
+	// InMemory keeps everything in memory (tests); Dir is then ignored.
+	InMemory bool
+	// Logger receives Badger's warnings and errors; nil discards them.
+	Logger *slog.Logger
+}
+
+// Open opens (creating if needed) the store in dir.
+//
+// Badger is tuned for a small machine (2 cores, a few GB of memory): a 64 MB
+// memtable, a 64 MB block cache and 16 MB index cache keep idle memory low,
+// and SyncWrites makes every committed transaction durable before Update
+// returns, so an acknowledged write survives a crash or power loss.
+func Open(dir string, o Options) (*Store, error) {
+	opts := badger.DefaultOptions(dir).
+		WithSyncWrites(true).
+		WithNumCompactors(2).
+		WithMemTableSize(64 << 20).
+		WithBlockCacheSize(64 << 20).
+		WithIndexCacheSize(16 << 20).
+		WithNumVersionsToKeep(1).
+		WithLogger(badgerLogger{o.Logger})
+	if o.InMemory {
+		opts = opts.WithDir("").WithValueDir("").WithInMemory(true)
+	}
+	db, err := badger.Open(opts)
+	if err != nil {
+		// Badger's directory lock: another process (usually a running
+		// server) holds this data directory.
+		if bytes.Contains([]byte(err.Error()), []byte("Cannot acquire directory lock")) {
+			return nil, fmt.Errorf("open store %s: %w: another attrib process (a running server?) is using it; stop it, or point --data at another directory", dir, ErrLocked)
+		}
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	return &Store{db: db}, nil
+}
+
+// ErrLocked means another process holds the data directory.
+var ErrLocked = errors.New("data directory is locked")
+
+// Close flushes and closes the store.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	return nil
+}
+
+// DB exposes the Badger handle for maintenance work (backup, GC, checks)
+// that lives beside the store.
+func (s *Store) DB() *badger.DB { return s.db }
+
+// Update runs fn in one read-write transaction and commits it; nothing fn
+// wrote is kept when it returns an error. The commit is synced to disk
+// before Update returns.
+func (s *Store) Update(fn func(*Txn) error) error {
+	err := s.db.Update(func(t *badger.Txn) error { return fn(&Txn{t: t}) })
+	if errors.Is(err, badger.ErrTxnTooBig) {
+		return fmt.Errorf("transaction too big for one commit: %w", err)
+	}
+	return err
+}
+
+// View runs fn in a read-only transaction over a consistent snapshot.
+func (s *Store) View(fn func(*Txn) error) error {
+	return s.db.View(func(t *badger.Txn) error { return fn(&Txn{t: t}) })
+}
+
+// Txn is a transaction over the graph.
+type Txn struct {
+	t *badger.Txn
+}
+
+// Node reads one node.
+func (tx *Txn) Node(id string) (*Node, error) {
+	var n Node
+	if err := tx.get(key(prefixNode, id), &n); err != nil {
+		return nil, fmt.Errorf("node %s: %w", id, err)
+	}
+	return &n, nil
+}
+
+// Edge reads one edge.
+func (tx *Txn) Edge(id string) (*Edge, error) {
+	var e Edge
+	if err := tx.get(key(prefixEdge, id), &e); err != nil {
+		return nil, fmt.Errorf("edge %s: %w", id, err)
+	}
+	return &e, nil
+}
+
+func (tx *Txn) get(k []byte, v any) error {
+	item, err := tx.t.Get(k)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("read: %w", err)
+	}
+	return item.Value(func(b []byte) error {
+		if err := json.Unmarshal(b, v); err != nil {
+			return fmt.Errorf("decode record: %w", err)
+		}
+		return nil
+	})
+}
+
+// rawGet returns a copy of the value at k, or nil when absent.
+func (tx *Txn) rawGet(k []byte) ([]byte, error) {
+	item, err := tx.t.Get(k)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	return item.ValueCopy(nil)
+}
+
+// PutNode writes n and its indexes. It reports whether anything changed:
+// writing a node identical to the stored one writes nothing, which is what
+// makes seeding and import idempotent.
+func (tx *Txn) PutNode(n *Node) (changed bool, err error) {
+	if err := checkPart("node id", n.ID); err != nil {
+		return false, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if err := checkPart("node type", n.Type); err != nil {
+		return false, fmt.Errorf("%w: node %s: %v", ErrInvalid, n.ID, err)
+	}
+	val, err := json.Marshal(n)
+	if err != nil {
+		return false, fmt.Errorf("encode node %s: %w", n.ID, err)
+	}
+	k := key(prefixNode, n.ID)
+	old, err := tx.rawGet(k)
+	if err != nil {
+		return false, fmt.Errorf("node %s: %w", n.ID, err)
+	}
+	if bytes.Equal(old, val) {
+		return false, nil
+	}
+	if old != nil {
+		var prev Node
+		if err := json.Unmarshal(old, &prev); err != nil {
+			return false, fmt.Errorf("decode node %s: %w", n.ID, err)
+		}
+		for _, ik := range nodeIndexKeys(&prev) {
+			if err := tx.t.Delete(ik); err != nil {
+				return false, fmt.Errorf("unindex node %s: %w", n.ID, err)
+			}
+		}
+	}
+	if err := tx.t.Set(k, val); err != nil {
+		return false, fmt.Errorf("write node %s: %w", n.ID, err)
+	}
+	for _, ik := range nodeIndexKeys(n) {
+		v := []byte(nil)
+		if ik[0] == prefixCode {
+			v = []byte(n.ID)
+		}
+		if err := tx.t.Set(ik, v); err != nil {
+			return false, fmt.Errorf("index node %s: %w", n.ID, err)
+		}
+	}
+	return true, nil
+}
+
+// nodeIndexKeys lists the secondary index entries of a node.
+func nodeIndexKeys(n *Node) [][]byte {
+	keys := [][]byte{key(prefixType, n.Type, n.ID)}
+	if code := n.Props.String("code"); code != "" && n.Type == "State" {
+		keys = append(keys, key(prefixCode, code))
+	}
+	if d := n.Props.String("date"); d != "" {
+		keys = append(keys, key(prefixDate, n.Type, d, n.ID))
+	}
+	return keys
+}
+
+// PutEdge writes e and both its adjacency entries. Like PutNode, an identical
+// edge writes nothing. Both endpoints must already exist.
+func (tx *Txn) PutEdge(e *Edge) (changed bool, err error) {
+	for name, v := range map[string]string{"edge id": e.ID, "edge type": e.Type, "edge from": e.From, "edge to": e.To} {
+		if err := checkPart(name, v); err != nil {
+			return false, fmt.Errorf("%w: edge %s: %v", ErrInvalid, e.ID, err)
+		}
+	}
+	for _, end := range []string{e.From, e.To} {
+		if _, err := tx.t.Get(key(prefixNode, end)); err != nil {
+			if errors.Is(err, badger.ErrKeyNotFound) {
+				return false, fmt.Errorf("%w: edge %s %s: endpoint %s does not exist", ErrInvalid, e.Type, e.ID, end)
+			}
+			return false, fmt.Errorf("edge %s: read endpoint: %w", e.ID, err)
+		}
+	}
+	val, err := json.Marshal(e)
+	if err != nil {
+		return false, fmt.Errorf("encode edge %s: %w", e.ID, err)
+	}
+	k := key(prefixEdge, e.ID)
+	old, err := tx.rawGet(k)
+	if err != nil {
+		return false, fmt.Errorf("edge %s: %w", e.ID, err)
+	}
+	if bytes.Equal(old, val) {
+		return false, nil
+	}
+	if old != nil {
+		var prev Edge
+		if err := json.Unmarshal(old, &prev); err != nil {
+			return false, fmt.Errorf("decode edge %s: %w", e.ID, err)
+		}
+		if prev.From != e.From || prev.To != e.To || prev.Type != e.Type {
+			return false, fmt.Errorf("%w: edge %s: endpoints and type of an edge cannot change", ErrInvalid, e.ID)
+		}
+	}
+	if err := tx.t.Set(k, val); err != nil {
+		return false, fmt.Errorf("write edge %s: %w", e.ID, err)
+	}
+	if err := tx.t.Set(key(prefixOut, e.From, e.Type, e.To, e.ID), nil); err != nil {
+		return false, fmt.Errorf("index edge %s: %w", e.ID, err)
+	}
+	if err := tx.t.Set(key(prefixIn, e.To, e.Type, e.From, e.ID), nil); err != nil {
+		return false, fmt.Errorf("index edge %s: %w", e.ID, err)
+	}
+	return true, nil
+}
+
+// Edges lists the edges of node id in direction dir, optionally of one type
+// (edgeType "" means all), from the adjacency indexes alone.
+func (tx *Txn) Edges(id string, dir Direction, edgeType string) ([]EdgeRef, error) {
+	var refs []EdgeRef
+	for _, d := range []Direction{Out, In} {
+		if dir&d == 0 {
+			continue
+		}
+		p := byte(prefixOut)
+		if d == In {
+			p = prefixIn
+		}
+		var pre []byte
+		if edgeType != "" {
+			pre = key(p, id, edgeType)
+		} else {
+			pre = key(p, id)
+		}
+		err := tx.scanKeys(pre, func(k []byte) error {
+			parts, err := splitKey(k)
+			if err != nil || len(parts) != 4 {
+				return fmt.Errorf("adjacency index: bad key %q", k)
+			}
+			r := EdgeRef{ID: parts[3], Type: parts[1], Other: parts[2], Dir: d}
+			if d == Out {
+				r.From, r.To = parts[0], parts[2]
+			} else {
+				r.From, r.To = parts[2], parts[0]
+			}
+			refs = append(refs, r)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("edges of %s: %w", id, err)
+		}
+	}
+	return refs, nil
+}
+
+// scanKeys calls fn with each key that starts with prefix, in order, with
+// value prefetch off (index entries carry no value worth reading).
+func (tx *Txn) scanKeys(prefix []byte, fn func(k []byte) error) error {
+	opts := badger.DefaultIteratorOptions
+	opts.PrefetchValues = false
+	opts.Prefix = prefix
+	it := tx.t.NewIterator(opts)
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		if err := fn(it.Item().Key()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// NodeIDsByType lists the IDs of all nodes of one type, in ID order.
+func (tx *Txn) NodeIDsByType(typ string) ([]string, error) {
+	var ids []string
+	err := tx.scanKeys(key(prefixType, typ), func(k []byte) error {
+		parts, err := splitKey(k)
+		if err != nil || len(parts) != 2 {
+			return fmt.Errorf("type index: bad key %q", k)
+		}
+		ids = append(ids, parts[1])
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("nodes of type %s: %w", typ, err)
+	}
+	return ids, nil
+}
+
+// NodeIDsByDate lists the IDs of nodes of one type whose date lies in
+// [from, to] (YYYY-MM-DD strings, either may be "" for open), in date order.
+func (tx *Txn) NodeIDsByDate(typ, from, to string) ([]string, error) {
+	var ids []string
+	err := tx.scanKeys(key(prefixDate, typ), func(k []byte) error {
+		parts, err := splitKey(k)
+		if err != nil || len(parts) != 3 {
+			return fmt.Errorf("date index: bad key %q", k)
+		}
+		if (from == "" || parts[1] >= from) && (to == "" || parts[1] <= to) {
+			ids = append(ids, parts[2])
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("nodes of type %s by date: %w", typ, err)
+	}
+	return ids, nil
+}
+
+// StateByCode returns the ID of the State with ISO 3166-1 code code.
+func (tx *Txn) StateByCode(code string) (string, error) {
+	v, err := tx.rawGet(key(prefixCode, code))
+	if err != nil {
+		return "", fmt.Errorf("state %s: %w", code, err)
+	}
+	if v == nil {
+		return "", fmt.Errorf("state %s: %w", code, ErrNotFound)
+	}
+	return string(v), nil
+}
+
+// Meta reads a metadata value; nil when unset.
+func (tx *Txn) Meta(name string) ([]byte, error) {
+	return tx.rawGet(key(prefixMeta, name))
+}
+
+// SetMeta writes a metadata value.
+func (tx *Txn) SetMeta(name string, v []byte) error {
+	return tx.t.Set(key(prefixMeta, name), v)
+}
+
+// badgerLogger sends Badger's own log lines to slog at debug level, and its
+// warnings and errors at theirs.
+type badgerLogger struct{ l *slog.Logger }
+
+func (b badgerLogger) Errorf(f string, a ...any) { b.log(slog.LevelError, f, a) }
+func (b badgerLogger) Warningf(f string, a ...any) {
+	b.log(slog.LevelWarn, f, a)
+}
+func (b badgerLogger) Infof(f string, a ...any)  { b.log(slog.LevelDebug, f, a) }
+func (b badgerLogger) Debugf(f string, a ...any) { b.log(slog.LevelDebug, f, a) }
+func (b badgerLogger) log(level slog.Level, f string, a []any) {
+	if b.l != nil {
+		b.l.Log(context.Background(), level, "badger: "+fmt.Sprintf(f, a...))
+	}
+}

@@ -1,0 +1,169 @@
+package store
+
+import (
+	"errors"
+	"testing"
+)
+
+func openTemp(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func cited() []Citation {
+	return []Citation{{Document: "d", Exact: "x", Start: 0, End: 1}}
+}
+
+func TestKeysAreLengthPrefixed(t *testing.T) {
+	if string(key('o', "A", "Bc")) == string(key('o', "AB", "c")) {
+		t.Fatal("composite keys collide")
+	}
+	parts, err := splitKey(key('o', "A", "Bc", ""))
+	if err != nil || len(parts) != 3 || parts[0] != "A" || parts[1] != "Bc" || parts[2] != "" {
+		t.Fatalf("splitKey = %q, %v", parts, err)
+	}
+}
+
+func TestNodeIDRoundTrip(t *testing.T) {
+	id := NodeID("State", "AL")
+	typ, k, err := DecodeNodeID(id)
+	if err != nil || typ != "State" || k != "AL" {
+		t.Fatalf("DecodeNodeID(%s) = %s, %s, %v", id, typ, k, err)
+	}
+	for _, bad := range []string{"", "!!", NodeIDRaw("nocolon"), NodeIDRaw(":x")} {
+		if _, _, err := DecodeNodeID(bad); err == nil {
+			t.Errorf("DecodeNodeID(%q) accepted", bad)
+		}
+	}
+}
+
+func NodeIDRaw(s string) string { return idEncoding.EncodeToString([]byte(s)) }
+
+func TestEdgesBothDirectionsAndIndexes(t *testing.T) {
+	s := openTemp(t)
+	al := &Node{ID: NodeID("State", "AL"), Type: "State", Props: Props{"code": "AL"}, Citations: cited()}
+	ir := &Node{ID: NodeID("State", "IR"), Type: "State", Props: Props{"code": "IR"}, Citations: cited()}
+	inc := &Node{ID: NodeID("Incident", "x"), Type: "Incident", Props: Props{"date": "2022-07-15"}, Citations: cited()}
+	e := &Edge{ID: EdgeID("TARGETED", inc.ID, al.ID), Type: "TARGETED", From: inc.ID, To: al.ID, Citations: cited()}
+	err := s.Update(func(tx *Txn) error {
+		for _, n := range []*Node{al, ir, inc} {
+			if _, err := tx.PutNode(n); err != nil {
+				return err
+			}
+		}
+		_, err := tx.PutEdge(e)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.View(func(tx *Txn) error {
+		out, err := tx.Edges(inc.ID, Out, "")
+		if err != nil || len(out) != 1 || out[0].Other != al.ID || out[0].Dir != Out {
+			t.Errorf("out edges = %+v, %v", out, err)
+		}
+		in, err := tx.Edges(al.ID, In, "TARGETED")
+		if err != nil || len(in) != 1 || in[0].Other != inc.ID || in[0].ID != e.ID {
+			t.Errorf("in edges = %+v, %v", in, err)
+		}
+		none, _ := tx.Edges(al.ID, In, "BLAMES")
+		if len(none) != 0 {
+			t.Errorf("type filter ignored: %+v", none)
+		}
+		ids, _ := tx.NodeIDsByType("State")
+		if len(ids) != 2 {
+			t.Errorf("states = %v", ids)
+		}
+		if id, err := tx.StateByCode("IR"); err != nil || id != ir.ID {
+			t.Errorf("StateByCode = %s, %v", id, err)
+		}
+		if _, err := tx.StateByCode("ZZ"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("unknown code: %v", err)
+		}
+		got, _ := tx.NodeIDsByDate("Incident", "2022-07-01", "2022-07-31")
+		if len(got) != 1 {
+			t.Errorf("by date = %v", got)
+		}
+		got, _ = tx.NodeIDsByDate("Incident", "2022-08-01", "")
+		if len(got) != 0 {
+			t.Errorf("by date after = %v", got)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPutIdenticalChangesNothingAndReindexes(t *testing.T) {
+	s := openTemp(t)
+	n := &Node{ID: NodeID("Incident", "x"), Type: "Incident", Props: Props{"date": "2022-07-15"}, Citations: cited()}
+	put := func() bool {
+		var changed bool
+		if err := s.Update(func(tx *Txn) error {
+			var err error
+			changed, err = tx.PutNode(n)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return changed
+	}
+	if !put() {
+		t.Fatal("first put reported no change")
+	}
+	if put() {
+		t.Fatal("identical put reported a change")
+	}
+	n.Props = Props{"date": "2023-01-01"}
+	if !put() {
+		t.Fatal("changed put reported no change")
+	}
+	s.View(func(tx *Txn) error {
+		old, _ := tx.NodeIDsByDate("Incident", "2022-07-15", "2022-07-15")
+		cur, _ := tx.NodeIDsByDate("Incident", "2023-01-01", "2023-01-01")
+		if len(old) != 0 || len(cur) != 1 {
+			t.Errorf("stale date index: old %v, new %v", old, cur)
+		}
+		return nil
+	})
+}
+
+func TestFailedUpdateWritesNothing(t *testing.T) {
+	s := openTemp(t)
+	n := &Node{ID: NodeID("State", "AL"), Type: "State", Props: Props{"code": "AL"}, Citations: cited()}
+	err := s.Update(func(tx *Txn) error {
+		if _, err := tx.PutNode(n); err != nil {
+			return err
+		}
+		// An edge to a node that does not exist fails the whole transaction.
+		_, err := tx.PutEdge(&Edge{ID: "e1", Type: "ALLY_OF", From: n.ID, To: "missing", Citations: cited()})
+		return err
+	})
+	if !errors.Is(err, ErrInvalid) {
+		t.Fatalf("want ErrInvalid, got %v", err)
+	}
+	s.View(func(tx *Txn) error {
+		if _, err := tx.Node(n.ID); !errors.Is(err, ErrNotFound) {
+			t.Errorf("half-written: node present after failed update (%v)", err)
+		}
+		return nil
+	})
+}
+
+func TestSecondOpenIsRefusedClearly(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := Open(dir, Options{}); !errors.Is(err, ErrLocked) {
+		t.Fatalf("want ErrLocked, got %v", err)
+	}
+}
