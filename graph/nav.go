@@ -1,0 +1,242 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/attrib/attrib/graph/model"
+	"github.com/attrib/attrib/store"
+)
+
+// node loads one node as its model type; nil when it does not exist.
+func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
+	n, err := r.loaders(ctx).nodes.Load(ctx, id)
+	if isNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return model.FromNode(n)
+}
+
+// nodesByID loads nodes as model types, in the order given, skipping IDs
+// that do not exist.
+func (r *Resolver) nodesByID(ctx context.Context, ids []string) ([]model.Node, error) {
+	ns, err := r.loaders(ctx).nodes.LoadAll(ctx, ids)
+	out := make([]model.Node, 0, len(ids))
+	var errs dataloadgen.ErrorSlice
+	if err != nil && !errors.As(err, &errs) {
+		return nil, err
+	}
+	for i, n := range ns {
+		if errs != nil && errs[i] != nil {
+			if isNotFound(errs[i]) {
+				continue
+			}
+			return nil, errs[i]
+		}
+		if n == nil {
+			continue
+		}
+		m, err := model.FromNode(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// neighbours returns the nodes linked to id by edges of edgeType in dir.
+func (r *Resolver) neighbours(ctx context.Context, id string, dir store.Direction, edgeType string) ([]model.Node, error) {
+	refs, err := r.loaders(ctx).edges.Load(ctx, edgeKey{ID: id, Dir: dir, Type: edgeType})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(refs))
+	seen := map[string]bool{}
+	for _, ref := range refs {
+		if !seen[ref.Other] {
+			seen[ref.Other] = true
+			ids = append(ids, ref.Other)
+		}
+	}
+	return r.nodesByID(ctx, ids)
+}
+
+// linked returns the neighbours of one model type T.
+func linked[T model.Node](ctx context.Context, r *Resolver, id string, dir store.Direction, edgeType string) ([]T, error) {
+	ns, err := r.neighbours(ctx, id, dir, edgeType)
+	if err != nil {
+		return nil, err
+	}
+	return only[T](ns), nil
+}
+
+// only keeps the nodes of type T.
+func only[T any](ns []model.Node) []T {
+	out := make([]T, 0, len(ns))
+	for _, n := range ns {
+		if t, ok := n.(T); ok {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// one returns the first neighbour of type T, or nil.
+func one[T model.Node](ctx context.Context, r *Resolver, id string, dir store.Direction, edgeType string) (T, error) {
+	var zero T
+	ts, err := linked[T](ctx, r, id, dir, edgeType)
+	if err != nil || len(ts) == 0 {
+		return zero, err
+	}
+	return ts[0], nil
+}
+
+// actors keeps the States and Organizations.
+func actors(ns []model.Node) []model.Actor { return only[model.Actor](ns) }
+
+// speakers keeps the Persons and Organizations.
+func speakers(ns []model.Node) []model.Speaker { return only[model.Speaker](ns) }
+
+// links returns the edges of a node, optionally of one type and direction.
+func (r *Resolver) links(ctx context.Context, id string, typ *string, dir *model.Direction) ([]*model.Link, error) {
+	d := store.Both
+	if dir != nil {
+		switch *dir {
+		case model.DirectionOut:
+			d = store.Out
+		case model.DirectionIn:
+			d = store.In
+		}
+	}
+	t := ""
+	if typ != nil {
+		t = *typ
+	}
+	refs, err := r.loaders(ctx).edges.Load(ctx, edgeKey{ID: id, Dir: d, Type: t})
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(refs))
+	for i, ref := range refs {
+		ids[i] = ref.ID
+	}
+	es, err := r.loaders(ctx).links.LoadAll(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Link, len(es))
+	for i, e := range es {
+		out[i] = model.FromEdge(e)
+	}
+	return out, nil
+}
+
+// candidates returns the IDs of nodes of type typ, narrowed by each
+// constraint (the node must have an edge of that type to or from that node).
+// With no constraint it lists every node of the type.
+func (r *Resolver) candidates(typ string, cs []constraint) ([]string, error) {
+	var ids []string
+	err := r.Store.View(func(tx *store.Txn) error {
+		if len(cs) == 0 {
+			var err error
+			ids, err = tx.NodeIDsByType(typ)
+			return err
+		}
+		var set map[string]bool
+		for _, c := range cs {
+			if _, _, err := store.DecodeNodeID(c.id); err != nil {
+				return fmt.Errorf("%s: %w", c.arg, err)
+			}
+			refs, err := tx.Edges(c.id, c.dir, c.edgeType)
+			if err != nil {
+				return err
+			}
+			next := map[string]bool{}
+			for _, ref := range refs {
+				if set == nil || set[ref.Other] {
+					next[ref.Other] = true
+				}
+			}
+			set = next
+		}
+		for id := range set {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
+		return nil
+	})
+	return ids, err
+}
+
+// constraint: the listed node must be joined to id by an edge of edgeType;
+// dir is seen from id (In: the edge ends at id).
+type constraint struct {
+	arg      string // the argument it came from, for errors
+	id       string
+	dir      store.Direction
+	edgeType string
+}
+
+// loadTyped loads the nodes of ids and keeps those of model type T that
+// pass keep, sorted by sortKey then ID.
+func loadTyped[T model.Node](ctx context.Context, r *Resolver, ids []string, keep func(T) bool, sortKey func(T) string) ([]T, error) {
+	ns, err := r.nodesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	ts := only[T](ns)
+	out := ts[:0]
+	for _, t := range ts {
+		if keep == nil || keep(t) {
+			out = append(out, t)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		ki, kj := sortKey(out[i]), sortKey(out[j])
+		if ki != kj {
+			return ki < kj
+		}
+		return idOf(out[i]) < idOf(out[j])
+	})
+	return out, nil
+}
+
+// idOf returns a model node's ID.
+func idOf(n model.Node) string {
+	switch v := n.(type) {
+	case *model.Document:
+		return v.ID
+	case *model.State:
+		return v.ID
+	case *model.Organization:
+		return v.ID
+	case *model.Person:
+		return v.ID
+	case *model.Incident:
+		return v.ID
+	case *model.Attribution:
+		return v.ID
+	case *model.Response:
+		return v.ID
+	case *model.Statement:
+		return v.ID
+	}
+	return ""
+}
+
+// endpoint loads a link's endpoint, which must exist.
+func (r *Resolver) endpoint(ctx context.Context, id string) (model.Node, error) {
+	n, err := r.node(ctx, id)
+	if err == nil && n == nil {
+		return nil, errNotFound("node", id)
+	}
+	return n, err
+}

@@ -1,0 +1,10 @@
+// Package graph is the GraphQL layer: thin resolvers over the store, with
+// per-request loaders that batch store reads.
+package graph
+
+import "github.com/attrib/attrib/store"
+
+// Resolver is the root resolver: the dependencies every resolver shares.
+type Resolver struct {
+	Store *store.Store
+}
