@@ -1,0 +1,38 @@
+# attrib — common developer and CI tasks. Recipes are indented with tabs.
+
+GO ?= go
+NPM ?= npm
+WEB := web
+# npm writes this hidden lockfile on every install; it is newer than
+# package.json/package-lock.json exactly when node_modules is up to date.
+NODE_STAMP := $(WEB)/node_modules/.package-lock.json
+
+.PHONY: assets run test browser-deps generate
+
+## assets: fetch the pinned GraphiQL/React builds (npm ci) and copy them to web/dist
+assets: $(NODE_STAMP)
+	cd $(WEB) && $(NPM) run --silent copy-assets
+
+$(NODE_STAMP): $(WEB)/package.json $(WEB)/package-lock.json
+	cd $(WEB) && $(NPM) ci --no-audit --no-fund
+	touch $@
+
+## run: build the assets, then start the server
+run: assets
+	$(GO) run ./cmd/attrib serve
+
+## test: build the assets, then run every Go test
+test: assets
+	$(GO) test ./...
+
+## browser-deps: install Debian's Chromium for the headless browser tests
+browser-deps:
+	@if [ -x /usr/bin/chromium ]; then \
+		echo "chromium already installed: /usr/bin/chromium"; \
+	else \
+		apt-get update && apt-get install -y chromium; \
+	fi
+
+## generate: run go generate (gqlgen and friends)
+generate:
+	$(GO) generate ./...
