@@ -1,0 +1,68 @@
+package main
+
+import (
+	"fmt"
+	"net"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/attrib/attrib/graph"
+	"github.com/attrib/attrib/server"
+)
+
+func newServeCmd() *cobra.Command {
+	var (
+		addr, data string
+		drain      time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the GraphQL server and the GraphiQL playground",
+		Long: `Serve the GraphQL API at /graphql (POST, and GET for queries), the GraphiQL
+playground at /, and /healthz. An empty data directory is seeded with the
+embedded article first. SIGTERM or Ctrl-C stops the server after in-flight
+requests finish.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			log := logger()
+			abs, _ := filepath.Abs(data)
+			log.Info("starting attrib", "version", version, "data", abs)
+			s, err := openStore(data, log)
+			if err != nil {
+				return err
+			}
+			defer func() {
+				if err := s.Close(); err != nil {
+					log.Error("close store", "err", err)
+				}
+			}()
+			empty, err := isEmpty(s)
+			if err != nil {
+				return err
+			}
+			if empty {
+				res, err := seedDefault(s)
+				if err != nil {
+					return err
+				}
+				log.Info("seeded empty data directory", "nodes", res.NewNodes, "edges", res.NewEdges)
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return fmt.Errorf("listen on %s: %w (is another server running? try --addr 127.0.0.1:0)", addr, err)
+			}
+			url := "http://" + ln.Addr().String()
+			log.Info("listening", "graphql", url+"/graphql", "playground", url+"/")
+			h := server.Handler(server.Config{Store: s, Logger: log, Limits: graph.DefaultLimits})
+			err = server.Serve(cmd.Context(), ln, h, drain)
+			log.Info("stopped")
+			return err
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
+	cmd.Flags().DurationVar(&drain, "drain", 15*time.Second, "how long to wait for in-flight requests on shutdown")
+	addDataFlag(cmd, &data)
+	return cmd
+}

@@ -1,0 +1,138 @@
+// Package server wires the HTTP surface of attrib: the GraphQL endpoint,
+// the offline GraphiQL playground, and health checks, behind body limits,
+// timeouts and panic recovery.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/attrib/attrib/graph"
+	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/web"
+)
+
+// Config configures the server.
+type Config struct {
+	Store   *store.Store
+	Logger  *slog.Logger
+	Limits  graph.Limits
+	MaxBody int64 // largest request body accepted, in bytes
+}
+
+// DefaultMaxBody caps request bodies.
+const DefaultMaxBody = 1 << 20
+
+// ExampleQuery opens the playground: it answers "who blamed whom, and how
+// sure were they?" with the Arabic words that support each claim.
+const ExampleQuery = `# Who blamed whom for the 15 July 2022 attack, and how sure were they?
+# Press the run button (or Ctrl-Enter).
+{
+  attributions(first: 10) {
+    totalCount
+    edges {
+      node {
+        date { date precision inferred basis }
+        attributor { code name(lang: EN) }
+        via {
+          ... on Person { name role }
+          ... on Organization { name }
+        }
+        blamed { ... on State { code name } }
+        certaintyText
+        certaintyEn
+        band
+        confidence
+        involvement
+        basisEn
+        citations { exact start end translation { text } }
+      }
+    }
+  }
+}
+`
+
+// Handler returns the whole HTTP surface.
+func Handler(cfg Config) http.Handler {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	maxBody := cfg.MaxBody
+	if maxBody <= 0 {
+		maxBody = DefaultMaxBody
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", graph.NewHandler(cfg.Store, cfg.Limits, log))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintln(w, `{"status":"ok"}`)
+	})
+	mux.Handle("/", web.Handler("/graphql", ExampleQuery))
+	return recoverPanics(log, limitBody(maxBody, mux))
+}
+
+// limitBody refuses bodies over n bytes.
+func limitBody(n int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > n {
+			http.Error(w, fmt.Sprintf("request body is larger than the limit of %d bytes", n), http.StatusRequestEntityTooLarge)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, n)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// recoverPanics turns a panic outside the GraphQL executor (which has its
+// own recovery) into a logged 500 without details, and keeps serving.
+func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				id := fmt.Sprintf("%x", time.Now().UnixNano())
+				log.Error("handler panic", "request", id, "path", r.URL.Path, "panic", fmt.Sprint(p))
+				http.Error(w, "internal error (request "+id+")", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// Serve serves h on ln until ctx is done, then drains in-flight requests
+// for up to drain before returning. Timeouts keep a slow client from
+// holding a connection.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, drain time.Duration) error {
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      5 * time.Minute, // exports stream for a while
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), drain)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
