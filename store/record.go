@@ -48,6 +48,28 @@ type Node struct {
 	Type      string     `json:"type"`
 	Props     Props      `json:"properties"`
 	Citations []Citation `json:"citations"`
+	Meta
+}
+
+// Meta is what the graph records about a fact besides what the source says:
+// its TLP marking, who wrote it, and whether it was retracted. Nothing is
+// ever deleted; a retracted fact stays, flagged.
+type Meta struct {
+	// Marking is the TLP marking: CLEAR, GREEN, AMBER, AMBER+STRICT or RED.
+	// Empty means CLEAR.
+	Marking string `json:"marking,omitempty"`
+	// CreatedBy names the principal who wrote the fact ("seed" for the
+	// embedded seed).
+	CreatedBy string `json:"created_by,omitempty"`
+	// Retraction is set while the fact is retracted.
+	Retraction *Retraction `json:"retraction,omitempty"`
+}
+
+// Retraction records who withdrew a fact, when and why.
+type Retraction struct {
+	By     string `json:"by"`
+	At     string `json:"at"` // RFC 3339, UTC
+	Reason string `json:"reason"`
 }
 
 // Edge is a typed, directed link between two nodes.
@@ -58,6 +80,7 @@ type Edge struct {
 	To        string     `json:"to"`
 	Props     Props      `json:"properties"`
 	Citations []Citation `json:"citations"`
+	Meta
 }
 
 // Direction selects which edges of a node a lookup follows.
