@@ -171,6 +171,8 @@ func (r *Resolver) Person() generated.PersonResolver { return &personResolver{r}
 
 func (r *Resolver) State() generated.StateResolver { return &stateResolver{r} }
 
-type organizationResolver struct{ *Resolver }
-type personResolver struct{ *Resolver }
-type stateResolver struct{ *Resolver }
+type (
+	organizationResolver struct{ *Resolver }
+	personResolver       struct{ *Resolver }
+	stateResolver        struct{ *Resolver }
+)

@@ -188,6 +188,8 @@ func (r *Resolver) Response() generated.ResponseResolver { return &responseResol
 
 func (r *Resolver) Statement() generated.StatementResolver { return &statementResolver{r} }
 
-type attributionResolver struct{ *Resolver }
-type responseResolver struct{ *Resolver }
-type statementResolver struct{ *Resolver }
+type (
+	attributionResolver struct{ *Resolver }
+	responseResolver    struct{ *Resolver }
+	statementResolver   struct{ *Resolver }
+)
