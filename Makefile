@@ -7,7 +7,7 @@ WEB := web
 # package.json/package-lock.json exactly when node_modules is up to date.
 NODE_STAMP := $(WEB)/node_modules/.package-lock.json
 
-.PHONY: assets run test browser-deps generate
+.PHONY: assets run test browser-deps generate check-generate
 
 ## assets: fetch the pinned GraphiQL/React builds (npm ci) and copy them to web/dist
 assets: $(NODE_STAMP)
@@ -36,3 +36,9 @@ browser-deps:
 ## generate: run go generate (gqlgen and friends)
 generate:
 	$(GO) generate ./...
+
+## check-generate: fail when go generate would change the tree
+check-generate:
+	$(GO) generate ./...
+	@git diff --exit-code --stat -- . || { echo "go generate changed the tree: commit the regenerated files" >&2; exit 1; }
+	@test -z "$$(git status --porcelain --untracked-files=all -- graph schema)" || { git status --porcelain -- graph schema; echo "go generate added files" >&2; exit 1; }
