@@ -39,6 +39,14 @@ const listWeight = 10
 // only, an LRU query cache, depth and complexity limits checked before
 // execution, panics recovered and logged, and a loader per request.
 func NewHandler(s *store.Store, lim Limits, log *slog.Logger) http.Handler {
+	return WithLoaders(s, newServer(s, lim, log))
+}
+
+// newServer builds the gqlgen server; requests must carry loaders.
+func newServer(s *store.Store, lim Limits, log *slog.Logger) *handler.Server {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	cfg := generated.Config{Resolvers: &Resolver{Store: s}}
 	weighComplexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
@@ -68,7 +76,7 @@ func NewHandler(s *store.Store, lim Limits, log *slog.Logger) http.Handler {
 		}
 		return graphql.DefaultErrorPresenter(ctx, err)
 	})
-	return WithLoaders(s, srv)
+	return srv
 }
 
 // requestID names a failed request in the log and in the error the client

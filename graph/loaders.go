@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/vikstrous/dataloadgen"
@@ -16,6 +17,10 @@ import (
 // transaction, so a page of 100 attributions with their attributors costs a
 // few round-trips, not 200.
 type Loaders struct {
+	// Batches counts the store transactions the loaders opened, so tests
+	// can see that reads are batched.
+	Batches atomic.Int64
+
 	nodes *dataloadgen.Loader[string, *store.Node]
 	edges *dataloadgen.Loader[edgeKey, []store.EdgeRef]
 	links *dataloadgen.Loader[string, *store.Edge]
@@ -34,41 +39,33 @@ const batchWait = 200 * time.Microsecond
 
 // NewLoaders makes the loaders for one request.
 func NewLoaders(s *store.Store) *Loaders {
-	return &Loaders{
-		nodes: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*store.Node, []error) {
-			out := make([]*store.Node, len(ids))
-			errs := make([]error, len(ids))
-			err := s.View(func(tx *store.Txn) error {
-				for i, id := range ids {
-					out[i], errs[i] = tx.Node(id)
-				}
-				return nil
-			})
-			return out, fill(errs, err)
-		}, dataloadgen.WithWait(batchWait)),
-		edges: dataloadgen.NewLoader(func(ctx context.Context, keys []edgeKey) ([][]store.EdgeRef, []error) {
-			out := make([][]store.EdgeRef, len(keys))
-			errs := make([]error, len(keys))
-			err := s.View(func(tx *store.Txn) error {
-				for i, k := range keys {
-					out[i], errs[i] = tx.Edges(k.ID, k.Dir, k.Type)
-				}
-				return nil
-			})
-			return out, fill(errs, err)
-		}, dataloadgen.WithWait(batchWait)),
-		links: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*store.Edge, []error) {
-			out := make([]*store.Edge, len(ids))
-			errs := make([]error, len(ids))
-			err := s.View(func(tx *store.Txn) error {
-				for i, id := range ids {
-					out[i], errs[i] = tx.Edge(id)
-				}
-				return nil
-			})
-			return out, fill(errs, err)
-		}, dataloadgen.WithWait(batchWait)),
+	l := &Loaders{}
+	view := func(fn func(*store.Txn) error) error {
+		l.Batches.Add(1)
+		return s.View(fn)
 	}
+	l.nodes = newLoader(view, (*store.Txn).Node)
+	l.links = newLoader(view, (*store.Txn).Edge)
+	l.edges = newLoader(view, func(tx *store.Txn, k edgeKey) ([]store.EdgeRef, error) {
+		return tx.Edges(k.ID, k.Dir, k.Type)
+	})
+	return l
+}
+
+// newLoader makes a loader that reads each batch of keys in one store
+// transaction with read.
+func newLoader[K comparable, V any](view func(func(*store.Txn) error) error, read func(*store.Txn, K) (V, error)) *dataloadgen.Loader[K, V] {
+	return dataloadgen.NewLoader(func(ctx context.Context, keys []K) ([]V, []error) {
+		out := make([]V, len(keys))
+		errs := make([]error, len(keys))
+		err := view(func(tx *store.Txn) error {
+			for i, k := range keys {
+				out[i], errs[i] = read(tx, k)
+			}
+			return nil
+		})
+		return out, fill(errs, err)
+	}, dataloadgen.WithWait(batchWait))
 }
 
 // fill sets every error slot to err when the whole batch failed.
