@@ -4,10 +4,10 @@
 package model
 
 import (
-	"fmt"
 	"io"
 	"strconv"
-	"time"
+
+	"github.com/attrib/attrib/ontology"
 )
 
 // Date is a calendar date, YYYY-MM-DD.
@@ -15,14 +15,10 @@ type Date string
 
 // UnmarshalGQL accepts a real calendar date written YYYY-MM-DD.
 func (d *Date) UnmarshalGQL(v any) error {
-	s, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("a Date must be a string YYYY-MM-DD, got %T", v)
+	if err := ontology.ValidDate(v); err != nil {
+		return err
 	}
-	if _, err := time.Parse(time.DateOnly, s); err != nil {
-		return fmt.Errorf("%q is not a real date (YYYY-MM-DD)", s)
-	}
-	*d = Date(s)
+	*d = Date(v.(string))
 	return nil
 }
 
