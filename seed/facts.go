@@ -316,3 +316,24 @@ func fixDates(v any) any {
 	}
 	return v
 }
+
+// isoFile is the embedded ISO 3166-1 list: a title line, then one
+// "CODE<TAB>English short name" line per country.
+const isoFile = "iso3166-1.txt"
+
+// ISOCodes returns the ISO 3166-1 alpha-2 codes of the embedded list, each
+// with its English short name.
+func ISOCodes() map[string]string {
+	raw, err := files.ReadFile(isoFile)
+	if err != nil { // cannot happen: the file is embedded
+		panic(err)
+	}
+	codes := map[string]string{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		code, name, ok := strings.Cut(line, "\t")
+		if ok && len(code) == 2 {
+			codes[code] = strings.TrimSpace(name)
+		}
+	}
+	return codes
+}
