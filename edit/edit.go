@@ -50,6 +50,10 @@ type ForbiddenError struct{ Msg string }
 
 func (e *ForbiddenError) Error() string { return e.Msg }
 
+// TimeLayout is how audit entries and retractions write time: RFC 3339 in
+// UTC with fixed-width nanoseconds, so that times compare as strings.
+const TimeLayout = "2006-01-02T15:04:05.000000000Z07:00"
+
 // Opts are what every mutation may carry besides its input.
 type Opts struct {
 	// Marking is the TLP marking of the new fact; "" keeps the stored
@@ -119,7 +123,7 @@ func (e *Editor) run(p auth.Principal, mutation string, input any, o Opts, fn fu
 					return nil
 				}
 			}
-			w := &writer{tx: tx, p: p, mutation: mutation, at: e.Now().UTC().Format(time.RFC3339Nano)}
+			w := &writer{tx: tx, p: p, mutation: mutation, at: e.Now().UTC().Format(TimeLayout)}
 			id, err := fn(tx, w)
 			if err != nil {
 				return err

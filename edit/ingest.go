@@ -26,7 +26,7 @@ func (e *Editor) Ingest(by, marking string, b *seed.Bundle) (seed.Result, error)
 	}
 	var res seed.Result
 	err := e.store.Update(func(tx *store.Txn) error {
-		w := &writer{tx: tx, mutation: "ingest", at: e.Now().UTC().Format("2006-01-02T15:04:05.999999999Z07:00")}
+		w := &writer{tx: tx, mutation: "ingest", at: e.Now().UTC().Format(TimeLayout)}
 		w.p.Name = by
 		var err error
 		res, err = seed.Put(tx, b, func(before, after any) error {

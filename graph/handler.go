@@ -16,6 +16,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/attrib/attrib/edit"
 	"github.com/attrib/attrib/graph/generated"
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/store"
@@ -39,7 +40,8 @@ const listWeight = 10
 // only, an LRU query cache, depth and complexity limits checked before
 // execution, panics recovered and logged, and a loader per request.
 func NewHandler(s *store.Store, lim Limits, log *slog.Logger) http.Handler {
-	cfg := generated.Config{Resolvers: &Resolver{Store: s}}
+	cfg := generated.Config{Resolvers: &Resolver{Store: s, Editor: edit.New(s)}}
+	cfg.Directives.WithRetracted = withRetracted
 	weighComplexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.GET{})

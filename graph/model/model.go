@@ -75,6 +75,7 @@ func (e *Effect) Text(lang Lang) *string { return pick(lang, e.en, e.ar) }
 
 // Link is an edge.
 type Link struct {
+	Audit
 	ID        string
 	Type      string
 	FromID    string
@@ -84,6 +85,7 @@ type Link struct {
 
 // Document is a source text.
 type Document struct {
+	Audit
 	ID        string
 	Title     string
 	Published *Date
@@ -99,6 +101,7 @@ type Document struct {
 
 // State is a state.
 type State struct {
+	Audit
 	ID        string
 	Code      string
 	Aliases   []*Alias
@@ -109,6 +112,7 @@ type State struct {
 
 // Organization is a government, agency, embassy, alliance or news agency.
 type Organization struct {
+	Audit
 	ID        string
 	Kind      string
 	Aliases   []*Alias
@@ -118,6 +122,7 @@ type Organization struct {
 
 // Person is a person with a role.
 type Person struct {
+	Audit
 	ID        string
 	Citations []*Citation
 	names
@@ -129,6 +134,7 @@ func (p *Person) Role(lang Lang) *string { return pick(lang, p.roleEn, p.roleAr)
 
 // Incident is a cyber incident.
 type Incident struct {
+	Audit
 	ID        string
 	Kind      string
 	Date      *DateInfo
@@ -139,6 +145,7 @@ type Incident struct {
 
 // Attribution is one attributor's claim.
 type Attribution struct {
+	Audit
 	ID            string
 	Date          *DateInfo
 	CertaintyText *string
@@ -153,6 +160,7 @@ type Attribution struct {
 
 // Response is what an actor did in reaction.
 type Response struct {
+	Audit
 	ID        string
 	Kind      string
 	Date      *DateInfo
@@ -164,6 +172,7 @@ type Response struct {
 
 // Statement is who said what, when.
 type Statement struct {
+	Audit
 	ID        string
 	Date      *DateInfo
 	Summary   string
@@ -198,6 +207,7 @@ func pick(lang Lang, en, ar string) *string {
 	return nil
 }
 
+func (Assessment) IsNode()      {}
 func (State) IsNode()           {}
 func (Organization) IsNode()    {}
 func (Person) IsNode()          {}
