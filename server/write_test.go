@@ -276,14 +276,18 @@ func TestAnalystAddsACitedArticleAndRetractsAFact(t *testing.T) {
 		}
 	}
 	// The UK now has two claims: the seed's and the new one.
-	var made struct{ State struct{ AttributionsMade []struct{ ID string } } }
+	var made struct {
+		State struct{ AttributionsMade []struct{ ID string } }
+	}
 	e.must("", `{ state(code: "GB") { attributionsMade { id } } }`, nil, &made)
 	if len(made.State.AttributionsMade) != 2 {
 		t.Fatalf("GB attributionsMade = %+v", made.State.AttributionsMade)
 	}
 
 	// Retract the response: hidden by default, shown with the flag.
-	var ret struct{ Retract struct{ Op, By, RecordID string } }
+	var ret struct {
+		Retract struct{ Op, By, RecordID string }
+	}
 	e.must(aliceToken, `mutation($id: ID!) { retract(id: $id, reason: "misread: the sanction was announced later") { op by recordId } }`,
 		map[string]any{"id": respID}, &ret)
 	if ret.Retract.Op != "retract" || ret.Retract.By != "alice" || ret.Retract.RecordID != respID {
@@ -306,9 +310,9 @@ func TestAnalystAddsACitedArticleAndRetractsAFact(t *testing.T) {
 			ID        string
 			Retracted *struct{ By, At, Reason string }
 			History   []struct {
-				Seq                         int
-				Op, By, Mutation, RecordID  string
-				Before, After               *string
+				Seq                        int
+				Op, By, Mutation, RecordID string
+				Before, After              *string
 			}
 		}
 	}
@@ -356,7 +360,9 @@ func TestAnalystAddsACitedArticleAndRetractsAFact(t *testing.T) {
 	if as.AddAssessment.Author != "bob" || as.AddAssessment.Confidence != "LIKELY" || len(as.AddAssessment.About) != 1 {
 		t.Fatalf("assessment = %+v", as.AddAssessment)
 	}
-	var byAbout struct{ Assessments []struct{ ID, Judgement string } }
+	var byAbout struct {
+		Assessments []struct{ ID, Judgement string }
+	}
 	e.must("", `query($id: ID) { assessments(about: $id) { id judgement } }`, map[string]any{"id": a.ID}, &byAbout)
 	if len(byAbout.Assessments) != 1 || byAbout.Assessments[0].ID != as.AddAssessment.ID {
 		t.Fatalf("assessments(about) = %+v", byAbout.Assessments)
@@ -383,7 +389,9 @@ func TestWritesNeedTheRightRole(t *testing.T) {
 		t.Errorf("unknown token: %d %s", r.Status, r.Body)
 	}
 	// Reads stay anonymous on this (loopback) server.
-	var me struct{ Me struct{ Name, Role, Clearance string } }
+	var me struct {
+		Me struct{ Name, Role, Clearance string }
+	}
 	e.must("", `{ me { name role clearance } }`, nil, &me)
 	if me.Me.Role != "anonymous" || me.Me.Clearance != "CLEAR" {
 		t.Errorf("me = %+v", me.Me)
@@ -511,7 +519,7 @@ func TestConcurrentWritesWithIdempotencyKeys(t *testing.T) {
 			key := fmt.Sprintf("person-%d-%d", g, i)
 			in := map[string]any{"key": key, "nameEn": "Analyst " + key, "roleEn": "spokesperson",
 				"memberOf": []string{gb},
-				"cite": []map[string]any{{"document": doc, "exact": "The Foreign Office"}}}
+				"cite":     []map[string]any{{"document": doc, "exact": "The Foreign Office"}}}
 			// Each fact is sent several times at once with the same
 			// idempotency key, as a client retrying a timed-out request.
 			for range retries {
