@@ -10,6 +10,7 @@ import (
 
 	"github.com/attrib/attrib/edit"
 	"github.com/attrib/attrib/seed"
+	"github.com/attrib/attrib/store"
 )
 
 func newIngestCmd() *cobra.Command {
@@ -37,15 +38,31 @@ holds the data directory.`,
 			if err != nil {
 				return fmt.Errorf("read facts file: %w", err)
 			}
+			s, err := openStore(data, nil)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			// Edges may join nodes already stored (a State of the seed, say).
+			typeOf := func(id string) (string, bool) {
+				var typ string
+				_ = s.View(func(tx *store.Txn) error {
+					if n, err := tx.Node(id); err == nil {
+						typ = n.Type
+					}
+					return nil
+				})
+				return typ, typ != ""
+			}
 			dir := filepath.Dir(facts)
 			used := false
-			b, err := seed.Parse(raw, func(file string) ([]byte, error) {
+			b, err := seed.ParseOnto(raw, func(file string) ([]byte, error) {
 				if filepath.Base(file) == filepath.Base(article) {
 					used = true
 					return os.ReadFile(article)
 				}
 				return os.ReadFile(filepath.Join(dir, filepath.FromSlash(file)))
-			})
+			}, typeOf)
 			if err != nil {
 				return fmt.Errorf("%s: %w", facts, err)
 			}
@@ -58,11 +75,6 @@ holds the data directory.`,
 					by = "ingest:" + u.Username
 				}
 			}
-			s, err := openStore(data, nil)
-			if err != nil {
-				return err
-			}
-			defer s.Close()
 			res, err := edit.New(s).Ingest(by, marking, b)
 			if err != nil {
 				return err
