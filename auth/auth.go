@@ -39,7 +39,9 @@ func (r Role) String() string {
 func ParseRole(s string) (Role, error) {
 	i := slices.Index(roleNames, s)
 	if i <= 0 {
-		return 0, fmt.Errorf("role %q is not one of reader, editor, admin", s)
+		// The value is not echoed: a line in the wrong order would put a
+		// token here.
+		return 0, fmt.Errorf("the role is not one of reader, editor, admin")
 	}
 	return Role(i), nil
 }
