@@ -81,6 +81,9 @@ func Parse(r io.Reader) (*Tokens, error) {
 	line := 0
 	for sc.Scan() {
 		line++
+		if strings.HasPrefix(strings.TrimSpace(sc.Text()), "#") {
+			continue // a comment, whatever it holds
+		}
 		for _, field := range strings.Split(sc.Text(), ";") {
 			field = strings.TrimSpace(field)
 			if field == "" || strings.HasPrefix(field, "#") {

@@ -13,7 +13,7 @@ import (
 const secret = "s3cret-token-0123456789"
 
 func TestParseKeepsOnlyHashes(t *testing.T) {
-	tok, err := Parse(strings.NewReader("# comment\n\nann:editor:" + secret + "\nrob:reader:another-token-abcdef;adm:admin:admin-token-0123456789\n"))
+	tok, err := Parse(strings.NewReader("# comment; with: colons\n\nann:editor:" + secret + "\nrob:reader:another-token-abcdef;adm:admin:admin-token-0123456789\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -130,14 +130,20 @@ func (r *queryResolver) Changes(ctx context.Context, first *int, after *string, 
 	if n < 0 || n > MaxPageSize {
 		return nil, errInvalid("first", "must be between 0 and %d, got %d", MaxPageSize, n)
 	}
-	conn := &model.ChangeConnection{Edges: []*model.ChangeEdge{}, PageInfo: &model.PageInfo{HasPreviousPage: from > 0}}
+	conn := &model.ChangeConnection{Edges: []*model.ChangeEdge{}, PageInfo: &model.PageInfo{}}
 	err = r.Store.View(func(tx *store.Txn) error {
-		return tx.Changes(from, func(c *store.Change) (bool, error) {
+		// totalCount counts the whole visible feed, as in every other
+		// connection; edges start after the cursor.
+		return tx.Changes(0, func(c *store.Change) (bool, error) {
 			// Timestamps are fixed-width UTC, so they compare as strings.
 			if !cleared(ctx, c.Marking) || (sinceT != "" && c.At < sinceT) {
 				return true, nil
 			}
 			conn.TotalCount++
+			if c.Seq <= from {
+				conn.PageInfo.HasPreviousPage = true
+				return true, nil
+			}
 			if len(conn.Edges) < n {
 				m := model.FromChange(c)
 				conn.Edges = append(conn.Edges, &model.ChangeEdge{Cursor: m.Cursor, Node: m})

@@ -2842,7 +2842,7 @@ type ChangeEdge {
 type ChangeConnection {
   edges: [ChangeEdge!]!
   pageInfo: PageInfo!
-  "Changes in the feed that this reader may see."
+  "Changes in the whole feed (within since) that this reader may see."
   totalCount: Int!
 }
 

@@ -83,7 +83,7 @@ type AttributionInput struct {
 type ChangeConnection struct {
 	Edges    []*ChangeEdge `json:"edges"`
 	PageInfo *PageInfo     `json:"pageInfo"`
-	// Changes in the feed that this reader may see.
+	// Changes in the whole feed (within since) that this reader may see.
 	TotalCount int `json:"totalCount"`
 }
 
