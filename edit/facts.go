@@ -156,6 +156,8 @@ type plan struct {
 	// addOnly facts (claims) are never changed in place: a different
 	// fact under an existing key is refused.
 	addOnly bool
+	// defaults fill properties a new fact's input leaves out.
+	defaults store.Props
 }
 
 // derivedKey names a fact by its content, so the same fact sent twice is
@@ -331,15 +333,13 @@ func (e *Editor) UpsertState(p auth.Principal, in State, o Opts) (Result, error)
 	if !ok {
 		return Result{}, fieldErr("input.code", "%q is not an ISO 3166-1 alpha-2 code (for example AL, IR, GB)", in.Code)
 	}
-	if in.NameEn == "" {
-		in.NameEn = name
-	}
 	if err := firstErr(checkLen("input.nameEn", in.NameEn, MaxString), checkLen("input.nameAr", in.NameAr, MaxString),
 		checkLen("input.region", in.Region, MaxString), checkQuotes("input.cite", in.Cite, true)); err != nil {
 		return Result{}, err
 	}
 	pl := plan{typ: ontology.State, key: in.Code, cite: in.Cite,
-		props: props("code", in.Code, "name_en", in.NameEn, "name_ar", in.NameAr, "region", in.Region)}
+		props:    props("code", in.Code, "name_en", in.NameEn, "name_ar", in.NameAr, "region", in.Region),
+		defaults: store.Props{"name_en": name}}
 	return e.run(p, "upsertState", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, o) })
 }
 
@@ -508,6 +508,13 @@ func (w *writer) fact(pl plan, o Opts) (string, error) {
 		return "", err
 	}
 	n := &store.Node{ID: id, Type: pl.typ, Props: pl.props, Citations: cs, Meta: store.Meta{Marking: marking, CreatedBy: w.p.Name}}
+	if old == nil {
+		for k, v := range pl.defaults {
+			if _, ok := n.Props[k]; !ok {
+				n.Props[k] = v
+			}
+		}
+	}
 	if old != nil {
 		keepMeta(n, old, o.Marking)
 		if pl.addOnly {

@@ -93,6 +93,7 @@ func weighComplexity(c *generated.ComplexityRoot) {
 	c.Query.Attributions = func(child int, first *int, _ *string, _, _, _ *string, _ *int) int { return paged(child, first) }
 	c.Query.Responses = func(child int, first *int, _ *string, _, _, _, _ *string) int { return paged(child, first) }
 	c.Query.Statements = func(child int, first *int, _ *string, _ *string) int { return paged(child, first) }
+	c.Query.Changes = func(child int, first *int, _, _ *string) int { return paged(child, first) }
 	list := func(child int) int { return 1 + child*listWeight }
 	c.Incident.Attributions = list
 	c.Incident.Responses = list

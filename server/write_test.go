@@ -693,3 +693,126 @@ func TestInvalidInputsAreRefusedAndWriteNothing(t *testing.T) {
 		t.Errorf("changes feed grew from %d to %d", feedBefore, feed.Changes.TotalCount)
 	}
 }
+
+func TestUpdatesLinksAndTheFeed(t *testing.T) {
+	e := newEnv(t, false)
+	// The document's text reads back verbatim, odd whitespace and all.
+	text := "Line one\r\n\tIran's envoy left.  \n\nالسفير غادر\n"
+	var d struct{ AddDocument struct{ ID string } }
+	e.must(aliceToken, addDocument, map[string]any{"in": map[string]any{"title": "t", "text": text, "language": "en"}}, &d)
+	var back struct {
+		Node struct {
+			Text   string
+			Length int
+		}
+	}
+	e.must("", `query($id: ID!) { node(id: $id) { ... on Document { text length } } }`, map[string]any{"id": d.AddDocument.ID}, &back)
+	if back.Node.Text != text || back.Node.Length != len([]rune(text)) {
+		t.Fatalf("document text = %q (%d), want %q", back.Node.Text, back.Node.Length, text)
+	}
+
+	// Updating a seed state keeps its author and citations, adds the new
+	// citation, and records before and after.
+	upsert := `mutation($in: StateInput!) { upsertState(input: $in) { region createdBy citations { exact } } }`
+	var st struct {
+		UpsertState struct {
+			Region    string
+			CreatedBy *string
+			Citations []struct{ Exact string }
+		}
+	}
+	e.must(aliceToken, upsert, map[string]any{"in": map[string]any{"code": "ir", "region": "Middle East",
+		"cite": []map[string]any{{"document": d.AddDocument.ID, "exact": "Iran", "suffix": "'s envoy"}}}}, &st)
+	if st.UpsertState.Region != "Middle East" || st.UpsertState.CreatedBy != nil || len(st.UpsertState.Citations) < 2 {
+		t.Fatalf("updated state = %+v", st.UpsertState)
+	}
+	var hist struct {
+		State struct {
+			History []struct {
+				Op            string
+				Before, After *string
+			}
+		}
+	}
+	e.must("", `{ state(code: "IR") { history { op before after } } }`, nil, &hist)
+	h := hist.State.History
+	if len(h) != 1 || h[0].Op != "update" || h[0].Before == nil || strings.Contains(*h[0].Before, "Middle East") || !strings.Contains(*h[0].After, "Middle East") {
+		t.Fatalf("history of IR = %+v", h)
+	}
+	var seedName struct{ State struct{ Name string } }
+	e.must("", `{ state(code: "IR") { name(lang: EN) } }`, nil, &seedName)
+	if seedName.State.Name == "" || !strings.Contains(*h[0].Before, seedName.State.Name) {
+		t.Errorf("the update changed the state's name to %q", seedName.State.Name)
+	}
+	// A new state takes its English name from ISO 3166-1.
+	var fr struct{ UpsertState struct{ Name string } }
+	e.must(aliceToken, `mutation($in: StateInput!) { upsertState(input: $in) { name(lang: EN) } }`,
+		map[string]any{"in": map[string]any{"code": "FR", "cite": []map[string]any{{"document": d.AddDocument.ID, "exact": "Line one"}}}}, &fr)
+	if fr.UpsertState.Name != "France" {
+		t.Errorf("new state FR is named %q", fr.UpsertState.Name)
+	}
+
+	// Retracting a link hides it, and the node at its other end, from
+	// the node's links and neighbours.
+	var att struct{ AddAttribution struct{ ID string } }
+	doc := e.addArticle()
+	e.must(aliceToken, addAttribution, map[string]any{"in": attributionInput(doc)}, &att)
+	q := `query($id: ID!) { node(id: $id) { ... on Attribution { blamed { ... on State { code } } links(type: "BLAMES") { id } } } }`
+	var links struct {
+		Node struct {
+			Blamed []struct{ Code string }
+			Links  []struct{ ID string }
+		}
+	}
+	e.must("", q, map[string]any{"id": att.AddAttribution.ID}, &links)
+	if len(links.Node.Links) != 1 || len(links.Node.Blamed) != 1 {
+		t.Fatalf("before retraction: %+v", links.Node)
+	}
+	e.must(aliceToken, `mutation($id: ID!) { retract(id: $id, reason: "the text blames no one by name") { kind } }`,
+		map[string]any{"id": links.Node.Links[0].ID}, nil)
+	e.must("", q, map[string]any{"id": att.AddAttribution.ID}, &links)
+	if len(links.Node.Links) != 0 || len(links.Node.Blamed) != 0 {
+		t.Fatalf("a retracted link is still shown: %+v", links.Node)
+	}
+	e.must("", strings.Replace(q, "query($id: ID!)", "query($id: ID!) @withRetracted", 1), map[string]any{"id": att.AddAttribution.ID}, &links)
+	if len(links.Node.Links) != 1 || len(links.Node.Blamed) != 1 {
+		t.Fatalf("@withRetracted does not show the retracted link: %+v", links.Node)
+	}
+
+	// The feed: since a time, and after a cursor.
+	var feed struct {
+		Changes struct {
+			TotalCount int
+			Edges      []struct {
+				Cursor string
+				Node   struct {
+					Seq int
+					At  string
+				}
+			}
+		}
+	}
+	e.must("", `{ changes(first: 100) { totalCount edges { cursor node { seq at } } } }`, nil, &feed)
+	all := feed.Changes
+	if all.TotalCount != len(all.Edges) || all.TotalCount < 5 {
+		t.Fatalf("feed = %+v", all)
+	}
+	for i, c := range all.Edges {
+		if c.Node.Seq != i+1 {
+			t.Fatalf("feed entry %d has seq %d", i, c.Node.Seq)
+		}
+	}
+	mid := all.Edges[2]
+	e.must("", `query($a: String) { changes(after: $a) { totalCount edges { node { seq } } } }`, map[string]any{"a": mid.Cursor}, &feed)
+	if len(feed.Changes.Edges) != all.TotalCount-3 || feed.Changes.Edges[0].Node.Seq != 4 {
+		t.Errorf("changes after %s = %+v", mid.Cursor, feed.Changes.Edges)
+	}
+	e.must("", `query($s: String) { changes(since: $s) { totalCount } }`, map[string]any{"s": "2999-01-01T00:00:00Z"}, &feed)
+	if feed.Changes.TotalCount != 0 {
+		t.Errorf("changes since the future = %d", feed.Changes.TotalCount)
+	}
+	e.must("", `query($s: String) { changes(since: $s) { totalCount } }`, map[string]any{"s": all.Edges[len(all.Edges)-1].Node.At}, &feed)
+	if feed.Changes.TotalCount < 1 || feed.Changes.TotalCount >= all.TotalCount {
+		t.Errorf("changes since the last change's time = %d of %d", feed.Changes.TotalCount, all.TotalCount)
+	}
+}
