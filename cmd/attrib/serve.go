@@ -68,6 +68,9 @@ admin. Reads are anonymous on a loopback address unless
 			if err != nil {
 				return fmt.Errorf("listen on %s: %w (is another server running? try --addr 127.0.0.1:0)", addr, err)
 			}
+			if tokens.Len() == 0 {
+				log.Warn("no tokens configured: the API is read-only; see --tokens")
+			}
 			if !cmd.Flags().Changed("require-token-for-reads") {
 				readsNeedToken = !isLoopback(ln.Addr())
 			}
