@@ -171,7 +171,8 @@ func (r *Resolver) links(ctx context.Context, id string, typ *string, dir *model
 }
 
 // candidates returns the IDs of nodes of type typ, narrowed by each
-// constraint (the node must have an edge of that type to or from that node).
+// constraint (the node must have an edge of that type to or from that node,
+// not retracted).
 // With no constraint it lists every node of the type.
 func (r *Resolver) candidates(typ string, cs []constraint) ([]string, error) {
 	var ids []string
@@ -192,7 +193,17 @@ func (r *Resolver) candidates(typ string, cs []constraint) ([]string, error) {
 			}
 			next := map[string]bool{}
 			for _, ref := range refs {
-				if set == nil || set[ref.Other] {
+				if set != nil && !set[ref.Other] {
+					continue
+				}
+				// A retracted link no longer joins its ends. (Retracted
+				// nodes and markings are filtered where the candidates
+				// are loaded, in nodesByID.)
+				e, err := tx.Edge(ref.ID)
+				if err != nil {
+					return err
+				}
+				if e.Retraction == nil {
 					next[ref.Other] = true
 				}
 			}

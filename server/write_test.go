@@ -816,3 +816,38 @@ func TestUpdatesLinksAndTheFeed(t *testing.T) {
 		t.Errorf("changes since the last change's time = %d of %d", feed.Changes.TotalCount, all.TotalCount)
 	}
 }
+
+func TestFiltersIgnoreRetractedLinks(t *testing.T) {
+	e := newEnv(t, false)
+	doc := e.addArticle()
+	var att struct {
+		AddAttribution struct {
+			ID    string
+			Links []struct{ ID string }
+		}
+	}
+	e.must(aliceToken, `mutation($in: AttributionInput!) { addAttribution(input: $in) { id links(type: "BLAMES") { id } } }`,
+		map[string]any{"in": attributionInput(doc)}, &att)
+	q := `query($ir: ID!) { attributions(blamed: $ir) { edges { node { id } } } }`
+	has := func() bool {
+		var out struct {
+			Attributions struct {
+				Edges []struct{ Node struct{ ID string } }
+			}
+		}
+		e.must("", q, map[string]any{"ir": ir}, &out)
+		for _, ed := range out.Attributions.Edges {
+			if ed.Node.ID == att.AddAttribution.ID {
+				return true
+			}
+		}
+		return false
+	}
+	if !has() {
+		t.Fatal("the new attribution is not among those blaming Iran")
+	}
+	e.must(aliceToken, `mutation($id: ID!) { retract(id: $id, reason: "x") { op } }`, map[string]any{"id": att.AddAttribution.Links[0].ID}, nil)
+	if has() {
+		t.Fatal("a retracted BLAMES link still matches attributions(blamed:)")
+	}
+}
