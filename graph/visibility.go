@@ -11,8 +11,9 @@ import (
 	"github.com/attrib/attrib/store"
 )
 
-// Visibility is decided here, once, for every read: nodesByID, neighbours,
-// links and candidates call visible, so no resolver filters on its own.
+// Visibility is decided here, once, for every read: node, nodesByID,
+// neighbours and links call visible (and candidates skips retracted
+// links), so no resolver filters on its own.
 // A request sees a record when its role's clearance covers the record's
 // TLP marking, and, unless the operation carries @withRetracted, when the
 // record is not retracted.
