@@ -19,7 +19,9 @@ const crashEnv = "ATTRIB_EDIT_CRASH_DIR"
 
 // TestAcknowledgedWriteSurvivesACrash runs a writer in a child process,
 // kills it with SIGKILL as soon as it reports an acknowledged write (no
-// Close, no flush), and reopens the data directory.
+// Close, no flush), and reopens the data directory. This covers a crash
+// of the process; surviving a power loss rests on the store's SyncWrites
+// (an fsync per commit), which a test cannot cut the power to check.
 func TestAcknowledgedWriteSurvivesACrash(t *testing.T) {
 	dir := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashingWriter$")
