@@ -16,6 +16,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/attrib/attrib/edit"
 	"github.com/attrib/attrib/graph/generated"
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/store"
@@ -47,7 +48,8 @@ func newServer(s *store.Store, lim Limits, log *slog.Logger) *handler.Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	cfg := generated.Config{Resolvers: &Resolver{Store: s}}
+	cfg := generated.Config{Resolvers: &Resolver{Store: s, Editor: edit.New(s)}}
+	cfg.Directives.WithRetracted = withRetracted
 	weighComplexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.GET{})
@@ -99,6 +101,7 @@ func weighComplexity(c *generated.ComplexityRoot) {
 	c.Query.Attributions = func(child int, first *int, _ *string, _, _, _ *string, _ *int) int { return paged(child, first) }
 	c.Query.Responses = func(child int, first *int, _ *string, _, _, _, _ *string) int { return paged(child, first) }
 	c.Query.Statements = func(child int, first *int, _ *string, _ *string) int { return paged(child, first) }
+	c.Query.Changes = func(child int, first *int, _, _ *string) int { return paged(child, first) }
 	list := func(child int) int { return 1 + child*listWeight }
 	c.Incident.Attributions = list
 	c.Incident.Responses = list

@@ -12,7 +12,8 @@ import (
 	"github.com/attrib/attrib/store"
 )
 
-// node loads one node as its model type; nil when it does not exist.
+// node loads one node as its model type; nil when it does not exist or the
+// request may not see it.
 func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 	n, err := r.loaders(ctx).nodes.Load(ctx, id)
 	if isNotFound(err) {
@@ -21,11 +22,14 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !visible(ctx, n.Meta) {
+		return nil, nil
+	}
 	return model.FromNode(n)
 }
 
 // nodesByID loads nodes as model types, in the order given, skipping IDs
-// that do not exist.
+// that do not exist and nodes the request may not see.
 func (r *Resolver) nodesByID(ctx context.Context, ids []string) ([]model.Node, error) {
 	ns, err := r.loaders(ctx).nodes.LoadAll(ctx, ids)
 	out := make([]model.Node, 0, len(ids))
@@ -40,7 +44,7 @@ func (r *Resolver) nodesByID(ctx context.Context, ids []string) ([]model.Node, e
 			}
 			return nil, errs[i]
 		}
-		if n == nil {
+		if n == nil || !visible(ctx, n.Meta) {
 			continue
 		}
 		m, err := model.FromNode(n)
@@ -52,15 +56,27 @@ func (r *Resolver) nodesByID(ctx context.Context, ids []string) ([]model.Node, e
 	return out, nil
 }
 
-// neighbours returns the nodes linked to id by edges of edgeType in dir.
+// neighbours returns the nodes linked to id by edges of edgeType in dir,
+// following only the edges the request may see.
 func (r *Resolver) neighbours(ctx context.Context, id string, dir store.Direction, edgeType string) ([]model.Node, error) {
 	refs, err := r.loaders(ctx).edges.Load(ctx, edgeKey{ID: id, Dir: dir, Type: edgeType})
 	if err != nil {
 		return nil, err
 	}
+	edgeIDs := make([]string, len(refs))
+	for i, ref := range refs {
+		edgeIDs[i] = ref.ID
+	}
+	es, err := r.loaders(ctx).links.LoadAll(ctx, edgeIDs)
+	if err != nil {
+		return nil, err
+	}
 	ids := make([]string, 0, len(refs))
 	seen := map[string]bool{}
-	for _, ref := range refs {
+	for i, ref := range refs {
+		if !visible(ctx, es[i].Meta) {
+			continue
+		}
 		if !seen[ref.Other] {
 			seen[ref.Other] = true
 			ids = append(ids, ref.Other)
@@ -132,15 +148,31 @@ func (r *Resolver) links(ctx context.Context, id string, typ *string, dir *model
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.Link, len(es))
+	ends := make([]string, len(refs))
+	for i, ref := range refs {
+		ends[i] = ref.Other
+	}
+	others, err := r.nodesByID(ctx, ends)
+	if err != nil {
+		return nil, err
+	}
+	shown := map[string]bool{id: true}
+	for _, o := range others {
+		shown[idOf(o)] = true
+	}
+	out := make([]*model.Link, 0, len(es))
 	for i, e := range es {
-		out[i] = model.FromEdge(e)
+		// A link is shown when it and the node at its other end are.
+		if visible(ctx, e.Meta) && shown[refs[i].Other] {
+			out = append(out, model.FromEdge(e))
+		}
 	}
 	return out, nil
 }
 
 // candidates returns the IDs of nodes of type typ, narrowed by each
-// constraint (the node must have an edge of that type to or from that node).
+// constraint (the node must have an edge of that type to or from that node,
+// not retracted).
 // With no constraint it lists every node of the type.
 func (r *Resolver) candidates(typ string, cs []constraint) ([]string, error) {
 	var ids []string
@@ -161,7 +193,17 @@ func (r *Resolver) candidates(typ string, cs []constraint) ([]string, error) {
 			}
 			next := map[string]bool{}
 			for _, ref := range refs {
-				if set == nil || set[ref.Other] {
+				if set != nil && !set[ref.Other] {
+					continue
+				}
+				// A retracted link no longer joins its ends. (Retracted
+				// nodes and markings are filtered where the candidates
+				// are loaded, in nodesByID.)
+				e, err := tx.Edge(ref.ID)
+				if err != nil {
+					return err
+				}
+				if e.Retraction == nil {
 					next[ref.Other] = true
 				}
 			}
@@ -227,6 +269,8 @@ func idOf(n model.Node) string {
 	case *model.Response:
 		return v.ID
 	case *model.Statement:
+		return v.ID
+	case *model.Assessment:
 		return v.ID
 	}
 	return ""

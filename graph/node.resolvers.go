@@ -14,7 +14,7 @@ import (
 )
 
 func (r *citationResolver) Document(ctx context.Context, obj *model.Citation) (*model.Document, error) {
-	n, err := r.node(ctx, obj.DocumentID)
+	n, err := r.citedDocument(ctx, obj.DocumentID)
 	if err != nil {
 		return nil, err
 	}

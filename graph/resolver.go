@@ -2,9 +2,13 @@
 // per-request loaders that batch store reads.
 package graph
 
-import "github.com/attrib/attrib/store"
+import (
+	"github.com/attrib/attrib/edit"
+	"github.com/attrib/attrib/store"
+)
 
 // Resolver is the root resolver: the dependencies every resolver shares.
 type Resolver struct {
-	Store *store.Store
+	Store  *store.Store
+	Editor *edit.Editor
 }

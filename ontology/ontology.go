@@ -16,10 +16,14 @@ const (
 	Attribution  = "Attribution"
 	Response     = "Response"
 	Statement    = "Statement"
+	// Assessment is an analyst's own judgement, not something a source
+	// said: it names its author and date, carries a confidence, and may
+	// cite documents it rests on, but needs no citation.
+	Assessment = "Assessment"
 )
 
 // NodeTypes lists every node type.
-var NodeTypes = []string{Document, State, Organization, Person, Incident, Attribution, Response, Statement}
+var NodeTypes = []string{Document, State, Organization, Person, Incident, Attribution, Response, Statement, Assessment}
 
 // Edge types.
 const (
@@ -40,6 +44,7 @@ const (
 	LocatedIn    = "LOCATED_IN"
 	AllyOf       = "ALLY_OF"
 	ReportedBy   = "REPORTED_BY"
+	Assesses     = "ASSESSES"
 )
 
 // EdgeRule says which node types an edge type may join.
@@ -69,7 +74,13 @@ var EdgeRules = map[string]EdgeRule{
 	LocatedIn:    {From: []string{Organization}, To: []string{State}},
 	AllyOf:       {From: []string{State}, To: actors},
 	ReportedBy:   {From: []string{Document}, To: []string{Organization}},
+	Assesses:     {From: []string{Assessment}},
 }
+
+// Unsourced reports whether facts of node type typ, and the edges leaving
+// them, may stand without a citation: an analyst's assessment is the
+// analyst's word, not a source's.
+func Unsourced(typ string) bool { return typ == Assessment }
 
 // Allows reports whether an edge of type typ may join from to to.
 func (r EdgeRule) Allows(from, to string) bool {
@@ -120,6 +131,20 @@ var Enums = map[string]map[string][]string{
 	Response:     {"kind": ResponseKinds, "effective": {"IMMEDIATE"}},
 	Statement:    {"kind": {"QUOTE", "PARAPHRASE"}},
 	Attribution:  {"band": bandNames()},
+	Assessment:   {"band": bandNames()},
+}
+
+// Markings are the TLP 2.0 markings, from least to most restricted. An
+// empty marking means CLEAR.
+var Markings = []string{"CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"}
+
+// MarkingLevel returns the position of marking m in Markings (0 for "" and
+// CLEAR), or -1 when m is not a TLP marking.
+func MarkingLevel(m string) int {
+	if m == "" {
+		return 0
+	}
+	return slices.Index(Markings, m)
 }
 
 // ResponseKinds is the response taxonomy.
@@ -140,7 +165,7 @@ var Involvements = []string{"ORCHESTRATED", "SPONSORED", "STATE_LINKED_ACTORS", 
 var DatePrecisions = []string{"DAY", "MONTH", "YEAR"}
 
 // Dated lists the node types that carry a date of their own.
-var Dated = []string{Incident, Attribution, Response, Statement}
+var Dated = []string{Incident, Attribution, Response, Statement, Assessment}
 
 func bandNames() []string {
 	s := make([]string, len(Bands))

@@ -14,7 +14,7 @@ func ValidateNode(n *store.Node) error {
 	if !slices.Contains(NodeTypes, n.Type) {
 		return fmt.Errorf("node %s: unknown type %q (one of %v)", n.ID, n.Type, NodeTypes)
 	}
-	if len(n.Citations) == 0 {
+	if len(n.Citations) == 0 && !Unsourced(n.Type) {
 		return fmt.Errorf("%s %s: has no citation; every fact needs one", n.Type, n.ID)
 	}
 	for prop, allowed := range Enums[n.Type] {
@@ -83,7 +83,7 @@ func ValidateEdge(e *store.Edge, fromType, toType string) error {
 	if !rule.Allows(fromType, toType) {
 		return fmt.Errorf("edge %s: %s cannot join %s to %s", e.ID, e.Type, fromType, toType)
 	}
-	if len(e.Citations) == 0 {
+	if len(e.Citations) == 0 && !Unsourced(fromType) {
 		return fmt.Errorf("edge %s %s: has no citation; every fact needs one", e.Type, e.ID)
 	}
 	return nil

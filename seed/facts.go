@@ -101,6 +101,13 @@ func Read(fsys fs.FS, name string) (*Bundle, error) {
 // Parse parses a facts file; readDoc returns the text of a document file it
 // names.
 func Parse(raw []byte, readDoc func(file string) ([]byte, error)) (*Bundle, error) {
+	return ParseOnto(raw, readDoc, nil)
+}
+
+// ParseOnto parses a facts file whose edges may also join nodes already in
+// a graph: typeOf returns the type of such a node (ok false when there is
+// none). A nil typeOf allows only nodes defined in the file.
+func ParseOnto(raw []byte, readDoc func(file string) ([]byte, error), typeOf func(id string) (typ string, ok bool)) (*Bundle, error) {
 	var f factsFile
 	if err := yaml.UnmarshalWithOptions(raw, &f, yaml.Strict()); err != nil {
 		return nil, fmt.Errorf("parse facts file: %w", err)
@@ -152,8 +159,14 @@ func Parse(raw []byte, readDoc func(file string) ([]byte, error)) (*Bundle, erro
 		}
 		ft, ok1 := types[e.From]
 		tt, ok2 := types[e.To]
+		if !ok1 && typeOf != nil {
+			ft, ok1 = typeOf(e.From)
+		}
+		if !ok2 && typeOf != nil {
+			tt, ok2 = typeOf(e.To)
+		}
 		if !ok1 || !ok2 {
-			return nil, fmt.Errorf("edge %s %s -> %s: an endpoint is not defined in the file", s.Type, s.From, s.To)
+			return nil, fmt.Errorf("edge %s %s -> %s: an endpoint is not defined in the file (nor in the data directory)", s.Type, s.From, s.To)
 		}
 		if err := ontology.ValidateEdge(e, ft, tt); err != nil {
 			return nil, fmt.Errorf("edge %s %s -> %s: %w", s.Type, s.From, s.To, err)
@@ -315,4 +328,25 @@ func fixDates(v any) any {
 		return s
 	}
 	return v
+}
+
+// isoFile is the embedded ISO 3166-1 list: a title line, then one
+// "CODE<TAB>English short name" line per country.
+const isoFile = "iso3166-1.txt"
+
+// ISOCodes returns the ISO 3166-1 alpha-2 codes of the embedded list, each
+// with its English short name.
+func ISOCodes() map[string]string {
+	raw, err := files.ReadFile(isoFile)
+	if err != nil { // cannot happen: the file is embedded
+		panic(err)
+	}
+	codes := map[string]string{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		code, name, ok := strings.Cut(line, "\t")
+		if ok && len(code) == 2 {
+			codes[code] = strings.TrimSpace(name)
+		}
+	}
+	return codes
 }

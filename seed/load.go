@@ -1,6 +1,7 @@
 package seed
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/attrib/attrib/store"
@@ -16,30 +17,73 @@ type Result struct {
 // Load writes the bundle into s in one transaction: either all of it is
 // stored or none. Loading the same bundle twice changes nothing.
 func Load(s *store.Store, b *Bundle) (Result, error) {
-	res := Result{Nodes: len(b.Nodes), Edges: len(b.Edges)}
+	var res Result
 	err := s.Update(func(tx *store.Txn) error {
-		for i := range b.Nodes {
-			changed, err := tx.PutNode(&b.Nodes[i])
-			if err != nil {
-				return err
-			}
-			if changed {
-				res.NewNodes++
-			}
-		}
-		for i := range b.Edges {
-			changed, err := tx.PutEdge(&b.Edges[i])
-			if err != nil {
-				return err
-			}
-			if changed {
-				res.NewEdges++
-			}
-		}
-		return nil
+		var err error
+		res, err = Put(tx, b, nil)
+		return err
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("load facts: %w", err)
+	}
+	return res, nil
+}
+
+// Put writes the bundle within tx. onChange, when not nil, is called for
+// each record actually written, with the stored record before (nil when it
+// is new) and after: that is how an ingest records its audit trail in the
+// same transaction.
+func Put(tx *store.Txn, b *Bundle, onChange func(before, after any) error) (Result, error) {
+	res := Result{Nodes: len(b.Nodes), Edges: len(b.Edges)}
+	for i := range b.Nodes {
+		n := &b.Nodes[i]
+		var before any
+		if onChange != nil {
+			old, err := tx.Node(n.ID)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return res, err
+			}
+			if old != nil {
+				before = old
+			}
+		}
+		changed, err := tx.PutNode(n)
+		if err != nil {
+			return res, err
+		}
+		if changed {
+			res.NewNodes++
+			if onChange != nil {
+				if err := onChange(before, n); err != nil {
+					return res, err
+				}
+			}
+		}
+	}
+	for i := range b.Edges {
+		e := &b.Edges[i]
+		var before any
+		if onChange != nil {
+			old, err := tx.Edge(e.ID)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return res, err
+			}
+			if old != nil {
+				before = old
+			}
+		}
+		changed, err := tx.PutEdge(e)
+		if err != nil {
+			return res, err
+		}
+		if changed {
+			res.NewEdges++
+			if onChange != nil {
+				if err := onChange(before, e); err != nil {
+					return res, err
+				}
+			}
+		}
 	}
 	return res, nil
 }

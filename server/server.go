@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/web"
@@ -23,6 +24,11 @@ type Config struct {
 	Logger  *slog.Logger
 	Limits  graph.Limits
 	MaxBody int64 // largest request body accepted, in bytes
+	// Tokens are the bearer tokens the GraphQL endpoint accepts; nil
+	// accepts none, so every request is anonymous and cannot write.
+	Tokens *auth.Tokens
+	// ReadsNeedToken refuses requests without a token, reads included.
+	ReadsNeedToken bool
 }
 
 // DefaultMaxBody caps request bodies.
@@ -68,7 +74,7 @@ func Handler(cfg Config) http.Handler {
 		maxBody = DefaultMaxBody
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", graph.NewHandler(cfg.Store, cfg.Limits, log))
+	mux.Handle("/graphql", auth.Middleware(cfg.Tokens, cfg.ReadsNeedToken, log, graph.NewHandler(cfg.Store, cfg.Limits, log)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintln(w, `{"status":"ok"}`)

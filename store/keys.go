@@ -17,6 +17,11 @@ import (
 //	c | lp(stateCode)                       -> node id  states by ISO code
 //	d | lp(nodeType) lp(date) lp(id)        -> empty  dated nodes by date
 //	m | name                                -> metadata value
+//	a | seq (8-byte big-endian)             -> Change (JSON)  audit trail, in commit order
+//	h | lp(recordID) lp(seq)                -> empty  changes of one record (and of the
+//	                                           edges a node owns), for history
+//	k | lp(principal) lp(idempotencyKey)    -> result (JSON) of the first mutation
+//	                                           sent with that key
 //
 // Out and in indexes both exist so that the neighbours of a node, in either
 // direction, are one prefix scan with value prefetch off.
@@ -32,6 +37,10 @@ const (
 	prefixCode byte = 'c'
 	prefixDate byte = 'd'
 	prefixMeta byte = 'm'
+
+	prefixChange  byte = 'a'
+	prefixHistory byte = 'h'
+	prefixIdem    byte = 'k'
 )
 
 // maxPart is the longest key part that a 2-byte length prefix can hold.

@@ -80,6 +80,9 @@ func (s *Store) Update(fn func(*Txn) error) error {
 	if errors.Is(err, badger.ErrTxnTooBig) {
 		return fmt.Errorf("transaction too big for one commit: %w", err)
 	}
+	if errors.Is(err, badger.ErrConflict) {
+		return ErrConflict
+	}
 	return err
 }
 

@@ -3,19 +3,23 @@ package main
 import (
 	"fmt"
 	"net"
+	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/server"
 )
 
 func newServeCmd() *cobra.Command {
 	var (
-		addr, data string
-		drain      time.Duration
+		addr, data, tokensFile string
+		drain                  time.Duration
+		readsNeedToken         bool
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -23,7 +27,14 @@ func newServeCmd() *cobra.Command {
 		Long: `Serve the GraphQL API at /graphql (POST, and GET for queries), the GraphiQL
 playground at /, and /healthz. An empty data directory is seeded with the
 embedded article first. SIGTERM or Ctrl-C stops the server after in-flight
-requests finish.`,
+requests finish.
+
+Writes need a bearer token with the editor role: tokens come from --tokens
+FILE and from the ATTRIB_TOKENS environment variable, one "name:role:token"
+entry per line (';' also separates entries). Roles are reader, editor and
+admin. Reads are anonymous on a loopback address unless
+--require-token-for-reads; on any other address they need a token unless
+--require-token-for-reads=false.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log := logger()
@@ -49,13 +60,25 @@ requests finish.`,
 				}
 				log.Info("seeded empty data directory", "nodes", res.NewNodes, "edges", res.NewEdges)
 			}
+			tokens, err := loadTokens(tokensFile)
+			if err != nil {
+				return err
+			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("listen on %s: %w (is another server running? try --addr 127.0.0.1:0)", addr, err)
 			}
+			if tokens.Len() == 0 {
+				log.Warn("no tokens configured: the API is read-only; see --tokens")
+			}
+			if !cmd.Flags().Changed("require-token-for-reads") {
+				readsNeedToken = !isLoopback(ln.Addr())
+			}
 			url := "http://" + ln.Addr().String()
-			log.Info("listening", "graphql", url+"/graphql", "playground", url+"/")
-			h := server.Handler(server.Config{Store: s, Logger: log, Limits: graph.DefaultLimits})
+			log.Info("listening", "graphql", url+"/graphql", "playground", url+"/",
+				"tokens", tokens.Len(), "reads_need_token", readsNeedToken)
+			h := server.Handler(server.Config{Store: s, Logger: log, Limits: graph.DefaultLimits,
+				Tokens: tokens, ReadsNeedToken: readsNeedToken})
 			err = server.Serve(cmd.Context(), ln, h, drain)
 			log.Info("stopped")
 			return err
@@ -63,6 +86,36 @@ requests finish.`,
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().DurationVar(&drain, "drain", 15*time.Second, "how long to wait for in-flight requests on shutdown")
+	cmd.Flags().StringVar(&tokensFile, "tokens", "", "file of bearer tokens, one name:role:token per line (also read from $ATTRIB_TOKENS)")
+	cmd.Flags().BoolVar(&readsNeedToken, "require-token-for-reads", false, "refuse reads without a token (default: false on a loopback address, true otherwise)")
 	addDataFlag(cmd, &data)
 	return cmd
+}
+
+// tokensEnv names the environment variable that may hold token entries.
+const tokensEnv = "ATTRIB_TOKENS"
+
+// loadTokens reads the token file (if any) and $ATTRIB_TOKENS.
+func loadTokens(file string) (*auth.Tokens, error) {
+	var src strings.Builder
+	if file != "" {
+		raw, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("read token file: %w", err)
+		}
+		src.Write(raw)
+		src.WriteByte('\n')
+	}
+	src.WriteString(os.Getenv(tokensEnv))
+	tokens, err := auth.Parse(strings.NewReader(src.String()))
+	if err != nil {
+		return nil, fmt.Errorf("%w (from --tokens %s and $%s)", err, file, tokensEnv)
+	}
+	return tokens, nil
+}
+
+// isLoopback reports whether the server listens on a loopback address only.
+func isLoopback(a net.Addr) bool {
+	tcp, ok := a.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }

@@ -5,6 +5,7 @@ package generated
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 
@@ -22,11 +23,13 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Assessment() AssessmentResolver
 	Attribution() AttributionResolver
 	Citation() CitationResolver
 	Document() DocumentResolver
 	Incident() IncidentResolver
 	Link() LinkResolver
+	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	Person() PersonResolver
 	Query() QueryResolver
@@ -36,6 +39,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	WithRetracted func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -43,6 +47,21 @@ type ComplexityRoot struct {
 		Kind func(childComplexity int) int
 		Lang func(childComplexity int) int
 		Text func(childComplexity int) int
+	}
+
+	Assessment struct {
+		About          func(childComplexity int) int
+		Author         func(childComplexity int) int
+		Confidence     func(childComplexity int) int
+		CreatedBy      func(childComplexity int) int
+		Date           func(childComplexity int) int
+		History        func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Judgement      func(childComplexity int) int
+		Marking        func(childComplexity int) int
+		References     func(childComplexity int) int
+		Retracted      func(childComplexity int) int
+		StixConfidence func(childComplexity int) int
 	}
 
 	Attribution struct {
@@ -55,12 +74,16 @@ type ComplexityRoot struct {
 		CertaintyText func(childComplexity int) int
 		Citations     func(childComplexity int) int
 		Confidence    func(childComplexity int) int
+		CreatedBy     func(childComplexity int) int
 		Date          func(childComplexity int) int
+		History       func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Incident      func(childComplexity int) int
 		Involvement   func(childComplexity int) int
 		Links         func(childComplexity int, typeArg *string, direction *model.Direction) int
+		Marking       func(childComplexity int) int
 		Responses     func(childComplexity int) int
+		Retracted     func(childComplexity int) int
 		Via           func(childComplexity int) int
 	}
 
@@ -71,6 +94,31 @@ type ComplexityRoot struct {
 	}
 
 	AttributionEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Change struct {
+		After    func(childComplexity int) int
+		At       func(childComplexity int) int
+		Before   func(childComplexity int) int
+		By       func(childComplexity int) int
+		Cursor   func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Marking  func(childComplexity int) int
+		Mutation func(childComplexity int) int
+		Op       func(childComplexity int) int
+		RecordID func(childComplexity int) int
+		Seq      func(childComplexity int) int
+	}
+
+	ChangeConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ChangeEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
@@ -94,15 +142,19 @@ type ComplexityRoot struct {
 
 	Document struct {
 		Citations  func(childComplexity int) int
+		CreatedBy  func(childComplexity int) int
+		History    func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Kind       func(childComplexity int) int
 		Language   func(childComplexity int) int
 		Length     func(childComplexity int) int
 		Links      func(childComplexity int, typeArg *string, direction *model.Direction) int
+		Marking    func(childComplexity int) int
 		MediaType  func(childComplexity int) int
 		Published  func(childComplexity int) int
 		Publisher  func(childComplexity int) int
 		ReportedBy func(childComplexity int) int
+		Retracted  func(childComplexity int) int
 		Sources    func(childComplexity int) int
 		Text       func(childComplexity int) int
 		Title      func(childComplexity int) int
@@ -128,13 +180,17 @@ type ComplexityRoot struct {
 	Incident struct {
 		Attributions func(childComplexity int) int
 		Citations    func(childComplexity int) int
+		CreatedBy    func(childComplexity int) int
 		Date         func(childComplexity int) int
 		Effects      func(childComplexity int) int
+		History      func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Kind         func(childComplexity int) int
 		Links        func(childComplexity int, typeArg *string, direction *model.Direction) int
+		Marking      func(childComplexity int) int
 		Name         func(childComplexity int, lang model.Lang) int
 		Responses    func(childComplexity int) int
+		Retracted    func(childComplexity int) int
 		Statements   func(childComplexity int) int
 		Targets      func(childComplexity int) int
 	}
@@ -152,22 +208,44 @@ type ComplexityRoot struct {
 
 	Link struct {
 		Citations func(childComplexity int) int
+		CreatedBy func(childComplexity int) int
 		From      func(childComplexity int) int
+		History   func(childComplexity int) int
 		ID        func(childComplexity int) int
+		Marking   func(childComplexity int) int
+		Retracted func(childComplexity int) int
 		To        func(childComplexity int) int
 		Type      func(childComplexity int) int
+	}
+
+	Mutation struct {
+		AddAssessment      func(childComplexity int, input model.AssessmentInput, marking *string, idempotencyKey *string) int
+		AddAttribution     func(childComplexity int, input model.AttributionInput, marking *string, idempotencyKey *string) int
+		AddDocument        func(childComplexity int, input model.DocumentInput, marking *string, idempotencyKey *string) int
+		AddResponse        func(childComplexity int, input model.ResponseInput, marking *string, idempotencyKey *string) int
+		AddStatement       func(childComplexity int, input model.StatementInput, marking *string, idempotencyKey *string) int
+		Retract            func(childComplexity int, id string, reason string, idempotencyKey *string) int
+		Unretract          func(childComplexity int, id string, reason string, idempotencyKey *string) int
+		UpsertIncident     func(childComplexity int, input model.IncidentInput, marking *string, idempotencyKey *string) int
+		UpsertOrganization func(childComplexity int, input model.OrganizationInput, marking *string, idempotencyKey *string) int
+		UpsertPerson       func(childComplexity int, input model.PersonInput, marking *string, idempotencyKey *string) int
+		UpsertState        func(childComplexity int, input model.StateInput, marking *string, idempotencyKey *string) int
 	}
 
 	Organization struct {
 		Aliases   func(childComplexity int) int
 		Citations func(childComplexity int) int
+		CreatedBy func(childComplexity int) int
+		History   func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Kind      func(childComplexity int) int
 		Links     func(childComplexity int, typeArg *string, direction *model.Direction) int
 		LocatedIn func(childComplexity int) int
+		Marking   func(childComplexity int) int
 		Members   func(childComplexity int) int
 		Name      func(childComplexity int, lang model.Lang) int
 		PartOf    func(childComplexity int) int
+		Retracted func(childComplexity int) int
 		SpokeFor  func(childComplexity int) int
 	}
 
@@ -181,18 +259,31 @@ type ComplexityRoot struct {
 	Person struct {
 		Affiliations func(childComplexity int) int
 		Citations    func(childComplexity int) int
+		CreatedBy    func(childComplexity int) int
+		History      func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Links        func(childComplexity int, typeArg *string, direction *model.Direction) int
+		Marking      func(childComplexity int) int
 		Name         func(childComplexity int, lang model.Lang) int
+		Retracted    func(childComplexity int) int
 		Role         func(childComplexity int, lang model.Lang) int
 		SpokeFor     func(childComplexity int) int
 		Statements   func(childComplexity int) int
 	}
 
+	Principal struct {
+		Clearance func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Role      func(childComplexity int) int
+	}
+
 	Query struct {
+		Assessments   func(childComplexity int, about *string) int
 		Attributions  func(childComplexity int, first *int, after *string, attributor *string, blamed *string, incident *string, minConfidence *int) int
+		Changes       func(childComplexity int, first *int, after *string, since *string) int
 		Documents     func(childComplexity int, first *int, after *string, language *string) int
 		Incidents     func(childComplexity int, first *int, after *string, target *string, from *model.Date, to *model.Date) int
+		Me            func(childComplexity int) int
 		Node          func(childComplexity int, id string) int
 		Nodes         func(childComplexity int, ids []string) int
 		Organizations func(childComplexity int) int
@@ -206,14 +297,18 @@ type ComplexityRoot struct {
 	Response struct {
 		Actor     func(childComplexity int) int
 		Citations func(childComplexity int) int
+		CreatedBy func(childComplexity int) int
 		Date      func(childComplexity int) int
 		Deadline  func(childComplexity int) int
 		Effective func(childComplexity int) int
 		Follows   func(childComplexity int) int
+		History   func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Incident  func(childComplexity int) int
 		Kind      func(childComplexity int) int
 		Links     func(childComplexity int, typeArg *string, direction *model.Direction) int
+		Marking   func(childComplexity int) int
+		Retracted func(childComplexity int) int
 		Summary   func(childComplexity int) int
 		Targets   func(childComplexity int) int
 		Via       func(childComplexity int) int
@@ -230,6 +325,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Retraction struct {
+		At     func(childComplexity int) int
+		By     func(childComplexity int) int
+		Reason func(childComplexity int) int
+	}
+
 	State struct {
 		Aliases              func(childComplexity int) int
 		Allies               func(childComplexity int) int
@@ -237,15 +338,19 @@ type ComplexityRoot struct {
 		AttributionsReceived func(childComplexity int) int
 		Citations            func(childComplexity int) int
 		Code                 func(childComplexity int) int
+		CreatedBy            func(childComplexity int) int
+		History              func(childComplexity int) int
 		ID                   func(childComplexity int) int
 		IncidentsSuffered    func(childComplexity int) int
 		Links                func(childComplexity int, typeArg *string, direction *model.Direction) int
+		Marking              func(childComplexity int) int
 		Members              func(childComplexity int) int
 		Name                 func(childComplexity int, lang model.Lang) int
 		Organizations        func(childComplexity int) int
 		Region               func(childComplexity int) int
 		ResponsesMade        func(childComplexity int) int
 		ResponsesReceived    func(childComplexity int) int
+		Retracted            func(childComplexity int) int
 		Statements           func(childComplexity int) int
 	}
 
@@ -263,11 +368,15 @@ type ComplexityRoot struct {
 	Statement struct {
 		About      func(childComplexity int) int
 		Citations  func(childComplexity int) int
+		CreatedBy  func(childComplexity int) int
 		Date       func(childComplexity int) int
+		History    func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Kind       func(childComplexity int) int
 		Links      func(childComplexity int, typeArg *string, direction *model.Direction) int
+		Marking    func(childComplexity int) int
 		OnBehalfOf func(childComplexity int) int
+		Retracted  func(childComplexity int) int
 		Speaker    func(childComplexity int) int
 		Summary    func(childComplexity int) int
 		Text       func(childComplexity int) int
@@ -325,6 +434,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Alias.Text(childComplexity), true
 
+	case "Assessment.about":
+		if e.ComplexityRoot.Assessment.About == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.About(childComplexity), true
+	case "Assessment.author":
+		if e.ComplexityRoot.Assessment.Author == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.Author(childComplexity), true
+	case "Assessment.confidence":
+		if e.ComplexityRoot.Assessment.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.Confidence(childComplexity), true
+	case "Assessment.createdBy":
+		if e.ComplexityRoot.Assessment.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.CreatedBy(childComplexity), true
+	case "Assessment.date":
+		if e.ComplexityRoot.Assessment.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.Date(childComplexity), true
+	case "Assessment.history":
+		if e.ComplexityRoot.Assessment.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.History(childComplexity), true
+	case "Assessment.id":
+		if e.ComplexityRoot.Assessment.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.ID(childComplexity), true
+	case "Assessment.judgement":
+		if e.ComplexityRoot.Assessment.Judgement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.Judgement(childComplexity), true
+	case "Assessment.marking":
+		if e.ComplexityRoot.Assessment.Marking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.Marking(childComplexity), true
+	case "Assessment.references":
+		if e.ComplexityRoot.Assessment.References == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.References(childComplexity), true
+	case "Assessment.retracted":
+		if e.ComplexityRoot.Assessment.Retracted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.Retracted(childComplexity), true
+	case "Assessment.stixConfidence":
+		if e.ComplexityRoot.Assessment.StixConfidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Assessment.StixConfidence(childComplexity), true
+
 	case "Attribution.attributor":
 		if e.ComplexityRoot.Attribution.Attributor == nil {
 			break
@@ -379,12 +561,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Attribution.Confidence(childComplexity), true
+	case "Attribution.createdBy":
+		if e.ComplexityRoot.Attribution.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attribution.CreatedBy(childComplexity), true
 	case "Attribution.date":
 		if e.ComplexityRoot.Attribution.Date == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Attribution.Date(childComplexity), true
+	case "Attribution.history":
+		if e.ComplexityRoot.Attribution.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attribution.History(childComplexity), true
 	case "Attribution.id":
 		if e.ComplexityRoot.Attribution.ID == nil {
 			break
@@ -414,12 +608,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Attribution.Links(childComplexity, args["type"].(*string), args["direction"].(*model.Direction)), true
+	case "Attribution.marking":
+		if e.ComplexityRoot.Attribution.Marking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attribution.Marking(childComplexity), true
 	case "Attribution.responses":
 		if e.ComplexityRoot.Attribution.Responses == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Attribution.Responses(childComplexity), true
+	case "Attribution.retracted":
+		if e.ComplexityRoot.Attribution.Retracted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attribution.Retracted(childComplexity), true
 	case "Attribution.via":
 		if e.ComplexityRoot.Attribution.Via == nil {
 			break
@@ -458,6 +664,105 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AttributionEdge.Node(childComplexity), true
+
+	case "Change.after":
+		if e.ComplexityRoot.Change.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.After(childComplexity), true
+	case "Change.at":
+		if e.ComplexityRoot.Change.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.At(childComplexity), true
+	case "Change.before":
+		if e.ComplexityRoot.Change.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Before(childComplexity), true
+	case "Change.by":
+		if e.ComplexityRoot.Change.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.By(childComplexity), true
+	case "Change.cursor":
+		if e.ComplexityRoot.Change.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Cursor(childComplexity), true
+	case "Change.kind":
+		if e.ComplexityRoot.Change.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Kind(childComplexity), true
+	case "Change.marking":
+		if e.ComplexityRoot.Change.Marking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Marking(childComplexity), true
+	case "Change.mutation":
+		if e.ComplexityRoot.Change.Mutation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Mutation(childComplexity), true
+	case "Change.op":
+		if e.ComplexityRoot.Change.Op == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Op(childComplexity), true
+	case "Change.recordId":
+		if e.ComplexityRoot.Change.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.RecordID(childComplexity), true
+	case "Change.seq":
+		if e.ComplexityRoot.Change.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Seq(childComplexity), true
+
+	case "ChangeConnection.edges":
+		if e.ComplexityRoot.ChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.Edges(childComplexity), true
+	case "ChangeConnection.pageInfo":
+		if e.ComplexityRoot.ChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.PageInfo(childComplexity), true
+	case "ChangeConnection.totalCount":
+		if e.ComplexityRoot.ChangeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeConnection.TotalCount(childComplexity), true
+
+	case "ChangeEdge.cursor":
+		if e.ComplexityRoot.ChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEdge.Cursor(childComplexity), true
+	case "ChangeEdge.node":
+		if e.ComplexityRoot.ChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEdge.Node(childComplexity), true
 
 	case "Citation.document":
 		if e.ComplexityRoot.Citation.Document == nil {
@@ -533,6 +838,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.Citations(childComplexity), true
+	case "Document.createdBy":
+		if e.ComplexityRoot.Document.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.CreatedBy(childComplexity), true
+	case "Document.history":
+		if e.ComplexityRoot.Document.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.History(childComplexity), true
 	case "Document.id":
 		if e.ComplexityRoot.Document.ID == nil {
 			break
@@ -568,6 +885,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.Links(childComplexity, args["type"].(*string), args["direction"].(*model.Direction)), true
+	case "Document.marking":
+		if e.ComplexityRoot.Document.Marking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Marking(childComplexity), true
 	case "Document.mediaType":
 		if e.ComplexityRoot.Document.MediaType == nil {
 			break
@@ -592,6 +915,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.ReportedBy(childComplexity), true
+	case "Document.retracted":
+		if e.ComplexityRoot.Document.Retracted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Retracted(childComplexity), true
 	case "Document.sources":
 		if e.ComplexityRoot.Document.Sources == nil {
 			break
@@ -679,6 +1008,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.Citations(childComplexity), true
+	case "Incident.createdBy":
+		if e.ComplexityRoot.Incident.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.CreatedBy(childComplexity), true
 	case "Incident.date":
 		if e.ComplexityRoot.Incident.Date == nil {
 			break
@@ -691,6 +1026,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.Effects(childComplexity), true
+	case "Incident.history":
+		if e.ComplexityRoot.Incident.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.History(childComplexity), true
 	case "Incident.id":
 		if e.ComplexityRoot.Incident.ID == nil {
 			break
@@ -714,6 +1055,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.Links(childComplexity, args["type"].(*string), args["direction"].(*model.Direction)), true
+	case "Incident.marking":
+		if e.ComplexityRoot.Incident.Marking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Marking(childComplexity), true
 	case "Incident.name":
 		if e.ComplexityRoot.Incident.Name == nil {
 			break
@@ -731,6 +1078,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.Responses(childComplexity), true
+	case "Incident.retracted":
+		if e.ComplexityRoot.Incident.Retracted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Retracted(childComplexity), true
 	case "Incident.statements":
 		if e.ComplexityRoot.Incident.Statements == nil {
 			break
@@ -782,18 +1135,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Link.Citations(childComplexity), true
+	case "Link.createdBy":
+		if e.ComplexityRoot.Link.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Link.CreatedBy(childComplexity), true
 	case "Link.from":
 		if e.ComplexityRoot.Link.From == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Link.From(childComplexity), true
+	case "Link.history":
+		if e.ComplexityRoot.Link.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Link.History(childComplexity), true
 	case "Link.id":
 		if e.ComplexityRoot.Link.ID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Link.ID(childComplexity), true
+	case "Link.marking":
+		if e.ComplexityRoot.Link.Marking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Link.Marking(childComplexity), true
+	case "Link.retracted":
+		if e.ComplexityRoot.Link.Retracted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Link.Retracted(childComplexity), true
 	case "Link.to":
 		if e.ComplexityRoot.Link.To == nil {
 			break
@@ -807,6 +1184,128 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Link.Type(childComplexity), true
 
+	case "Mutation.addAssessment":
+		if e.ComplexityRoot.Mutation.AddAssessment == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addAssessment_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddAssessment(childComplexity, args["input"].(model.AssessmentInput), args["marking"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.addAttribution":
+		if e.ComplexityRoot.Mutation.AddAttribution == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addAttribution_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddAttribution(childComplexity, args["input"].(model.AttributionInput), args["marking"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.addDocument":
+		if e.ComplexityRoot.Mutation.AddDocument == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addDocument_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddDocument(childComplexity, args["input"].(model.DocumentInput), args["marking"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.addResponse":
+		if e.ComplexityRoot.Mutation.AddResponse == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addResponse_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddResponse(childComplexity, args["input"].(model.ResponseInput), args["marking"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.addStatement":
+		if e.ComplexityRoot.Mutation.AddStatement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addStatement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddStatement(childComplexity, args["input"].(model.StatementInput), args["marking"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.retract":
+		if e.ComplexityRoot.Mutation.Retract == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_retract_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Retract(childComplexity, args["id"].(string), args["reason"].(string), args["idempotencyKey"].(*string)), true
+	case "Mutation.unretract":
+		if e.ComplexityRoot.Mutation.Unretract == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_unretract_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.Unretract(childComplexity, args["id"].(string), args["reason"].(string), args["idempotencyKey"].(*string)), true
+	case "Mutation.upsertIncident":
+		if e.ComplexityRoot.Mutation.UpsertIncident == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertIncident_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertIncident(childComplexity, args["input"].(model.IncidentInput), args["marking"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.upsertOrganization":
+		if e.ComplexityRoot.Mutation.UpsertOrganization == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertOrganization_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertOrganization(childComplexity, args["input"].(model.OrganizationInput), args["marking"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.upsertPerson":
+		if e.ComplexityRoot.Mutation.UpsertPerson == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertPerson_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertPerson(childComplexity, args["input"].(model.PersonInput), args["marking"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.upsertState":
+		if e.ComplexityRoot.Mutation.UpsertState == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertState_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertState(childComplexity, args["input"].(model.StateInput), args["marking"].(*string), args["idempotencyKey"].(*string)), true
+
 	case "Organization.aliases":
 		if e.ComplexityRoot.Organization.Aliases == nil {
 			break
@@ -819,6 +1318,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Citations(childComplexity), true
+	case "Organization.createdBy":
+		if e.ComplexityRoot.Organization.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.CreatedBy(childComplexity), true
+	case "Organization.history":
+		if e.ComplexityRoot.Organization.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.History(childComplexity), true
 	case "Organization.id":
 		if e.ComplexityRoot.Organization.ID == nil {
 			break
@@ -848,6 +1359,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.LocatedIn(childComplexity), true
+	case "Organization.marking":
+		if e.ComplexityRoot.Organization.Marking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Marking(childComplexity), true
 	case "Organization.members":
 		if e.ComplexityRoot.Organization.Members == nil {
 			break
@@ -871,6 +1388,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.PartOf(childComplexity), true
+	case "Organization.retracted":
+		if e.ComplexityRoot.Organization.Retracted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Retracted(childComplexity), true
 	case "Organization.spokeFor":
 		if e.ComplexityRoot.Organization.SpokeFor == nil {
 			break
@@ -915,6 +1438,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Citations(childComplexity), true
+	case "Person.createdBy":
+		if e.ComplexityRoot.Person.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.CreatedBy(childComplexity), true
+	case "Person.history":
+		if e.ComplexityRoot.Person.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.History(childComplexity), true
 	case "Person.id":
 		if e.ComplexityRoot.Person.ID == nil {
 			break
@@ -932,6 +1467,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Links(childComplexity, args["type"].(*string), args["direction"].(*model.Direction)), true
+	case "Person.marking":
+		if e.ComplexityRoot.Person.Marking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Marking(childComplexity), true
 	case "Person.name":
 		if e.ComplexityRoot.Person.Name == nil {
 			break
@@ -943,6 +1484,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Name(childComplexity, args["lang"].(model.Lang)), true
+	case "Person.retracted":
+		if e.ComplexityRoot.Person.Retracted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Retracted(childComplexity), true
 	case "Person.role":
 		if e.ComplexityRoot.Person.Role == nil {
 			break
@@ -967,6 +1514,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Person.Statements(childComplexity), true
 
+	case "Principal.clearance":
+		if e.ComplexityRoot.Principal.Clearance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Principal.Clearance(childComplexity), true
+	case "Principal.name":
+		if e.ComplexityRoot.Principal.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Principal.Name(childComplexity), true
+	case "Principal.role":
+		if e.ComplexityRoot.Principal.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Principal.Role(childComplexity), true
+
+	case "Query.assessments":
+		if e.ComplexityRoot.Query.Assessments == nil {
+			break
+		}
+
+		args, err := ec.field_Query_assessments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Assessments(childComplexity, args["about"].(*string)), true
 	case "Query.attributions":
 		if e.ComplexityRoot.Query.Attributions == nil {
 			break
@@ -978,6 +1555,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Attributions(childComplexity, args["first"].(*int), args["after"].(*string), args["attributor"].(*string), args["blamed"].(*string), args["incident"].(*string), args["minConfidence"].(*int)), true
+	case "Query.changes":
+		if e.ComplexityRoot.Query.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["first"].(*int), args["after"].(*string), args["since"].(*string)), true
 	case "Query.documents":
 		if e.ComplexityRoot.Query.Documents == nil {
 			break
@@ -1001,6 +1589,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Incidents(childComplexity, args["first"].(*int), args["after"].(*string), args["target"].(*string), args["from"].(*model.Date), args["to"].(*model.Date)), true
 
+	case "Query.me":
+		if e.ComplexityRoot.Query.Me == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Me(childComplexity), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1092,6 +1686,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Response.Citations(childComplexity), true
+	case "Response.createdBy":
+		if e.ComplexityRoot.Response.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Response.CreatedBy(childComplexity), true
 	case "Response.date":
 		if e.ComplexityRoot.Response.Date == nil {
 			break
@@ -1116,6 +1716,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Response.Follows(childComplexity), true
+	case "Response.history":
+		if e.ComplexityRoot.Response.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Response.History(childComplexity), true
 	case "Response.id":
 		if e.ComplexityRoot.Response.ID == nil {
 			break
@@ -1145,6 +1751,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Response.Links(childComplexity, args["type"].(*string), args["direction"].(*model.Direction)), true
+	case "Response.marking":
+		if e.ComplexityRoot.Response.Marking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Response.Marking(childComplexity), true
+	case "Response.retracted":
+		if e.ComplexityRoot.Response.Retracted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Response.Retracted(childComplexity), true
 	case "Response.summary":
 		if e.ComplexityRoot.Response.Summary == nil {
 			break
@@ -1196,6 +1814,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ResponseEdge.Node(childComplexity), true
 
+	case "Retraction.at":
+		if e.ComplexityRoot.Retraction.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.At(childComplexity), true
+	case "Retraction.by":
+		if e.ComplexityRoot.Retraction.By == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.By(childComplexity), true
+	case "Retraction.reason":
+		if e.ComplexityRoot.Retraction.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Retraction.Reason(childComplexity), true
+
 	case "State.aliases":
 		if e.ComplexityRoot.State.Aliases == nil {
 			break
@@ -1232,6 +1869,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.State.Code(childComplexity), true
+	case "State.createdBy":
+		if e.ComplexityRoot.State.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.State.CreatedBy(childComplexity), true
+	case "State.history":
+		if e.ComplexityRoot.State.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.State.History(childComplexity), true
 	case "State.id":
 		if e.ComplexityRoot.State.ID == nil {
 			break
@@ -1255,6 +1904,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.State.Links(childComplexity, args["type"].(*string), args["direction"].(*model.Direction)), true
+	case "State.marking":
+		if e.ComplexityRoot.State.Marking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.State.Marking(childComplexity), true
 	case "State.members":
 		if e.ComplexityRoot.State.Members == nil {
 			break
@@ -1296,6 +1951,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.State.ResponsesReceived(childComplexity), true
+	case "State.retracted":
+		if e.ComplexityRoot.State.Retracted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.State.Retracted(childComplexity), true
 	case "State.statements":
 		if e.ComplexityRoot.State.Statements == nil {
 			break
@@ -1347,12 +2008,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Statement.Citations(childComplexity), true
+	case "Statement.createdBy":
+		if e.ComplexityRoot.Statement.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.CreatedBy(childComplexity), true
 	case "Statement.date":
 		if e.ComplexityRoot.Statement.Date == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Statement.Date(childComplexity), true
+	case "Statement.history":
+		if e.ComplexityRoot.Statement.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.History(childComplexity), true
 	case "Statement.id":
 		if e.ComplexityRoot.Statement.ID == nil {
 			break
@@ -1376,12 +2049,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Statement.Links(childComplexity, args["type"].(*string), args["direction"].(*model.Direction)), true
+	case "Statement.marking":
+		if e.ComplexityRoot.Statement.Marking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Marking(childComplexity), true
 	case "Statement.onBehalfOf":
 		if e.ComplexityRoot.Statement.OnBehalfOf == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Statement.OnBehalfOf(childComplexity), true
+	case "Statement.retracted":
+		if e.ComplexityRoot.Statement.Retracted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Retracted(childComplexity), true
 	case "Statement.speaker":
 		if e.ComplexityRoot.Statement.Speaker == nil {
 			break
@@ -1466,7 +2151,18 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
-		return graphql.NewInputUnmarshalerIndex()
+		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AssessmentInput", ec.unmarshalInputAssessmentInput),
+			graphql.NewInputUnmarshaler("AttributionInput", ec.unmarshalInputAttributionInput),
+			graphql.NewInputUnmarshaler("DocumentInput", ec.unmarshalInputDocumentInput),
+			graphql.NewInputUnmarshaler("IncidentInput", ec.unmarshalInputIncidentInput),
+			graphql.NewInputUnmarshaler("OrganizationInput", ec.unmarshalInputOrganizationInput),
+			graphql.NewInputUnmarshaler("PersonInput", ec.unmarshalInputPersonInput),
+			graphql.NewInputUnmarshaler("QuoteInput", ec.unmarshalInputQuoteInput),
+			graphql.NewInputUnmarshaler("ResponseInput", ec.unmarshalInputResponseInput),
+			graphql.NewInputUnmarshaler("StateInput", ec.unmarshalInputStateInput),
+			graphql.NewInputUnmarshaler("StatementInput", ec.unmarshalInputStatementInput),
+		)
 	}
 	first := true
 
@@ -1478,7 +2174,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			if first {
 				first = false
 				ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
-				data = ec._Query(ctx, opCtx.Operation.SelectionSet)
+				data = ec._queryMiddleware(ctx, opCtx.Operation, func(ctx context.Context) (any, error) {
+					return ec._Query(ctx, opCtx.Operation.SelectionSet), nil
+				})
 			} else {
 				if atomic.LoadInt32(&ec.PendingDeferred) > 0 {
 					result := <-ec.DeferredResults
@@ -1500,6 +2198,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -1968,6 +2681,360 @@ type Query {
   nodes(ids: [ID!]!): [Node]!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/write.graphqls", Input: `# Writes: analysts add what they read. Every mutation is one synced
+# transaction with its audit entries; it needs an editor's bearer token.
+
+"""
+Shows retracted facts, which are hidden by default, in the whole query:
+query @withRetracted { ... }
+"""
+directive @withRetracted on QUERY
+
+"""
+Who withdrew a fact, when and why. A retracted fact is never deleted: it is
+hidden unless the query asks for it with @withRetracted, and the retraction
+can be undone.
+"""
+type Retraction {
+  by: String!
+  "RFC 3339, UTC."
+  at: String!
+  reason: String!
+}
+
+"""
+One entry of the audit trail: who changed which record, when, and the
+record before and after.
+"""
+type Change {
+  "Changes are numbered 1, 2, 3, ... in commit order."
+  seq: Int!
+  "Pass to changes(after:) to read the changes that follow this one."
+  cursor: String!
+  "RFC 3339 with nanoseconds, UTC."
+  at: String!
+  by: String!
+  "create, update, retract or unretract."
+  op: String!
+  "The mutation (or ingest) that made the change."
+  mutation: String!
+  "The node or link changed."
+  recordId: ID!
+  "node or edge."
+  kind: String!
+  marking: String!
+  "The record before the change, as stored (JSON); null when it was created."
+  before: String
+  "The record after the change, as stored (JSON)."
+  after: String
+}
+
+"""
+What the graph records about a fact besides what the source says.
+"""
+interface Audited {
+  "TLP marking: CLEAR, GREEN, AMBER, AMBER+STRICT or RED."
+  marking: String!
+  "Who wrote the fact; null for the embedded seed."
+  createdBy: String
+  "Set while the fact is retracted."
+  retracted: Retraction
+  "Every change of this fact (and of the links it owns), oldest first."
+  history: [Change!]!
+}
+
+extend type Document implements Audited {
+  marking: String!
+  createdBy: String
+  retracted: Retraction
+  history: [Change!]!
+}
+
+extend type State implements Audited {
+  marking: String!
+  createdBy: String
+  retracted: Retraction
+  history: [Change!]!
+}
+
+extend type Organization implements Audited {
+  marking: String!
+  createdBy: String
+  retracted: Retraction
+  history: [Change!]!
+}
+
+extend type Person implements Audited {
+  marking: String!
+  createdBy: String
+  retracted: Retraction
+  history: [Change!]!
+}
+
+extend type Incident implements Audited {
+  marking: String!
+  createdBy: String
+  retracted: Retraction
+  history: [Change!]!
+}
+
+extend type Attribution implements Audited {
+  marking: String!
+  createdBy: String
+  retracted: Retraction
+  history: [Change!]!
+}
+
+extend type Response implements Audited {
+  marking: String!
+  createdBy: String
+  retracted: Retraction
+  history: [Change!]!
+}
+
+extend type Statement implements Audited {
+  marking: String!
+  createdBy: String
+  retracted: Retraction
+  history: [Change!]!
+}
+
+extend type Link implements Audited {
+  marking: String!
+  createdBy: String
+  retracted: Retraction
+  history: [Change!]!
+}
+
+"""
+An analyst's own judgement, for example "we judge the UK's claim credible"
+or "these two claims refer to the same actor". It is not something a source
+said: it names its author and date and carries the author's confidence. The
+documents it cites are what the judgement rests on.
+"""
+type Assessment implements Node & Audited {
+  id: ID!
+  "The judgement, in the analyst's words."
+  judgement: String!
+  "The analyst who made it."
+  author: String!
+  "The day it was recorded."
+  date: Date!
+  "How sure the analyst is."
+  confidence: EstimativeBand!
+  "STIX 2.1 confidence of the band; null when UNSTATED."
+  stixConfidence: Int
+  "The facts it is about."
+  about: [Node!]!
+  "Passages the analyst relied on. They are the analyst's evidence, not a source making this judgement."
+  references: [Citation!]!
+  marking: String!
+  createdBy: String
+  retracted: Retraction
+  history: [Change!]!
+}
+
+type ChangeEdge {
+  cursor: String!
+  node: Change!
+}
+
+type ChangeConnection {
+  edges: [ChangeEdge!]!
+  pageInfo: PageInfo!
+  "Changes in the whole feed (within since) that this reader may see."
+  totalCount: Int!
+}
+
+"Who a request acts for."
+type Principal {
+  name: String!
+  "anonymous, reader, editor or admin."
+  role: String!
+  "The most restricted TLP marking this principal may read."
+  clearance: String!
+}
+
+extend type Query {
+  """
+  The audit trail, oldest first: the changes after cursor ` + "`" + `after` + "`" + `, or made
+  at or after ` + "`" + `since` + "`" + ` (RFC 3339). Changes to facts marked above your
+  clearance are left out.
+  """
+  changes(first: Int = 20, after: String, since: String): ChangeConnection!
+  "Analyst assessments, newest first; about: only those about this node."
+  assessments(about: ID): [Assessment!]!
+  "Who this request acts for."
+  me: Principal!
+}
+
+"""
+A citation as an analyst writes it: the document and its exact words, with
+the words just before (prefix) or after (suffix) when the exact words occur
+more than once. The server finds the offsets, and refuses a quote that is
+not in the document or is ambiguous.
+"""
+input QuoteInput {
+  document: ID!
+  exact: String!
+  prefix: String
+  suffix: String
+}
+
+input DocumentInput {
+  "Names the document; by default it is derived from the text."
+  key: String
+  title: String!
+  "Stored verbatim; citation offsets count its code points."
+  text: String!
+  "BCP 47 language tag, e.g. en, ar."
+  language: String!
+  "YYYY-MM-DD."
+  published: String
+  publisher: String
+  "ARTICLE (default), REFERENCE, STIX_BUNDLE or REPORT."
+  kind: String
+  sources: [String!]
+}
+
+input StateInput {
+  "ISO 3166-1 alpha-2."
+  code: String!
+  "Defaults to the ISO 3166-1 short name."
+  nameEn: String
+  nameAr: String
+  region: String
+  cite: [QuoteInput!]!
+}
+
+input OrganizationInput {
+  key: String!
+  nameEn: String!
+  nameAr: String
+  kind: String!
+  partOf: [ID!]
+  locatedIn: [ID!]
+  cite: [QuoteInput!]!
+}
+
+input PersonInput {
+  key: String!
+  nameEn: String!
+  nameAr: String
+  roleEn: String
+  roleAr: String
+  memberOf: [ID!]
+  cite: [QuoteInput!]!
+}
+
+input IncidentInput {
+  key: String!
+  nameEn: String!
+  nameAr: String
+  "CYBERATTACK."
+  kind: String!
+  "YYYY-MM-DD."
+  date: String!
+  "DAY (default), MONTH or YEAR."
+  datePrecision: String
+  dateInferred: Boolean
+  dateBasis: String
+  targets: [ID!]
+  cite: [QuoteInput!]!
+}
+
+input AttributionInput {
+  "Names the claim; by default it is derived from the input."
+  key: String
+  date: String!
+  datePrecision: String
+  dateInferred: Boolean
+  dateBasis: String
+  "The claiming State."
+  attributor: ID!
+  "States or Organizations held responsible."
+  blamed: [ID!]!
+  incident: ID!
+  "Persons or Organizations who spoke for the attributor."
+  via: [ID!]
+  "An EstimativeBand name."
+  band: String!
+  certaintyText: String
+  certaintyEn: String
+  involvement: [String!]
+  basisText: String
+  basisEn: String
+  cite: [QuoteInput!]!
+}
+
+input ResponseInput {
+  key: String
+  date: String!
+  datePrecision: String
+  dateInferred: Boolean
+  dateBasis: String
+  "From the response taxonomy, e.g. SANCTION."
+  kind: String!
+  summary: String!
+  actor: ID!
+  targets: [ID!]
+  incident: ID
+  follows: [ID!]
+  via: [ID!]
+  "ISO 8601 duration."
+  deadline: String
+  effective: String
+  cite: [QuoteInput!]!
+}
+
+input StatementInput {
+  key: String
+  date: String!
+  datePrecision: String
+  dateInferred: Boolean
+  dateBasis: String
+  "QUOTE or PARAPHRASE."
+  kind: String!
+  summary: String!
+  text: String
+  speaker: [ID!]!
+  onBehalfOf: [ID!]
+  about: [ID!]
+  cite: [QuoteInput!]!
+}
+
+input AssessmentInput {
+  key: String
+  judgement: String!
+  "An EstimativeBand name: how sure the analyst is."
+  confidence: String!
+  about: [ID!]!
+  "Optional: passages the judgement rests on."
+  cite: [QuoteInput!]
+}
+
+"""
+Every mutation needs an editor's token (Authorization: Bearer <token>).
+marking is the TLP marking of the fact (CLEAR when new and not given; an
+update keeps the stored one unless given). idempotencyKey makes a retried
+mutation return the first result instead of writing twice.
+"""
+type Mutation {
+  addDocument(input: DocumentInput!, marking: String, idempotencyKey: String): Document!
+  upsertState(input: StateInput!, marking: String, idempotencyKey: String): State!
+  upsertOrganization(input: OrganizationInput!, marking: String, idempotencyKey: String): Organization!
+  upsertPerson(input: PersonInput!, marking: String, idempotencyKey: String): Person!
+  upsertIncident(input: IncidentInput!, marking: String, idempotencyKey: String): Incident!
+  addAttribution(input: AttributionInput!, marking: String, idempotencyKey: String): Attribution!
+  addResponse(input: ResponseInput!, marking: String, idempotencyKey: String): Response!
+  addStatement(input: StatementInput!, marking: String, idempotencyKey: String): Statement!
+  addAssessment(input: AssessmentInput!, marking: String, idempotencyKey: String): Assessment!
+  "Withdraw a fact (a node or a link), with a reason. Your own facts need editor; others' need admin."
+  retract(id: ID!, reason: String!, idempotencyKey: String): Change!
+  "Undo a retraction, with a reason."
+  unretract(id: ID!, reason: String!, idempotencyKey: String): Change!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -1985,6 +3052,36 @@ func (ec *executionContext) childFields_Alias(ctx context.Context, field graphql
 		return ec.fieldContext_Alias_kind(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Alias", field.Name)
+}
+
+func (ec *executionContext) childFields_Assessment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Assessment_id(ctx, field)
+	case "judgement":
+		return ec.fieldContext_Assessment_judgement(ctx, field)
+	case "author":
+		return ec.fieldContext_Assessment_author(ctx, field)
+	case "date":
+		return ec.fieldContext_Assessment_date(ctx, field)
+	case "confidence":
+		return ec.fieldContext_Assessment_confidence(ctx, field)
+	case "stixConfidence":
+		return ec.fieldContext_Assessment_stixConfidence(ctx, field)
+	case "about":
+		return ec.fieldContext_Assessment_about(ctx, field)
+	case "references":
+		return ec.fieldContext_Assessment_references(ctx, field)
+	case "marking":
+		return ec.fieldContext_Assessment_marking(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Assessment_createdBy(ctx, field)
+	case "retracted":
+		return ec.fieldContext_Assessment_retracted(ctx, field)
+	case "history":
+		return ec.fieldContext_Assessment_history(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Assessment", field.Name)
 }
 
 func (ec *executionContext) childFields_Attribution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2021,6 +3118,14 @@ func (ec *executionContext) childFields_Attribution(ctx context.Context, field g
 		return ec.fieldContext_Attribution_responses(ctx, field)
 	case "links":
 		return ec.fieldContext_Attribution_links(ctx, field)
+	case "marking":
+		return ec.fieldContext_Attribution_marking(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Attribution_createdBy(ctx, field)
+	case "retracted":
+		return ec.fieldContext_Attribution_retracted(ctx, field)
+	case "history":
+		return ec.fieldContext_Attribution_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Attribution", field.Name)
 }
@@ -2045,6 +3150,56 @@ func (ec *executionContext) childFields_AttributionEdge(ctx context.Context, fie
 		return ec.fieldContext_AttributionEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AttributionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_Change_seq(ctx, field)
+	case "cursor":
+		return ec.fieldContext_Change_cursor(ctx, field)
+	case "at":
+		return ec.fieldContext_Change_at(ctx, field)
+	case "by":
+		return ec.fieldContext_Change_by(ctx, field)
+	case "op":
+		return ec.fieldContext_Change_op(ctx, field)
+	case "mutation":
+		return ec.fieldContext_Change_mutation(ctx, field)
+	case "recordId":
+		return ec.fieldContext_Change_recordId(ctx, field)
+	case "kind":
+		return ec.fieldContext_Change_kind(ctx, field)
+	case "marking":
+		return ec.fieldContext_Change_marking(ctx, field)
+	case "before":
+		return ec.fieldContext_Change_before(ctx, field)
+	case "after":
+		return ec.fieldContext_Change_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ChangeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ChangeConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ChangeConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ChangeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ChangeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Citation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2109,6 +3264,14 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 		return ec.fieldContext_Document_reportedBy(ctx, field)
 	case "links":
 		return ec.fieldContext_Document_links(ctx, field)
+	case "marking":
+		return ec.fieldContext_Document_marking(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Document_createdBy(ctx, field)
+	case "retracted":
+		return ec.fieldContext_Document_retracted(ctx, field)
+	case "history":
+		return ec.fieldContext_Document_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Document", field.Name)
 }
@@ -2171,6 +3334,14 @@ func (ec *executionContext) childFields_Incident(ctx context.Context, field grap
 		return ec.fieldContext_Incident_statements(ctx, field)
 	case "links":
 		return ec.fieldContext_Incident_links(ctx, field)
+	case "marking":
+		return ec.fieldContext_Incident_marking(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Incident_createdBy(ctx, field)
+	case "retracted":
+		return ec.fieldContext_Incident_retracted(ctx, field)
+	case "history":
+		return ec.fieldContext_Incident_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Incident", field.Name)
 }
@@ -2209,6 +3380,14 @@ func (ec *executionContext) childFields_Link(ctx context.Context, field graphql.
 		return ec.fieldContext_Link_to(ctx, field)
 	case "citations":
 		return ec.fieldContext_Link_citations(ctx, field)
+	case "marking":
+		return ec.fieldContext_Link_marking(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Link_createdBy(ctx, field)
+	case "retracted":
+		return ec.fieldContext_Link_retracted(ctx, field)
+	case "history":
+		return ec.fieldContext_Link_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Link", field.Name)
 }
@@ -2235,6 +3414,14 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_spokeFor(ctx, field)
 	case "links":
 		return ec.fieldContext_Organization_links(ctx, field)
+	case "marking":
+		return ec.fieldContext_Organization_marking(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Organization_createdBy(ctx, field)
+	case "retracted":
+		return ec.fieldContext_Organization_retracted(ctx, field)
+	case "history":
+		return ec.fieldContext_Organization_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Organization", field.Name)
 }
@@ -2271,8 +3458,28 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_spokeFor(ctx, field)
 	case "links":
 		return ec.fieldContext_Person_links(ctx, field)
+	case "marking":
+		return ec.fieldContext_Person_marking(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Person_createdBy(ctx, field)
+	case "retracted":
+		return ec.fieldContext_Person_retracted(ctx, field)
+	case "history":
+		return ec.fieldContext_Person_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
+}
+
+func (ec *executionContext) childFields_Principal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_Principal_name(ctx, field)
+	case "role":
+		return ec.fieldContext_Principal_role(ctx, field)
+	case "clearance":
+		return ec.fieldContext_Principal_clearance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Principal", field.Name)
 }
 
 func (ec *executionContext) childFields_Response(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2303,6 +3510,14 @@ func (ec *executionContext) childFields_Response(ctx context.Context, field grap
 		return ec.fieldContext_Response_follows(ctx, field)
 	case "links":
 		return ec.fieldContext_Response_links(ctx, field)
+	case "marking":
+		return ec.fieldContext_Response_marking(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Response_createdBy(ctx, field)
+	case "retracted":
+		return ec.fieldContext_Response_retracted(ctx, field)
+	case "history":
+		return ec.fieldContext_Response_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Response", field.Name)
 }
@@ -2327,6 +3542,18 @@ func (ec *executionContext) childFields_ResponseEdge(ctx context.Context, field 
 		return ec.fieldContext_ResponseEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResponseEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Retraction(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "by":
+		return ec.fieldContext_Retraction_by(ctx, field)
+	case "at":
+		return ec.fieldContext_Retraction_at(ctx, field)
+	case "reason":
+		return ec.fieldContext_Retraction_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Retraction", field.Name)
 }
 
 func (ec *executionContext) childFields_State(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2363,6 +3590,14 @@ func (ec *executionContext) childFields_State(ctx context.Context, field graphql
 		return ec.fieldContext_State_allies(ctx, field)
 	case "links":
 		return ec.fieldContext_State_links(ctx, field)
+	case "marking":
+		return ec.fieldContext_State_marking(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_State_createdBy(ctx, field)
+	case "retracted":
+		return ec.fieldContext_State_retracted(ctx, field)
+	case "history":
+		return ec.fieldContext_State_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type State", field.Name)
 }
@@ -2411,6 +3646,14 @@ func (ec *executionContext) childFields_Statement(ctx context.Context, field gra
 		return ec.fieldContext_Statement_about(ctx, field)
 	case "links":
 		return ec.fieldContext_Statement_links(ctx, field)
+	case "marking":
+		return ec.fieldContext_Statement_marking(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Statement_createdBy(ctx, field)
+	case "retracted":
+		return ec.fieldContext_Statement_retracted(ctx, field)
+	case "history":
+		return ec.fieldContext_Statement_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Statement", field.Name)
 }
@@ -2561,4 +3804,31 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 		return ec.fieldContext___Type_isOneOf(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type __Type", field.Name)
+}
+
+func (ec *executionContext) _queryMiddleware(ctx context.Context, obj *ast.OperationDefinition, next func(ctx context.Context) (any, error)) graphql.Marshaler {
+
+	for _, d := range obj.Directives {
+		switch d.Name {
+		case "withRetracted":
+			n := next
+			next = func(ctx context.Context) (any, error) {
+				if ec.Directives.WithRetracted == nil {
+					return nil, errors.New("directive withRetracted is not implemented")
+				}
+				return ec.Directives.WithRetracted(ctx, obj, n)
+			}
+		}
+	}
+	tmp, err := next(ctx)
+	if err != nil {
+		ec.Error(ctx, err)
+		return graphql.Null
+	}
+	if data, ok := tmp.(graphql.Marshaler); ok {
+		return data
+	}
+	graphql.AddErrorf(ctx, `unexpected type %T from directive, should be graphql.Marshaler`, tmp)
+	return graphql.Null
+
 }

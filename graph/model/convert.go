@@ -8,8 +8,20 @@ import (
 	"github.com/attrib/attrib/store"
 )
 
-// FromNode converts a store record into the model type of its node type.
+// FromNode converts a store record into the model type of its node type,
+// with its marking, author and retraction.
 func FromNode(n *store.Node) (Node, error) {
+	m, err := fromNode(n)
+	if err != nil {
+		return nil, err
+	}
+	if a, ok := m.(audited); ok {
+		a.setAudit(AuditOf(n.Meta))
+	}
+	return m, nil
+}
+
+func fromNode(n *store.Node) (Node, error) {
 	p := n.Props
 	cs := Citations(n.Citations)
 	switch n.Type {
@@ -52,6 +64,8 @@ func FromNode(n *store.Node) (Node, error) {
 		return &Response{ID: n.ID, Kind: p.String("kind"), Date: dateInfo(p),
 			Summary: p.String("summary_en"), Deadline: optString(p, "deadline"),
 			Effective: optString(p, "effective"), Citations: cs}, nil
+	case ontology.Assessment:
+		return assessment(n), nil
 	case ontology.Statement:
 		return &Statement{ID: n.ID, Date: dateInfo(p), Summary: p.String("summary_en"),
 			Text: optString(p, "text_ar"), Kind: p.String("kind"), Citations: cs}, nil
@@ -61,7 +75,7 @@ func FromNode(n *store.Node) (Node, error) {
 
 // FromEdge converts a store edge into a Link.
 func FromEdge(e *store.Edge) *Link {
-	return &Link{ID: e.ID, Type: e.Type, FromID: e.From, ToID: e.To, Citations: Citations(e.Citations)}
+	return &Link{ID: e.ID, Type: e.Type, FromID: e.From, ToID: e.To, Citations: Citations(e.Citations), Audit: AuditOf(e.Meta)}
 }
 
 // Citations converts store citations.

@@ -71,6 +71,7 @@ func (e *Effect) Text(lang Lang) *string { return pick(lang, e.en, e.ar) }
 
 // Link is an edge.
 type Link struct {
+	Audit
 	ID        string
 	Type      string
 	FromID    string
@@ -80,6 +81,7 @@ type Link struct {
 
 // Document is a source text.
 type Document struct {
+	Audit
 	ID        string
 	Title     string
 	Published *Date
@@ -95,6 +97,7 @@ type Document struct {
 
 // State is a state.
 type State struct {
+	Audit
 	ID        string
 	Code      string
 	Aliases   []*Alias
@@ -105,6 +108,7 @@ type State struct {
 
 // Organization is a government, agency, embassy, alliance or news agency.
 type Organization struct {
+	Audit
 	ID        string
 	Kind      string
 	Aliases   []*Alias
@@ -114,6 +118,7 @@ type Organization struct {
 
 // Person is a person with a role.
 type Person struct {
+	Audit
 	ID        string
 	Citations []*Citation
 	names
@@ -125,6 +130,7 @@ func (p *Person) Role(lang Lang) *string { return pick(lang, p.roleEn, p.roleAr)
 
 // Incident is a cyber incident.
 type Incident struct {
+	Audit
 	ID        string
 	Kind      string
 	Date      *DateInfo
@@ -135,6 +141,7 @@ type Incident struct {
 
 // Attribution is one attributor's claim.
 type Attribution struct {
+	Audit
 	ID            string
 	Date          *DateInfo
 	CertaintyText *string
@@ -149,6 +156,7 @@ type Attribution struct {
 
 // Response is what an actor did in reaction.
 type Response struct {
+	Audit
 	ID        string
 	Kind      string
 	Date      *DateInfo
@@ -160,6 +168,7 @@ type Response struct {
 
 // Statement is who said what, when.
 type Statement struct {
+	Audit
 	ID        string
 	Date      *DateInfo
 	Summary   string
@@ -194,6 +203,7 @@ func pick(lang Lang, en, ar string) *string {
 	return nil
 }
 
+func (Assessment) IsNode()      {}
 func (State) IsNode()           {}
 func (Organization) IsNode()    {}
 func (Person) IsNode()          {}

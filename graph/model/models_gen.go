@@ -14,6 +14,11 @@ type Actor interface {
 	IsActor()
 }
 
+// What the graph records about a fact besides what the source says.
+type Audited interface {
+	IsAudited()
+}
+
 // Anything with a global, opaque, URL-safe ID. The same seed gives the same
 // IDs in every data directory.
 type Node interface {
@@ -30,6 +35,16 @@ type Speaker interface {
 	IsSpeaker()
 }
 
+type AssessmentInput struct {
+	Key       *string `json:"key,omitempty"`
+	Judgement string  `json:"judgement"`
+	// An EstimativeBand name: how sure the analyst is.
+	Confidence string   `json:"confidence"`
+	About      []string `json:"about"`
+	// Optional: passages the judgement rests on.
+	Cite []*QuoteInput `json:"cite,omitempty"`
+}
+
 type AttributionConnection struct {
 	Edges      []*AttributionEdge `json:"edges"`
 	PageInfo   *PageInfo          `json:"pageInfo"`
@@ -39,6 +54,42 @@ type AttributionConnection struct {
 type AttributionEdge struct {
 	Cursor string       `json:"cursor"`
 	Node   *Attribution `json:"node"`
+}
+
+type AttributionInput struct {
+	// Names the claim; by default it is derived from the input.
+	Key           *string `json:"key,omitempty"`
+	Date          string  `json:"date"`
+	DatePrecision *string `json:"datePrecision,omitempty"`
+	DateInferred  *bool   `json:"dateInferred,omitempty"`
+	DateBasis     *string `json:"dateBasis,omitempty"`
+	// The claiming State.
+	Attributor string `json:"attributor"`
+	// States or Organizations held responsible.
+	Blamed   []string `json:"blamed"`
+	Incident string   `json:"incident"`
+	// Persons or Organizations who spoke for the attributor.
+	Via []string `json:"via,omitempty"`
+	// An EstimativeBand name.
+	Band          string        `json:"band"`
+	CertaintyText *string       `json:"certaintyText,omitempty"`
+	CertaintyEn   *string       `json:"certaintyEn,omitempty"`
+	Involvement   []string      `json:"involvement,omitempty"`
+	BasisText     *string       `json:"basisText,omitempty"`
+	BasisEn       *string       `json:"basisEn,omitempty"`
+	Cite          []*QuoteInput `json:"cite"`
+}
+
+type ChangeConnection struct {
+	Edges    []*ChangeEdge `json:"edges"`
+	PageInfo *PageInfo     `json:"pageInfo"`
+	// Changes in the whole feed (within since) that this reader may see.
+	TotalCount int `json:"totalCount"`
+}
+
+type ChangeEdge struct {
+	Cursor string  `json:"cursor"`
+	Node   *Change `json:"node"`
 }
 
 type DocumentConnection struct {
@@ -52,6 +103,22 @@ type DocumentEdge struct {
 	Node   *Document `json:"node"`
 }
 
+type DocumentInput struct {
+	// Names the document; by default it is derived from the text.
+	Key   *string `json:"key,omitempty"`
+	Title string  `json:"title"`
+	// Stored verbatim; citation offsets count its code points.
+	Text string `json:"text"`
+	// BCP 47 language tag, e.g. en, ar.
+	Language string `json:"language"`
+	// YYYY-MM-DD.
+	Published *string `json:"published,omitempty"`
+	Publisher *string `json:"publisher,omitempty"`
+	// ARTICLE (default), REFERENCE, STIX_BUNDLE or REPORT.
+	Kind    *string  `json:"kind,omitempty"`
+	Sources []string `json:"sources,omitempty"`
+}
+
 type IncidentConnection struct {
 	Edges      []*IncidentEdge `json:"edges"`
 	PageInfo   *PageInfo       `json:"pageInfo"`
@@ -63,6 +130,39 @@ type IncidentEdge struct {
 	Node   *Incident `json:"node"`
 }
 
+type IncidentInput struct {
+	Key    string  `json:"key"`
+	NameEn string  `json:"nameEn"`
+	NameAr *string `json:"nameAr,omitempty"`
+	// CYBERATTACK.
+	Kind string `json:"kind"`
+	// YYYY-MM-DD.
+	Date string `json:"date"`
+	// DAY (default), MONTH or YEAR.
+	DatePrecision *string       `json:"datePrecision,omitempty"`
+	DateInferred  *bool         `json:"dateInferred,omitempty"`
+	DateBasis     *string       `json:"dateBasis,omitempty"`
+	Targets       []string      `json:"targets,omitempty"`
+	Cite          []*QuoteInput `json:"cite"`
+}
+
+// Every mutation needs an editor's token (Authorization: Bearer <token>).
+// marking is the TLP marking of the fact (CLEAR when new and not given; an
+// update keeps the stored one unless given). idempotencyKey makes a retried
+// mutation return the first result instead of writing twice.
+type Mutation struct {
+}
+
+type OrganizationInput struct {
+	Key       string        `json:"key"`
+	NameEn    string        `json:"nameEn"`
+	NameAr    *string       `json:"nameAr,omitempty"`
+	Kind      string        `json:"kind"`
+	PartOf    []string      `json:"partOf,omitempty"`
+	LocatedIn []string      `json:"locatedIn,omitempty"`
+	Cite      []*QuoteInput `json:"cite"`
+}
+
 // Relay pagination state.
 type PageInfo struct {
 	HasNextPage     bool    `json:"hasNextPage"`
@@ -71,7 +171,37 @@ type PageInfo struct {
 	EndCursor       *string `json:"endCursor,omitempty"`
 }
 
+type PersonInput struct {
+	Key      string        `json:"key"`
+	NameEn   string        `json:"nameEn"`
+	NameAr   *string       `json:"nameAr,omitempty"`
+	RoleEn   *string       `json:"roleEn,omitempty"`
+	RoleAr   *string       `json:"roleAr,omitempty"`
+	MemberOf []string      `json:"memberOf,omitempty"`
+	Cite     []*QuoteInput `json:"cite"`
+}
+
+// Who a request acts for.
+type Principal struct {
+	Name string `json:"name"`
+	// anonymous, reader, editor or admin.
+	Role string `json:"role"`
+	// The most restricted TLP marking this principal may read.
+	Clearance string `json:"clearance"`
+}
+
 type Query struct {
+}
+
+// A citation as an analyst writes it: the document and its exact words, with
+// the words just before (prefix) or after (suffix) when the exact words occur
+// more than once. The server finds the offsets, and refuses a quote that is
+// not in the document or is ambiguous.
+type QuoteInput struct {
+	Document string  `json:"document"`
+	Exact    string  `json:"exact"`
+	Prefix   *string `json:"prefix,omitempty"`
+	Suffix   *string `json:"suffix,omitempty"`
 }
 
 type ResponseConnection struct {
@@ -85,6 +215,26 @@ type ResponseEdge struct {
 	Node   *Response `json:"node"`
 }
 
+type ResponseInput struct {
+	Key           *string `json:"key,omitempty"`
+	Date          string  `json:"date"`
+	DatePrecision *string `json:"datePrecision,omitempty"`
+	DateInferred  *bool   `json:"dateInferred,omitempty"`
+	DateBasis     *string `json:"dateBasis,omitempty"`
+	// From the response taxonomy, e.g. SANCTION.
+	Kind     string   `json:"kind"`
+	Summary  string   `json:"summary"`
+	Actor    string   `json:"actor"`
+	Targets  []string `json:"targets,omitempty"`
+	Incident *string  `json:"incident,omitempty"`
+	Follows  []string `json:"follows,omitempty"`
+	Via      []string `json:"via,omitempty"`
+	// ISO 8601 duration.
+	Deadline  *string       `json:"deadline,omitempty"`
+	Effective *string       `json:"effective,omitempty"`
+	Cite      []*QuoteInput `json:"cite"`
+}
+
 type StateConnection struct {
 	Edges      []*StateEdge `json:"edges"`
 	PageInfo   *PageInfo    `json:"pageInfo"`
@@ -96,6 +246,16 @@ type StateEdge struct {
 	Node   *State `json:"node"`
 }
 
+type StateInput struct {
+	// ISO 3166-1 alpha-2.
+	Code string `json:"code"`
+	// Defaults to the ISO 3166-1 short name.
+	NameEn *string       `json:"nameEn,omitempty"`
+	NameAr *string       `json:"nameAr,omitempty"`
+	Region *string       `json:"region,omitempty"`
+	Cite   []*QuoteInput `json:"cite"`
+}
+
 type StatementConnection struct {
 	Edges      []*StatementEdge `json:"edges"`
 	PageInfo   *PageInfo        `json:"pageInfo"`
@@ -105,6 +265,22 @@ type StatementConnection struct {
 type StatementEdge struct {
 	Cursor string     `json:"cursor"`
 	Node   *Statement `json:"node"`
+}
+
+type StatementInput struct {
+	Key           *string `json:"key,omitempty"`
+	Date          string  `json:"date"`
+	DatePrecision *string `json:"datePrecision,omitempty"`
+	DateInferred  *bool   `json:"dateInferred,omitempty"`
+	DateBasis     *string `json:"dateBasis,omitempty"`
+	// QUOTE or PARAPHRASE.
+	Kind       string        `json:"kind"`
+	Summary    string        `json:"summary"`
+	Text       *string       `json:"text,omitempty"`
+	Speaker    []string      `json:"speaker"`
+	OnBehalfOf []string      `json:"onBehalfOf,omitempty"`
+	About      []string      `json:"about,omitempty"`
+	Cite       []*QuoteInput `json:"cite"`
 }
 
 // Which way a link is followed from a node.

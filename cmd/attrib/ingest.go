@@ -1,0 +1,92 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/user"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/attrib/attrib/edit"
+	"github.com/attrib/attrib/seed"
+	"github.com/attrib/attrib/store"
+)
+
+func newIngestCmd() *cobra.Command {
+	var data, facts, by, marking string
+	cmd := &cobra.Command{
+		Use:   "ingest ARTICLE.txt --facts FACTS_FILE",
+		Short: "Add an annotated article from a facts file",
+		Long: `Add an article and the facts it supports, written in the facts format the seed
+uses (seed/FORMAT.md). The facts file names its documents by file name: the
+one named like ARTICLE.txt is read from ARTICLE.txt, any other from the
+facts file's folder. Every quote is resolved against the text; a quote that
+is missing or ambiguous refuses the whole file, naming the fact.
+
+Everything is written in one transaction, with an audit entry per record,
+or nothing is. Records identical to those stored are not written again, so
+ingesting the same files twice changes nothing. Stop the server first: it
+holds the data directory.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if facts == "" {
+				return usageError{fmt.Errorf("--facts FACTS_FILE is required (see 'attrib ingest --help')")}
+			}
+			article := args[0]
+			raw, err := os.ReadFile(facts)
+			if err != nil {
+				return fmt.Errorf("read facts file: %w", err)
+			}
+			s, err := openStore(data, nil)
+			if err != nil {
+				return err
+			}
+			defer s.Close()
+			// Edges may join nodes already stored (a State of the seed, say).
+			typeOf := func(id string) (string, bool) {
+				var typ string
+				_ = s.View(func(tx *store.Txn) error {
+					if n, err := tx.Node(id); err == nil {
+						typ = n.Type
+					}
+					return nil
+				})
+				return typ, typ != ""
+			}
+			dir := filepath.Dir(facts)
+			used := false
+			b, err := seed.ParseOnto(raw, func(file string) ([]byte, error) {
+				if filepath.Base(file) == filepath.Base(article) {
+					used = true
+					return os.ReadFile(article)
+				}
+				return os.ReadFile(filepath.Join(dir, filepath.FromSlash(file)))
+			}, typeOf)
+			if err != nil {
+				return fmt.Errorf("%s: %w", facts, err)
+			}
+			if !used {
+				return fmt.Errorf("%s names no document file %q: add it under documents (file: %s)", facts, filepath.Base(article), filepath.Base(article))
+			}
+			if by == "" {
+				by = "ingest"
+				if u, err := user.Current(); err == nil && u.Username != "" {
+					by = "ingest:" + u.Username
+				}
+			}
+			res, err := edit.New(s).Ingest(by, marking, b)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "ingested %s: %d nodes and %d edges in the file; %d nodes and %d edges written\n",
+				filepath.Base(article), res.Nodes, res.Edges, res.NewNodes, res.NewEdges)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&facts, "facts", "", "facts file annotating the article (format: seed/FORMAT.md)")
+	cmd.Flags().StringVar(&by, "as", "", "name recorded as the author in the audit trail (default ingest:$USER)")
+	cmd.Flags().StringVar(&marking, "marking", "", "TLP marking of every record: CLEAR, GREEN, AMBER, AMBER+STRICT or RED (default CLEAR)")
+	addDataFlag(cmd, &data)
+	return cmd
+}

@@ -1,0 +1,181 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/attrib/attrib/auth"
+	"github.com/attrib/attrib/edit"
+	"github.com/attrib/attrib/graph/model"
+	"github.com/attrib/attrib/store"
+)
+
+// This file converts GraphQL write inputs into edit inputs (the rules live
+// in package edit), edit errors into GraphQL errors, and audit entries into
+// Changes.
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}
+
+func boolean(p *bool) bool { return p != nil && *p }
+
+func opts(marking, key *string) edit.Opts {
+	return edit.Opts{Marking: str(marking), IdempotencyKey: str(key)}
+}
+
+func quotes(in []*model.QuoteInput) []edit.Quote {
+	out := make([]edit.Quote, len(in))
+	for i, q := range in {
+		out[i] = edit.Quote{Document: q.Document, Exact: q.Exact, Prefix: str(q.Prefix), Suffix: str(q.Suffix)}
+	}
+	return out
+}
+
+func dated(date string, precision *string, inferred *bool, basis *string) edit.Dated {
+	return edit.Dated{Date: date, Precision: str(precision), Inferred: boolean(inferred), Basis: str(basis)}
+}
+
+// written loads what a mutation wrote, as model type T, for its reply.
+func written[T model.Node](ctx context.Context, r *Resolver, res edit.Result, err error) (T, error) {
+	var zero T
+	if err != nil {
+		return zero, writeErr(err)
+	}
+	n, err := r.node(ctx, res.ID)
+	if err != nil {
+		return zero, err
+	}
+	t, ok := n.(T)
+	if !ok {
+		// Written, but hidden from this request: retracted earlier (an
+		// idempotent replay) or marked above the writer's clearance.
+		return zero, errNotFound("written record (retracted or not visible to you)", res.ID)
+	}
+	return t, nil
+}
+
+func principal(ctx context.Context) auth.Principal { return auth.FromContext(ctx) }
+
+func documentInput(in model.DocumentInput) edit.Document {
+	return edit.Document{Key: str(in.Key), Title: in.Title, Text: in.Text, Language: in.Language,
+		Published: str(in.Published), Publisher: str(in.Publisher), Kind: str(in.Kind), Sources: in.Sources}
+}
+
+func stateInput(in model.StateInput) edit.State {
+	return edit.State{Code: in.Code, NameEn: str(in.NameEn), NameAr: str(in.NameAr), Region: str(in.Region), Cite: quotes(in.Cite)}
+}
+
+func organizationInput(in model.OrganizationInput) edit.Organization {
+	return edit.Organization{Key: in.Key, NameEn: in.NameEn, NameAr: str(in.NameAr), Kind: in.Kind,
+		PartOf: in.PartOf, LocatedIn: in.LocatedIn, Cite: quotes(in.Cite)}
+}
+
+func personInput(in model.PersonInput) edit.Person {
+	return edit.Person{Key: in.Key, NameEn: in.NameEn, NameAr: str(in.NameAr), RoleEn: str(in.RoleEn),
+		RoleAr: str(in.RoleAr), MemberOf: in.MemberOf, Cite: quotes(in.Cite)}
+}
+
+func incidentInput(in model.IncidentInput) edit.Incident {
+	return edit.Incident{Key: in.Key, NameEn: in.NameEn, NameAr: str(in.NameAr), Kind: in.Kind, Targets: in.Targets,
+		Dated: dated(in.Date, in.DatePrecision, in.DateInferred, in.DateBasis), Cite: quotes(in.Cite)}
+}
+
+func attributionInput(in model.AttributionInput) edit.Attribution {
+	return edit.Attribution{Key: str(in.Key), Dated: dated(in.Date, in.DatePrecision, in.DateInferred, in.DateBasis),
+		Attributor: in.Attributor, Blamed: in.Blamed, Incident: in.Incident, Via: in.Via, Band: in.Band,
+		CertaintyText: str(in.CertaintyText), CertaintyEn: str(in.CertaintyEn), Involvement: in.Involvement,
+		BasisText: str(in.BasisText), BasisEn: str(in.BasisEn), Cite: quotes(in.Cite)}
+}
+
+func responseInput(in model.ResponseInput) edit.Response {
+	return edit.Response{Key: str(in.Key), Dated: dated(in.Date, in.DatePrecision, in.DateInferred, in.DateBasis),
+		Kind: in.Kind, Summary: in.Summary, Actor: in.Actor, Targets: in.Targets, Incident: str(in.Incident),
+		Follows: in.Follows, Via: in.Via, Deadline: str(in.Deadline), Effective: str(in.Effective), Cite: quotes(in.Cite)}
+}
+
+func statementInput(in model.StatementInput) edit.Statement {
+	return edit.Statement{Key: str(in.Key), Dated: dated(in.Date, in.DatePrecision, in.DateInferred, in.DateBasis),
+		Kind: in.Kind, Summary: in.Summary, Text: str(in.Text), Speaker: in.Speaker, OnBehalfOf: in.OnBehalfOf,
+		About: in.About, Cite: quotes(in.Cite)}
+}
+
+func assessmentInput(in model.AssessmentInput) edit.Assessment {
+	return edit.Assessment{Key: str(in.Key), Judgement: in.Judgement, Band: in.Confidence, About: in.About, Cite: quotes(in.Cite)}
+}
+
+// Error codes of writes.
+const (
+	CodeForbidden = "FORBIDDEN"
+)
+
+// writeErr turns an edit error into a GraphQL error with a code.
+func writeErr(err error) error {
+	var fe *edit.FieldError
+	var fb *edit.ForbiddenError
+	switch {
+	case errors.As(err, &fe):
+		return &gqlerror.Error{Message: fe.Error(), Extensions: map[string]any{"code": CodeValidation, "field": fe.Field}}
+	case errors.As(err, &fb):
+		return &gqlerror.Error{Message: fb.Error(), Extensions: map[string]any{"code": CodeForbidden}}
+	}
+	return err
+}
+
+// history returns the visible changes of record id.
+func (r *Resolver) history(ctx context.Context, id string) ([]*model.Change, error) {
+	var cs []store.Change
+	err := r.Store.View(func(tx *store.Txn) error {
+		var err error
+		cs, err = tx.History(id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Change, 0, len(cs))
+	for i := range cs {
+		if cleared(ctx, cs[i].Marking) {
+			out = append(out, model.FromChange(&cs[i]))
+		}
+	}
+	return out, nil
+}
+
+// change loads the audit entry numbered seq.
+func (r *Resolver) change(seq uint64) (*model.Change, error) {
+	var c *store.Change
+	err := r.Store.View(func(tx *store.Txn) error {
+		return tx.Changes(seq-1, func(ch *store.Change) (bool, error) {
+			c = ch
+			return false, nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if c == nil || c.Seq != seq {
+		return nil, errNotFound("change", strconv.FormatUint(seq, 10))
+	}
+	return model.FromChange(c), nil
+}
+
+// changeAfter decodes a changes cursor.
+func changeAfter(after *string) (uint64, error) {
+	if after == nil || *after == "" {
+		return 0, nil
+	}
+	s, ok := strings.CutPrefix(*after, "change:")
+	n, err := strconv.ParseUint(s, 10, 64)
+	if !ok || err != nil {
+		return 0, errInvalid("after", "%q is not a changes cursor this server issued", *after)
+	}
+	return n, nil
+}
