@@ -17,6 +17,12 @@ import (
 //	c | lp(stateCode)                       -> node id  states by ISO code
 //	d | lp(nodeType) lp(date) lp(id)        -> empty  dated nodes by date
 //	m | name                                -> metadata value
+//	s | seq (8-byte big-endian)             -> Change (JSON)  change log
+//
+// The change log has one entry per committed transaction that changed a
+// record, numbered from 1; meta "seq" holds the latest number. Derived data
+// kept outside Badger (the search index) records the last number it applied
+// and replays the log from there.
 //
 // Out and in indexes both exist so that the neighbours of a node, in either
 // direction, are one prefix scan with value prefetch off.
@@ -32,6 +38,7 @@ const (
 	prefixCode byte = 'c'
 	prefixDate byte = 'd'
 	prefixMeta byte = 'm'
+	prefixLog  byte = 's'
 )
 
 // maxPart is the longest key part that a 2-byte length prefix can hold.

@@ -16,7 +16,8 @@ import (
 
 // Store is an open graph database.
 type Store struct {
-	db *badger.DB
+	db   *badger.DB
+	subs subscribers
 }
 
 // Options configure Open.
@@ -75,10 +76,26 @@ func (s *Store) DB() *badger.DB { return s.db }
 // Update runs fn in one read-write transaction and commits it; nothing fn
 // wrote is kept when it returns an error. The commit is synced to disk
 // before Update returns.
+//
+// A transaction that changes any record also appends one entry to the change
+// log (see changes.go) in the same commit, and subscribers hear of it once
+// the commit is durable.
 func (s *Store) Update(fn func(*Txn) error) error {
-	err := s.db.Update(func(t *badger.Txn) error { return fn(&Txn{t: t}) })
+	var ch *Change
+	err := s.db.Update(func(t *badger.Txn) error {
+		tx := &Txn{t: t, changes: &Change{}}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		var err error
+		ch, err = tx.logChange()
+		return err
+	})
 	if errors.Is(err, badger.ErrTxnTooBig) {
 		return fmt.Errorf("transaction too big for one commit: %w", err)
+	}
+	if err == nil && ch != nil {
+		s.subs.notify(*ch)
 	}
 	return err
 }
@@ -90,7 +107,8 @@ func (s *Store) View(fn func(*Txn) error) error {
 
 // Txn is a transaction over the graph.
 type Txn struct {
-	t *badger.Txn
+	t       *badger.Txn
+	changes *Change // what this read-write transaction changed; nil in View
 }
 
 // Node reads one node.
@@ -184,6 +202,7 @@ func (tx *Txn) PutNode(n *Node) (changed bool, err error) {
 			return false, fmt.Errorf("index node %s: %w", n.ID, err)
 		}
 	}
+	tx.changes.addNode(n.ID)
 	return true, nil
 }
 
@@ -245,6 +264,7 @@ func (tx *Txn) PutEdge(e *Edge) (changed bool, err error) {
 	if err := tx.t.Set(key(prefixIn, e.To, e.Type, e.From, e.ID), nil); err != nil {
 		return false, fmt.Errorf("index edge %s: %w", e.ID, err)
 	}
+	tx.changes.addEdge(e.ID)
 	return true, nil
 }
 
