@@ -61,6 +61,8 @@ func (r *Resolver) Link() generated.LinkResolver { return &linkResolver{r} }
 
 func (r *Resolver) Query() generated.QueryResolver { return &queryResolver{r} }
 
-type citationResolver struct{ *Resolver }
-type linkResolver struct{ *Resolver }
-type queryResolver struct{ *Resolver }
+type (
+	citationResolver struct{ *Resolver }
+	linkResolver     struct{ *Resolver }
+	queryResolver    struct{ *Resolver }
+)

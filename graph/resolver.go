@@ -2,9 +2,14 @@
 // per-request loaders that batch store reads.
 package graph
 
-import "github.com/attrib/attrib/store"
+import (
+	"github.com/attrib/attrib/search"
+	"github.com/attrib/attrib/store"
+)
 
 // Resolver is the root resolver: the dependencies every resolver shares.
 type Resolver struct {
 	Store *store.Store
+	// Index serves full-text search; nil when the server runs without one.
+	Index *search.Index
 }

@@ -77,6 +77,19 @@ func Open(path string, st *store.Store, log *slog.Logger) (*Index, error) {
 	return x, x.CatchUp()
 }
 
+// Build replaces whatever index is at path with one built from the whole
+// store, reporting progress as Rebuild does.
+func Build(path string, st *store.Store, log *slog.Logger, progress func(done, total int)) (*Index, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	x := &Index{path: path, st: st, log: log}
+	if err := x.Rebuild(progress); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
 // Close closes the index.
 func (x *Index) Close() error {
 	x.applyMu.Lock() // let a catch-up in flight finish first
@@ -273,6 +286,19 @@ func (x *Index) current() bleve.Index {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	return x.idx
+}
+
+// Count returns how many nodes the index holds.
+func (x *Index) Count() (uint64, error) {
+	idx := x.current()
+	if idx == nil {
+		return 0, errors.New("search index is closed")
+	}
+	n, err := idx.DocCount()
+	if err != nil {
+		return 0, fmt.Errorf("count indexed nodes: %w", err)
+	}
+	return n, nil
 }
 
 // Seq returns the last store change the index has applied.

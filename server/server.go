@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/attrib/attrib/graph"
+	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/web"
 )
@@ -20,6 +21,7 @@ import (
 // Config configures the server.
 type Config struct {
 	Store   *store.Store
+	Index   *search.Index // serves search; nil answers search with an error
 	Logger  *slog.Logger
 	Limits  graph.Limits
 	MaxBody int64 // largest request body accepted, in bytes
@@ -68,7 +70,7 @@ func Handler(cfg Config) http.Handler {
 		maxBody = DefaultMaxBody
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", graph.NewHandler(cfg.Store, cfg.Limits, log))
+	mux.Handle("/graphql", graph.NewHandler(cfg.Store, cfg.Limits, log, graph.WithIndex(cfg.Index)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintln(w, `{"status":"ok"}`)
