@@ -10,14 +10,19 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 
 	"github.com/dgraph-io/badger/v4"
 )
 
 // Store is an open graph database.
 type Store struct {
-	db   *badger.DB
-	subs subscribers
+	db *badger.DB
+	// writeMu serialises Update: every writing transaction reads and bumps
+	// the change sequence, so two at once would always conflict. Commits
+	// are synced one by one anyway.
+	writeMu sync.Mutex
+	subs    subscribers
 }
 
 // Options configure Open.
@@ -81,6 +86,8 @@ func (s *Store) DB() *badger.DB { return s.db }
 // log (see changes.go) in the same commit, and subscribers hear of it once
 // the commit is durable.
 func (s *Store) Update(fn func(*Txn) error) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	var ch *Change
 	err := s.db.Update(func(t *badger.Txn) error {
 		tx := &Txn{t: t, changes: &Change{}}

@@ -216,3 +216,37 @@ func TestChangeLogRecordsEachWritingCommit(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestConcurrentWritersDoNotConflictOverTheChangeLog(t *testing.T) {
+	s, err := Open("", Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const writers = 8
+	errs := make(chan error, writers)
+	for i := range writers {
+		go func() {
+			errs <- s.Update(func(tx *Txn) error {
+				key := string(rune('A'+i)) + "X"
+				_, err := tx.PutNode(&Node{ID: NodeID("State", key), Type: "State", Props: Props{"code": key}})
+				return err
+			})
+		}()
+	}
+	for range writers {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent write: %v", err)
+		}
+	}
+	err = s.View(func(tx *Txn) error {
+		seq, err := tx.Seq()
+		if seq != writers {
+			t.Errorf("Seq = %d after %d writes, want %d", seq, writers, writers)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
