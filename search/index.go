@@ -19,9 +19,14 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/char/regexp"
 	"github.com/blevesearch/bleve/v2/analysis/lang/ar"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/unicodenorm"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 
 	"github.com/attrib/attrib/store"
@@ -35,7 +40,7 @@ var (
 
 // mappingVersion changes whenever the mapping or fields change; an index
 // built with another version is rebuilt.
-const mappingVersion = "1"
+const mappingVersion = "2"
 
 // batchSize is how many nodes one bleve batch indexes during a rebuild.
 const batchSize = 200
@@ -327,7 +332,7 @@ func appliedSeq(idx bleve.Index) (uint64, error) {
 // newMapping analyses each field by its language; the node type is a
 // keyword for filtering. Term vectors are kept so hits come with their
 // positions, from which snippets and document offsets are made.
-func newMapping() mapping.IndexMapping {
+func newMapping() *mapping.IndexMappingImpl {
 	text := func(analyzer string) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = analyzer
@@ -343,14 +348,45 @@ func newMapping() mapping.IndexMapping {
 	for _, f := range fieldOrder {
 		a := en.AnalyzerName
 		if lang(f[len(f)-2:]) == "ar" {
-			a = ar.AnalyzerName
+			a = arabicAnalyzer
 		}
 		dm.AddFieldMappingsAt(f, text(a))
 	}
 	m := bleve.NewIndexMapping()
 	m.DefaultMapping = dm
 	m.DefaultAnalyzer = en.AnalyzerName
+	if err := addArabic(m); err != nil {
+		// The definitions are constants: failing here is a programming error.
+		panic(fmt.Sprintf("search mapping: %v", err))
+	}
 	return m
+}
+
+// arabicAnalyzer is bleve's ar analyzer with two letters mapped first:
+// Persian yeh (ی) and keheh (ک) to Arabic yeh (ي) and kaf (ك), so that a
+// word typed on a Persian keyboard, «ایران», finds the Arabic «إيران». The
+// ar analyzer alone treats them as different letters. Each pair is two
+// bytes in UTF-8, so the byte offsets hits report stay exact.
+const arabicAnalyzer = "ar_fa"
+
+func addArabic(m *mapping.IndexMappingImpl) error {
+	for name, pair := range map[string][2]string{"fa_yeh": {`\x{06CC}`, "\u064A"}, "fa_keheh": {`\x{06A9}`, "\u0643"}} {
+		err := m.AddCustomCharFilter(name, map[string]any{"type": regexp.Name, "regexp": pair[0], "replace": pair[1]})
+		if err != nil {
+			return err
+		}
+	}
+	if err := m.AddCustomTokenFilter("nfkc", map[string]any{"type": unicodenorm.Name, "form": unicodenorm.NFKC}); err != nil {
+		return err
+	}
+	// The ar analyzer's own chain (see bleve analysis/lang/ar), after the
+	// char filters.
+	return m.AddCustomAnalyzer(arabicAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"char_filters":  []any{"fa_yeh", "fa_keheh"},
+		"tokenizer":     unicode.Name,
+		"token_filters": []any{lowercase.Name, "nfkc", ar.StopName, ar.NormalizeName, ar.StemmerName},
+	})
 }
 
 // langCache remembers the language of each cited document.

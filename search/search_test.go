@@ -2,6 +2,7 @@ package search
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -66,6 +67,8 @@ func TestSearchIgnoresDiacriticsAndHamza(t *testing.T) {
 		{"معمقا", "معمّقاً"}, // no shadda, no tanween
 		{"ايران", "إيران"},   // no hamza under the alef
 		{"الايرانية", "الإيرانية"},
+		{"ایران", "إيران"}, // Persian yeh, as typed on a Persian keyboard
+		{"کبیرة", "كبيرة"}, // Persian keheh and yeh
 	} {
 		res, err := x.Search(Query{Text: tc.query, Types: []string{"Document"}, Size: 5})
 		if err != nil {
@@ -218,5 +221,28 @@ func TestSearchRejectsBadInput(t *testing.T) {
 	}
 	if _, err := x.Search(Query{Text: "Iran", Lang: "fr", Size: 5}); !errors.Is(err, ErrInvalidQuery) {
 		t.Errorf("lang fr: err = %v", err)
+	}
+}
+
+func TestUnreadableIndexIsRebuilt(t *testing.T) {
+	st, x := seeded(t)
+	path := x.path
+	x.Close()
+	// As after a crash mid-write or a stray edit: the index's own metadata
+	// is gone.
+	if err := os.Remove(filepath.Join(path, "index_meta.json")); err != nil {
+		t.Fatal(err)
+	}
+	y, err := Open(path, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer y.Close()
+	res, err := y.Search(Query{Text: "طهران", Types: []string{"State"}, Size: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 1 || res.Hits[0].ID != store.NodeID("State", "IR") {
+		t.Fatalf("rebuilt index: %+v, want Iran", res)
 	}
 }
