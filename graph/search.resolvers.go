@@ -203,6 +203,7 @@ func (r *queryResolver) Timeline(ctx context.Context, actor *string, target *str
 	var (
 		events []graphalgo.Event
 		lags   []graphalgo.Lag
+		days   = map[string]int{} // attribution ID -> days since its incident
 	)
 	err := r.Store.View(func(tx *store.Txn) error {
 		var err error
@@ -210,21 +211,34 @@ func (r *queryResolver) Timeline(ctx context.Context, actor *string, target *str
 			return err
 		}
 		for _, ev := range events {
-			if ev.Node.Type != ontology.Incident {
-				continue
+			switch ev.Node.Type {
+			case ontology.Incident:
+				ls, err := graphalgo.TimeToAttribution(tx, ev.Node.ID, f.AsOf)
+				if err != nil {
+					return err
+				}
+				lags = append(lags, ls...)
+			case ontology.Attribution:
+				// Counted even when the incident itself is filtered out
+				// (say, by actor).
+				if len(ev.Incidents) == 0 {
+					continue
+				}
+				inc, err := tx.Node(ev.Incidents[0])
+				if err != nil {
+					return err
+				}
+				if days[ev.Node.ID], err = graphalgo.Days(inc.Props.String("date"), ev.Date); err != nil {
+					return err
+				}
 			}
-			ls, err := graphalgo.TimeToAttribution(tx, ev.Node.ID, f.AsOf)
-			if err != nil {
-				return err
-			}
-			lags = append(lags, ls...)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, walkError("timeline", err)
 	}
-	out := &model.Timeline{AsOf: asOf}
+	out := &model.Timeline{AsOf: asOf, Events: []*model.TimelineEvent{}, TimeToAttribution: []*model.TimeToAttribution{}}
 	for _, ev := range events {
 		m, err := model.FromNode(ev.Node)
 		if err != nil {
@@ -233,28 +247,8 @@ func (r *queryResolver) Timeline(ctx context.Context, actor *string, target *str
 		cutAt(m, asOf)
 		te := &model.TimelineEvent{Date: model.DateOf(ev.Node.Props), Kind: strings.ToUpper(ev.Node.Type),
 			Node: m, IncidentIDs: ev.Incidents}
-		for _, l := range lags {
-			if l.Attribution == ev.Node.ID {
-				days := l.Days
-				te.DaysSinceIncident = &days
-				break
-			}
-		}
-		if ev.Node.Type == ontology.Attribution && te.DaysSinceIncident == nil && len(ev.Incidents) > 0 {
-			// The incident itself is filtered out (say, by actor): still
-			// give the lag.
-			err := r.Store.View(func(tx *store.Txn) error {
-				inc, err := tx.Node(ev.Incidents[0])
-				if err != nil {
-					return err
-				}
-				days, err := graphalgo.Days(inc.Props.String("date"), ev.Date)
-				te.DaysSinceIncident = &days
-				return err
-			})
-			if err != nil {
-				return nil, err
-			}
+		if d, ok := days[ev.Node.ID]; ok {
+			te.DaysSinceIncident = &d
 		}
 		out.Events = append(out.Events, te)
 	}
