@@ -65,7 +65,7 @@ func (r *Resolver) linksByRef(ctx context.Context, refs []store.EdgeRef) ([]*mod
 // advance (search): the page size and the offset to start at.
 func pageArgs(first *int, after *string) (n, from int, err error) {
 	if _, err := page(0, first, nil); err != nil {
-		return 0, 0, errInvalid("first", "%v", err)
+		return 0, 0, err
 	}
 	n = 20
 	if first != nil {
@@ -74,7 +74,7 @@ func pageArgs(first *int, after *string) (n, from int, err error) {
 	if after != nil && *after != "" {
 		off, err := decodeCursor(*after)
 		if err != nil {
-			return 0, 0, errInvalid("after", "%v", err)
+			return 0, 0, err
 		}
 		from = off + 1
 	}

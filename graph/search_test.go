@@ -360,3 +360,13 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+func TestEveryConnectionEnforcesTheMaximumPageSize(t *testing.T) {
+	h := server(t)
+	for _, field := range []string{"incidents", "attributions", "responses", "statements", "documents", "states"} {
+		errs := run(t, h, `{ `+field+`(first: 101) { totalCount } }`, nil, nil)
+		if len(errs) != 1 || errs[0].Extensions["code"] != graph.CodeValidation || !strings.Contains(errs[0].Message, "maximum page size") {
+			t.Errorf("%s(first: 101): errors %+v, want one VALIDATION error naming the maximum page size", field, errs)
+		}
+	}
+}
