@@ -53,12 +53,21 @@ func (r *personResolver) Links(ctx context.Context, obj *model.Person, typeArg *
 	return r.links(ctx, obj.ID, typeArg, direction)
 }
 
-func (r *queryResolver) States(ctx context.Context, first *int, after *string) (*model.StateConnection, error) {
+func (r *queryResolver) States(ctx context.Context, first *int, after *string, region *string, sort *model.SortOrder) (*model.StateConnection, error) {
+	if sort != nil && *sort != model.SortOrderNameAsc {
+		return nil, errInvalid("sort", "%s does not apply to states, which have no date; use NAME_ASC, or leave it out to sort by code", *sort)
+	}
 	ids, err := r.candidates(ontology.State, nil)
 	if err != nil {
 		return nil, err
 	}
-	states, err := loadTyped(ctx, r.Resolver, ids, nil, func(s *model.State) string { return s.Code })
+	key := func(s *model.State) string { return s.Code }
+	if sort != nil {
+		key = func(s *model.State) string { return s.Name(model.LangEn) }
+	}
+	states, err := loadTyped(ctx, r.Resolver, ids, func(s *model.State) bool {
+		return region == nil || s.Region != nil && *s.Region == *region
+	}, key)
 	if err != nil {
 		return nil, err
 	}

@@ -22,15 +22,36 @@ func (r *documentResolver) Links(ctx context.Context, obj *model.Document, typeA
 	return r.links(ctx, obj.ID, typeArg, direction)
 }
 
-func (r *queryResolver) Documents(ctx context.Context, first *int, after *string, language *string) (*model.DocumentConnection, error) {
+func (r *queryResolver) Documents(ctx context.Context, first *int, after *string, language *string, kind *string, from *model.Date, to *model.Date, sort *model.SortOrder) (*model.DocumentConnection, error) {
+	if kinds := ontology.Enums[ontology.Document]["kind"]; kind != nil && !contains(kinds, *kind) {
+		return nil, errInvalid("kind", "%q is not a document kind (one of %v)", *kind, kinds)
+	}
 	ids, err := r.candidates(ontology.Document, nil)
 	if err != nil {
 		return nil, err
 	}
+	published := func(d *model.Document) string {
+		if d.Published == nil {
+			return ""
+		}
+		return string(*d.Published)
+	}
+	key := func(d *model.Document) string { return d.ID }
+	if sort != nil {
+		key = published
+	}
 	docs, err := loadTyped(ctx, r.Resolver, ids, func(d *model.Document) bool {
-		return language == nil || d.Language == *language
-	}, func(d *model.Document) string { return d.ID })
+		if language != nil && d.Language != *language || kind != nil && d.Kind != *kind {
+			return false
+		}
+		// An undated document cannot be placed in a date range.
+		p := published(d)
+		return (from == nil || p != "" && p >= string(*from)) && (to == nil || p != "" && p <= string(*to))
+	}, key)
 	if err != nil {
+		return nil, err
+	}
+	if err := order(docs, sort, nil, nil); err != nil {
 		return nil, err
 	}
 	edges, info, total, err := connection(docs, first, after, func(c string, d *model.Document) *model.DocumentEdge {

@@ -19,6 +19,7 @@ import (
 	"github.com/attrib/attrib/edit"
 	"github.com/attrib/attrib/graph/generated"
 	"github.com/attrib/attrib/graph/model"
+	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/store"
 )
 
@@ -39,16 +40,20 @@ const listWeight = 10
 // NewHandler builds the GraphQL HTTP handler over s: JSON POST and GET
 // only, an LRU query cache, depth and complexity limits checked before
 // execution, panics recovered and logged, and a loader per request.
-func NewHandler(s *store.Store, lim Limits, log *slog.Logger) http.Handler {
-	return WithLoaders(s, newServer(s, lim, log))
+func NewHandler(s *store.Store, lim Limits, log *slog.Logger, opts ...Option) http.Handler {
+	return WithLoaders(s, newServer(s, lim, log, opts...))
 }
 
 // newServer builds the gqlgen server; requests must carry loaders.
-func newServer(s *store.Store, lim Limits, log *slog.Logger) *handler.Server {
+func newServer(s *store.Store, lim Limits, log *slog.Logger, opts ...Option) *handler.Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	cfg := generated.Config{Resolvers: &Resolver{Store: s, Editor: edit.New(s)}}
+	res := &Resolver{Store: s, Editor: edit.New(s)}
+	for _, o := range opts {
+		o(res)
+	}
+	cfg := generated.Config{Resolvers: res}
 	cfg.Directives.WithRetracted = withRetracted
 	weighComplexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
@@ -81,6 +86,12 @@ func newServer(s *store.Store, lim Limits, log *slog.Logger) *handler.Server {
 	return srv
 }
 
+// Option adds an optional dependency to the handler.
+type Option func(*Resolver)
+
+// WithIndex serves search from x.
+func WithIndex(x *search.Index) Option { return func(r *Resolver) { r.Index = x } }
+
 // requestID names a failed request in the log and in the error the client
 // sees, without telling the client anything else.
 func requestID() string { return fmt.Sprintf("%x", time.Now().UnixNano()) }
@@ -95,13 +106,26 @@ func weighComplexity(c *generated.ComplexityRoot) {
 		}
 		return 1 + child*n
 	}
-	c.Query.States = func(child int, first *int, _ *string) int { return paged(child, first) }
-	c.Query.Documents = func(child int, first *int, _ *string, _ *string) int { return paged(child, first) }
-	c.Query.Incidents = func(child int, first *int, _ *string, _ *string, _, _ *model.Date) int { return paged(child, first) }
-	c.Query.Attributions = func(child int, first *int, _ *string, _, _, _ *string, _ *int) int { return paged(child, first) }
-	c.Query.Responses = func(child int, first *int, _ *string, _, _, _, _ *string) int { return paged(child, first) }
-	c.Query.Statements = func(child int, first *int, _ *string, _ *string) int { return paged(child, first) }
+	type date = *model.Date
+	type sort = *model.SortOrder
+	c.Query.States = func(child int, first *int, _, _ *string, _ sort) int { return paged(child, first) }
+	c.Query.Documents = func(child int, first *int, _, _, _ *string, _, _ date, _ sort) int { return paged(child, first) }
+	c.Query.Incidents = func(child int, first *int, _, _ *string, _, _ date, _, _ *string, _ *int, _ *string, _ date, _ sort) int {
+		return paged(child, first)
+	}
+	c.Query.Attributions = func(child int, first *int, _, _, _, _ *string, _ *int, _, _, _ date, _ *string, _ sort) int {
+		return paged(child, first)
+	}
+	c.Query.Responses = func(child int, first *int, _, _, _, _, _ *string, _, _, _ date, _ *string, _ sort) int {
+		return paged(child, first)
+	}
+	c.Query.Statements = func(child int, first *int, _, _, _, _, _, _ *string, _, _, _ date, _ *string, _ sort) int {
+		return paged(child, first)
+	}
 	c.Query.Changes = func(child int, first *int, _, _ *string) int { return paged(child, first) }
+	c.Query.Search = func(child int, _ string, _ []model.NodeType, _ *string, first *int, _ *string) int {
+		return paged(child, first)
+	}
 	list := func(child int) int { return 1 + child*listWeight }
 	c.Incident.Attributions = list
 	c.Incident.Responses = list

@@ -4,6 +4,7 @@ package graph
 
 import (
 	"github.com/attrib/attrib/edit"
+	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/store"
 )
 
@@ -11,4 +12,6 @@ import (
 type Resolver struct {
 	Store  *store.Store
 	Editor *edit.Editor
+	// Index serves full-text search; nil when the server runs without one.
+	Index *search.Index
 }

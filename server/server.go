@@ -14,6 +14,7 @@ import (
 
 	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/graph"
+	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/web"
 )
@@ -21,6 +22,7 @@ import (
 // Config configures the server.
 type Config struct {
 	Store   *store.Store
+	Index   *search.Index // serves search; nil answers search with an error
 	Logger  *slog.Logger
 	Limits  graph.Limits
 	MaxBody int64 // largest request body accepted, in bytes
@@ -74,7 +76,7 @@ func Handler(cfg Config) http.Handler {
 		maxBody = DefaultMaxBody
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", auth.Middleware(cfg.Tokens, cfg.ReadsNeedToken, log, graph.NewHandler(cfg.Store, cfg.Limits, log)))
+	mux.Handle("/graphql", auth.Middleware(cfg.Tokens, cfg.ReadsNeedToken, log, graph.NewHandler(cfg.Store, cfg.Limits, log, graph.WithIndex(cfg.Index))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintln(w, `{"status":"ok"}`)

@@ -22,6 +22,15 @@ import (
 //	                                           edges a node owns), for history
 //	k | lp(principal) lp(idempotencyKey)    -> result (JSON) of the first mutation
 //	                                           sent with that key
+//	s | seq (8-byte big-endian)             -> Commit (JSON)  commit log
+//
+// The audit trail (a, h) is what analysts read: who changed which record
+// through which mutation, before and after; the edit layer writes it. The
+// commit log (s) is for derived data: Update writes one entry for every
+// committed transaction that changed a record, whoever made it (seed, import,
+// ingest, mutations), numbered from 1 with meta "seq" holding the latest.
+// Derived data kept outside Badger (the search index) records the last number
+// it applied and replays the log from there.
 //
 // Out and in indexes both exist so that the neighbours of a node, in either
 // direction, are one prefix scan with value prefetch off.
@@ -41,6 +50,7 @@ const (
 	prefixChange  byte = 'a'
 	prefixHistory byte = 'h'
 	prefixIdem    byte = 'k'
+	prefixLog     byte = 's'
 )
 
 // maxPart is the longest key part that a 2-byte length prefix can hold.

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -17,6 +18,11 @@ import (
 // Store is an open graph database.
 type Store struct {
 	db *badger.DB
+	// writeMu serialises Update: every writing transaction reads and bumps
+	// the change sequence, so two at once would always conflict. Commits
+	// are synced one by one anyway.
+	writeMu sync.Mutex
+	subs    subscribers
 }
 
 // Options configure Open.
@@ -75,13 +81,31 @@ func (s *Store) DB() *badger.DB { return s.db }
 // Update runs fn in one read-write transaction and commits it; nothing fn
 // wrote is kept when it returns an error. The commit is synced to disk
 // before Update returns.
+//
+// A transaction that changes any record also appends one entry to the change
+// log (see commits.go) in the same commit, and subscribers hear of it once
+// the commit is durable.
 func (s *Store) Update(fn func(*Txn) error) error {
-	err := s.db.Update(func(t *badger.Txn) error { return fn(&Txn{t: t}) })
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	var ch *Commit
+	err := s.db.Update(func(t *badger.Txn) error {
+		tx := &Txn{t: t, changes: &Commit{}}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		var err error
+		ch, err = tx.logCommit()
+		return err
+	})
 	if errors.Is(err, badger.ErrTxnTooBig) {
 		return fmt.Errorf("transaction too big for one commit: %w", err)
 	}
 	if errors.Is(err, badger.ErrConflict) {
 		return ErrConflict
+	}
+	if err == nil && ch != nil {
+		s.subs.notify(*ch)
 	}
 	return err
 }
@@ -93,7 +117,8 @@ func (s *Store) View(fn func(*Txn) error) error {
 
 // Txn is a transaction over the graph.
 type Txn struct {
-	t *badger.Txn
+	t       *badger.Txn
+	changes *Commit // what this read-write transaction changed; nil in View
 }
 
 // Node reads one node.
@@ -187,6 +212,7 @@ func (tx *Txn) PutNode(n *Node) (changed bool, err error) {
 			return false, fmt.Errorf("index node %s: %w", n.ID, err)
 		}
 	}
+	tx.changes.addNode(n.ID)
 	return true, nil
 }
 
@@ -248,6 +274,7 @@ func (tx *Txn) PutEdge(e *Edge) (changed bool, err error) {
 	if err := tx.t.Set(key(prefixIn, e.To, e.Type, e.From, e.ID), nil); err != nil {
 		return false, fmt.Errorf("index edge %s: %w", e.ID, err)
 	}
+	tx.changes.addEdge(e.ID)
 	return true, nil
 }
 

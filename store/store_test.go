@@ -167,3 +167,86 @@ func TestSecondOpenIsRefusedClearly(t *testing.T) {
 		t.Fatalf("want ErrLocked, got %v", err)
 	}
 }
+
+func TestChangeLogRecordsEachWritingCommit(t *testing.T) {
+	s, err := Open("", Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var heard []Commit
+	s.Subscribe(func(c Commit) { heard = append(heard, c) })
+	a := &Node{ID: NodeID("State", "AL"), Type: "State", Props: Props{"code": "AL"}}
+	b := &Node{ID: NodeID("State", "IR"), Type: "State", Props: Props{"code": "IR"}}
+	put := func(ns ...*Node) {
+		t.Helper()
+		if err := s.Update(func(tx *Txn) error {
+			for _, n := range ns {
+				if _, err := tx.PutNode(n); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(a, b)
+	put(a) // identical: no change, no log entry
+	b.Props["region"] = "Middle East"
+	put(b)
+	if len(heard) != 2 || heard[0].Seq != 1 || heard[1].Seq != 2 {
+		t.Fatalf("notifications = %+v, want seq 1 and 2", heard)
+	}
+	err = s.View(func(tx *Txn) error {
+		seq, err := tx.CommitSeq()
+		if err != nil || seq != 2 {
+			t.Errorf("Seq = %d, %v; want 2", seq, err)
+		}
+		cs, err := tx.CommitsSince(1)
+		if err != nil {
+			return err
+		}
+		if len(cs) != 1 || cs[0].Seq != 2 || len(cs[0].Nodes) != 1 || cs[0].Nodes[0] != b.ID {
+			t.Errorf("ChangesSince(1) = %+v, want only seq 2 with %s", cs, b.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestConcurrentWritersDoNotConflictOverTheChangeLog(t *testing.T) {
+	s, err := Open("", Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	const writers = 8
+	errs := make(chan error, writers)
+	for i := range writers {
+		go func() {
+			errs <- s.Update(func(tx *Txn) error {
+				key := string(rune('A'+i)) + "X"
+				_, err := tx.PutNode(&Node{ID: NodeID("State", key), Type: "State", Props: Props{"code": key}})
+				return err
+			})
+		}()
+	}
+	for range writers {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent write: %v", err)
+		}
+	}
+	err = s.View(func(tx *Txn) error {
+		seq, err := tx.CommitSeq()
+		if seq != writers {
+			t.Errorf("Seq = %d after %d writes, want %d", seq, writers, writers)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/graph"
+	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/server"
 )
 
@@ -64,6 +65,22 @@ admin. Reads are anonymous on a loopback address unless
 			if err != nil {
 				return err
 			}
+			ipath, err := indexPath(data)
+			if err != nil {
+				return err
+			}
+			// The index follows the store from here on; Open has already
+			// replayed whatever a crash left unapplied.
+			x, err := search.Open(ipath, s, log)
+			if err != nil {
+				return fmt.Errorf("search index %s: %w (run attrib reindex --data %s)", ipath, err, data)
+			}
+			x.Follow()
+			defer func() {
+				if err := x.Close(); err != nil {
+					log.Error("close search index", "err", err)
+				}
+			}()
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("listen on %s: %w (is another server running? try --addr 127.0.0.1:0)", addr, err)
@@ -77,7 +94,7 @@ admin. Reads are anonymous on a loopback address unless
 			url := "http://" + ln.Addr().String()
 			log.Info("listening", "graphql", url+"/graphql", "playground", url+"/",
 				"tokens", tokens.Len(), "reads_need_token", readsNeedToken)
-			h := server.Handler(server.Config{Store: s, Logger: log, Limits: graph.DefaultLimits,
+			h := server.Handler(server.Config{Store: s, Index: x, Logger: log, Limits: graph.DefaultLimits,
 				Tokens: tokens, ReadsNeedToken: readsNeedToken})
 			err = server.Serve(cmd.Context(), ln, h, drain)
 			log.Info("stopped")

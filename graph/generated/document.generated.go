@@ -895,4 +895,11 @@ func (ec *executionContext) marshalNDocumentEdge2ᚖgithubᚗcomᚋattribᚋattr
 	return ec._DocumentEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalODocument2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐDocument(ctx context.Context, sel ast.SelectionSet, v *model.Document) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Document(ctx, sel, v)
+}
+
 // endregion ***************************** type.gotpl *****************************

@@ -25,6 +25,9 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Assessment() AssessmentResolver
 	Attribution() AttributionResolver
+	AttributionClaim() AttributionClaimResolver
+	AttributionPosition() AttributionPositionResolver
+	AttributionSummary() AttributionSummaryResolver
 	Citation() CitationResolver
 	Document() DocumentResolver
 	Incident() IncidentResolver
@@ -34,8 +37,11 @@ type ResolverRoot interface {
 	Person() PersonResolver
 	Query() QueryResolver
 	Response() ResponseResolver
+	SearchEdge() SearchEdgeResolver
 	State() StateResolver
 	Statement() StatementResolver
+	TimeToAttribution() TimeToAttributionResolver
+	TimelineEvent() TimelineEventResolver
 }
 
 type DirectiveRoot struct {
@@ -87,6 +93,16 @@ type ComplexityRoot struct {
 		Via           func(childComplexity int) int
 	}
 
+	AttributionClaim struct {
+		Attribution func(childComplexity int) int
+		Attributor  func(childComplexity int) int
+		Blamed      func(childComplexity int) int
+		Confidence  func(childComplexity int) int
+		Date        func(childComplexity int) int
+		Days        func(childComplexity int) int
+		Involvement func(childComplexity int) int
+	}
+
 	AttributionConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -96,6 +112,24 @@ type ComplexityRoot struct {
 	AttributionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	AttributionPosition struct {
+		Agree    func(childComplexity int) int
+		Blamed   func(childComplexity int) int
+		Disagree func(childComplexity int) int
+	}
+
+	AttributionSummary struct {
+		AsOf               func(childComplexity int) int
+		Claims             func(childComplexity int) int
+		First              func(childComplexity int) int
+		Highest            func(childComplexity int) int
+		Incident           func(childComplexity int) int
+		InvolvementDiffers func(childComplexity int) int
+		Latest             func(childComplexity int) int
+		Lowest             func(childComplexity int) int
+		Positions          func(childComplexity int) int
 	}
 
 	Change struct {
@@ -232,6 +266,18 @@ type ComplexityRoot struct {
 		UpsertState        func(childComplexity int, input model.StateInput, marking *string, idempotencyKey *string) int
 	}
 
+	Neighbourhood struct {
+		Center func(childComplexity int) int
+		Depth  func(childComplexity int) int
+		Links  func(childComplexity int) int
+		Nodes  func(childComplexity int) int
+	}
+
+	NeighbourhoodNode struct {
+		Distance func(childComplexity int) int
+		Node     func(childComplexity int) int
+	}
+
 	Organization struct {
 		Aliases   func(childComplexity int) int
 		Citations func(childComplexity int) int
@@ -256,6 +302,12 @@ type ComplexityRoot struct {
 		StartCursor     func(childComplexity int) int
 	}
 
+	Path struct {
+		Length func(childComplexity int) int
+		Links  func(childComplexity int) int
+		Nodes  func(childComplexity int) int
+	}
+
 	Person struct {
 		Affiliations func(childComplexity int) int
 		Citations    func(childComplexity int) int
@@ -278,20 +330,25 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Assessments   func(childComplexity int, about *string) int
-		Attributions  func(childComplexity int, first *int, after *string, attributor *string, blamed *string, incident *string, minConfidence *int) int
-		Changes       func(childComplexity int, first *int, after *string, since *string) int
-		Documents     func(childComplexity int, first *int, after *string, language *string) int
-		Incidents     func(childComplexity int, first *int, after *string, target *string, from *model.Date, to *model.Date) int
-		Me            func(childComplexity int) int
-		Node          func(childComplexity int, id string) int
-		Nodes         func(childComplexity int, ids []string) int
-		Organizations func(childComplexity int) int
-		Persons       func(childComplexity int) int
-		Responses     func(childComplexity int, first *int, after *string, actor *string, target *string, kind *string, incident *string) int
-		State         func(childComplexity int, code string) int
-		Statements    func(childComplexity int, first *int, after *string, speaker *string) int
-		States        func(childComplexity int, first *int, after *string) int
+		Assessments        func(childComplexity int, about *string) int
+		AttributionSummary func(childComplexity int, incident string, asOf *model.Date) int
+		Attributions       func(childComplexity int, first *int, after *string, attributor *string, blamed *string, incident *string, minConfidence *int, from *model.Date, to *model.Date, asOf *model.Date, lang *string, sort *model.SortOrder) int
+		Changes            func(childComplexity int, first *int, after *string, since *string) int
+		Documents          func(childComplexity int, first *int, after *string, language *string, kind *string, from *model.Date, to *model.Date, sort *model.SortOrder) int
+		Incidents          func(childComplexity int, first *int, after *string, target *string, from *model.Date, to *model.Date, actor *string, kind *string, minConfidence *int, lang *string, asOf *model.Date, sort *model.SortOrder) int
+		Me                 func(childComplexity int) int
+		Neighbourhood      func(childComplexity int, id string, depth *int) int
+		Node               func(childComplexity int, id string) int
+		Nodes              func(childComplexity int, ids []string) int
+		Organizations      func(childComplexity int) int
+		Paths              func(childComplexity int, from string, to string, maxHops *int, edgeTypes []string) int
+		Persons            func(childComplexity int) int
+		Responses          func(childComplexity int, first *int, after *string, actor *string, target *string, kind *string, incident *string, from *model.Date, to *model.Date, asOf *model.Date, lang *string, sort *model.SortOrder) int
+		Search             func(childComplexity int, query string, types []model.NodeType, lang *string, first *int, after *string) int
+		State              func(childComplexity int, code string) int
+		Statements         func(childComplexity int, first *int, after *string, speaker *string, actor *string, target *string, incident *string, kind *string, from *model.Date, to *model.Date, asOf *model.Date, lang *string, sort *model.SortOrder) int
+		States             func(childComplexity int, first *int, after *string, region *string, sort *model.SortOrder) int
+		Timeline           func(childComplexity int, actor *string, target *string, incident *string, from *model.Date, to *model.Date, asOf *model.Date) int
 	}
 
 	Response struct {
@@ -329,6 +386,24 @@ type ComplexityRoot struct {
 		At     func(childComplexity int) int
 		By     func(childComplexity int) int
 		Reason func(childComplexity int) int
+	}
+
+	SearchConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SearchEdge struct {
+		Cursor    func(childComplexity int) int
+		Document  func(childComplexity int) int
+		End       func(childComplexity int) int
+		Field     func(childComplexity int) int
+		MatchedIn func(childComplexity int) int
+		Node      func(childComplexity int) int
+		Score     func(childComplexity int) int
+		Snippet   func(childComplexity int) int
+		Start     func(childComplexity int) int
 	}
 
 	State struct {
@@ -391,6 +466,26 @@ type ComplexityRoot struct {
 	StatementEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	TimeToAttribution struct {
+		Attribution func(childComplexity int) int
+		Days        func(childComplexity int) int
+		Incident    func(childComplexity int) int
+	}
+
+	Timeline struct {
+		AsOf              func(childComplexity int) int
+		Events            func(childComplexity int) int
+		TimeToAttribution func(childComplexity int) int
+	}
+
+	TimelineEvent struct {
+		Date              func(childComplexity int) int
+		DaysSinceIncident func(childComplexity int) int
+		Incidents         func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		Node              func(childComplexity int) int
 	}
 
 	Translation struct {
@@ -633,6 +728,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Attribution.Via(childComplexity), true
 
+	case "AttributionClaim.attribution":
+		if e.ComplexityRoot.AttributionClaim.Attribution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionClaim.Attribution(childComplexity), true
+	case "AttributionClaim.attributor":
+		if e.ComplexityRoot.AttributionClaim.Attributor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionClaim.Attributor(childComplexity), true
+	case "AttributionClaim.blamed":
+		if e.ComplexityRoot.AttributionClaim.Blamed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionClaim.Blamed(childComplexity), true
+	case "AttributionClaim.confidence":
+		if e.ComplexityRoot.AttributionClaim.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionClaim.Confidence(childComplexity), true
+	case "AttributionClaim.date":
+		if e.ComplexityRoot.AttributionClaim.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionClaim.Date(childComplexity), true
+	case "AttributionClaim.days":
+		if e.ComplexityRoot.AttributionClaim.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionClaim.Days(childComplexity), true
+	case "AttributionClaim.involvement":
+		if e.ComplexityRoot.AttributionClaim.Involvement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionClaim.Involvement(childComplexity), true
+
 	case "AttributionConnection.edges":
 		if e.ComplexityRoot.AttributionConnection.Edges == nil {
 			break
@@ -664,6 +802,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AttributionEdge.Node(childComplexity), true
+
+	case "AttributionPosition.agree":
+		if e.ComplexityRoot.AttributionPosition.Agree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionPosition.Agree(childComplexity), true
+	case "AttributionPosition.blamed":
+		if e.ComplexityRoot.AttributionPosition.Blamed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionPosition.Blamed(childComplexity), true
+	case "AttributionPosition.disagree":
+		if e.ComplexityRoot.AttributionPosition.Disagree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionPosition.Disagree(childComplexity), true
+
+	case "AttributionSummary.asOf":
+		if e.ComplexityRoot.AttributionSummary.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionSummary.AsOf(childComplexity), true
+	case "AttributionSummary.claims":
+		if e.ComplexityRoot.AttributionSummary.Claims == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionSummary.Claims(childComplexity), true
+	case "AttributionSummary.first":
+		if e.ComplexityRoot.AttributionSummary.First == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionSummary.First(childComplexity), true
+	case "AttributionSummary.highest":
+		if e.ComplexityRoot.AttributionSummary.Highest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionSummary.Highest(childComplexity), true
+	case "AttributionSummary.incident":
+		if e.ComplexityRoot.AttributionSummary.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionSummary.Incident(childComplexity), true
+	case "AttributionSummary.involvementDiffers":
+		if e.ComplexityRoot.AttributionSummary.InvolvementDiffers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionSummary.InvolvementDiffers(childComplexity), true
+	case "AttributionSummary.latest":
+		if e.ComplexityRoot.AttributionSummary.Latest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionSummary.Latest(childComplexity), true
+	case "AttributionSummary.lowest":
+		if e.ComplexityRoot.AttributionSummary.Lowest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionSummary.Lowest(childComplexity), true
+	case "AttributionSummary.positions":
+		if e.ComplexityRoot.AttributionSummary.Positions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionSummary.Positions(childComplexity), true
 
 	case "Change.after":
 		if e.ComplexityRoot.Change.After == nil {
@@ -1306,6 +1518,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.UpsertState(childComplexity, args["input"].(model.StateInput), args["marking"].(*string), args["idempotencyKey"].(*string)), true
 
+	case "Neighbourhood.center":
+		if e.ComplexityRoot.Neighbourhood.Center == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Neighbourhood.Center(childComplexity), true
+	case "Neighbourhood.depth":
+		if e.ComplexityRoot.Neighbourhood.Depth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Neighbourhood.Depth(childComplexity), true
+	case "Neighbourhood.links":
+		if e.ComplexityRoot.Neighbourhood.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Neighbourhood.Links(childComplexity), true
+	case "Neighbourhood.nodes":
+		if e.ComplexityRoot.Neighbourhood.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Neighbourhood.Nodes(childComplexity), true
+
+	case "NeighbourhoodNode.distance":
+		if e.ComplexityRoot.NeighbourhoodNode.Distance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourhoodNode.Distance(childComplexity), true
+	case "NeighbourhoodNode.node":
+		if e.ComplexityRoot.NeighbourhoodNode.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighbourhoodNode.Node(childComplexity), true
+
 	case "Organization.aliases":
 		if e.ComplexityRoot.Organization.Aliases == nil {
 			break
@@ -1426,6 +1676,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Path.length":
+		if e.ComplexityRoot.Path.Length == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Length(childComplexity), true
+	case "Path.links":
+		if e.ComplexityRoot.Path.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Links(childComplexity), true
+	case "Path.nodes":
+		if e.ComplexityRoot.Path.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Path.Nodes(childComplexity), true
+
 	case "Person.affiliations":
 		if e.ComplexityRoot.Person.Affiliations == nil {
 			break
@@ -1544,6 +1813,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Assessments(childComplexity, args["about"].(*string)), true
+	case "Query.attributionSummary":
+		if e.ComplexityRoot.Query.AttributionSummary == nil {
+			break
+		}
+
+		args, err := ec.field_Query_attributionSummary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AttributionSummary(childComplexity, args["incident"].(string), args["asOf"].(*model.Date)), true
 	case "Query.attributions":
 		if e.ComplexityRoot.Query.Attributions == nil {
 			break
@@ -1554,7 +1834,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Attributions(childComplexity, args["first"].(*int), args["after"].(*string), args["attributor"].(*string), args["blamed"].(*string), args["incident"].(*string), args["minConfidence"].(*int)), true
+		return e.ComplexityRoot.Query.Attributions(childComplexity, args["first"].(*int), args["after"].(*string), args["attributor"].(*string), args["blamed"].(*string), args["incident"].(*string), args["minConfidence"].(*int), args["from"].(*model.Date), args["to"].(*model.Date), args["asOf"].(*model.Date), args["lang"].(*string), args["sort"].(*model.SortOrder)), true
 	case "Query.changes":
 		if e.ComplexityRoot.Query.Changes == nil {
 			break
@@ -1576,7 +1856,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Documents(childComplexity, args["first"].(*int), args["after"].(*string), args["language"].(*string)), true
+		return e.ComplexityRoot.Query.Documents(childComplexity, args["first"].(*int), args["after"].(*string), args["language"].(*string), args["kind"].(*string), args["from"].(*model.Date), args["to"].(*model.Date), args["sort"].(*model.SortOrder)), true
 	case "Query.incidents":
 		if e.ComplexityRoot.Query.Incidents == nil {
 			break
@@ -1587,7 +1867,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Incidents(childComplexity, args["first"].(*int), args["after"].(*string), args["target"].(*string), args["from"].(*model.Date), args["to"].(*model.Date)), true
+		return e.ComplexityRoot.Query.Incidents(childComplexity, args["first"].(*int), args["after"].(*string), args["target"].(*string), args["from"].(*model.Date), args["to"].(*model.Date), args["actor"].(*string), args["kind"].(*string), args["minConfidence"].(*int), args["lang"].(*string), args["asOf"].(*model.Date), args["sort"].(*model.SortOrder)), true
 
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
@@ -1595,6 +1875,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Me(childComplexity), true
+	case "Query.neighbourhood":
+		if e.ComplexityRoot.Query.Neighbourhood == nil {
+			break
+		}
+
+		args, err := ec.field_Query_neighbourhood_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Neighbourhood(childComplexity, args["id"].(string), args["depth"].(*int)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1623,6 +1914,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Organizations(childComplexity), true
+	case "Query.paths":
+		if e.ComplexityRoot.Query.Paths == nil {
+			break
+		}
+
+		args, err := ec.field_Query_paths_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["maxHops"].(*int), args["edgeTypes"].([]string)), true
 	case "Query.persons":
 		if e.ComplexityRoot.Query.Persons == nil {
 			break
@@ -1639,7 +1941,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Responses(childComplexity, args["first"].(*int), args["after"].(*string), args["actor"].(*string), args["target"].(*string), args["kind"].(*string), args["incident"].(*string)), true
+		return e.ComplexityRoot.Query.Responses(childComplexity, args["first"].(*int), args["after"].(*string), args["actor"].(*string), args["target"].(*string), args["kind"].(*string), args["incident"].(*string), args["from"].(*model.Date), args["to"].(*model.Date), args["asOf"].(*model.Date), args["lang"].(*string), args["sort"].(*model.SortOrder)), true
+	case "Query.search":
+		if e.ComplexityRoot.Query.Search == nil {
+			break
+		}
+
+		args, err := ec.field_Query_search_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["types"].([]model.NodeType), args["lang"].(*string), args["first"].(*int), args["after"].(*string)), true
 	case "Query.state":
 		if e.ComplexityRoot.Query.State == nil {
 			break
@@ -1661,7 +1974,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Statements(childComplexity, args["first"].(*int), args["after"].(*string), args["speaker"].(*string)), true
+		return e.ComplexityRoot.Query.Statements(childComplexity, args["first"].(*int), args["after"].(*string), args["speaker"].(*string), args["actor"].(*string), args["target"].(*string), args["incident"].(*string), args["kind"].(*string), args["from"].(*model.Date), args["to"].(*model.Date), args["asOf"].(*model.Date), args["lang"].(*string), args["sort"].(*model.SortOrder)), true
 	case "Query.states":
 		if e.ComplexityRoot.Query.States == nil {
 			break
@@ -1672,7 +1985,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.States(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.States(childComplexity, args["first"].(*int), args["after"].(*string), args["region"].(*string), args["sort"].(*model.SortOrder)), true
+	case "Query.timeline":
+		if e.ComplexityRoot.Query.Timeline == nil {
+			break
+		}
+
+		args, err := ec.field_Query_timeline_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Timeline(childComplexity, args["actor"].(*string), args["target"].(*string), args["incident"].(*string), args["from"].(*model.Date), args["to"].(*model.Date), args["asOf"].(*model.Date)), true
 
 	case "Response.actor":
 		if e.ComplexityRoot.Response.Actor == nil {
@@ -1832,6 +2156,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Retraction.Reason(childComplexity), true
+
+	case "SearchConnection.edges":
+		if e.ComplexityRoot.SearchConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.Edges(childComplexity), true
+	case "SearchConnection.pageInfo":
+		if e.ComplexityRoot.SearchConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.PageInfo(childComplexity), true
+	case "SearchConnection.totalCount":
+		if e.ComplexityRoot.SearchConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.TotalCount(childComplexity), true
+
+	case "SearchEdge.cursor":
+		if e.ComplexityRoot.SearchEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Cursor(childComplexity), true
+	case "SearchEdge.document":
+		if e.ComplexityRoot.SearchEdge.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Document(childComplexity), true
+	case "SearchEdge.end":
+		if e.ComplexityRoot.SearchEdge.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.End(childComplexity), true
+	case "SearchEdge.field":
+		if e.ComplexityRoot.SearchEdge.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Field(childComplexity), true
+	case "SearchEdge.matchedIn":
+		if e.ComplexityRoot.SearchEdge.MatchedIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.MatchedIn(childComplexity), true
+	case "SearchEdge.node":
+		if e.ComplexityRoot.SearchEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Node(childComplexity), true
+	case "SearchEdge.score":
+		if e.ComplexityRoot.SearchEdge.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Score(childComplexity), true
+	case "SearchEdge.snippet":
+		if e.ComplexityRoot.SearchEdge.Snippet == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Snippet(childComplexity), true
+	case "SearchEdge.start":
+		if e.ComplexityRoot.SearchEdge.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Start(childComplexity), true
 
 	case "State.aliases":
 		if e.ComplexityRoot.State.Aliases == nil {
@@ -2118,6 +2516,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StatementEdge.Node(childComplexity), true
 
+	case "TimeToAttribution.attribution":
+		if e.ComplexityRoot.TimeToAttribution.Attribution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeToAttribution.Attribution(childComplexity), true
+	case "TimeToAttribution.days":
+		if e.ComplexityRoot.TimeToAttribution.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeToAttribution.Days(childComplexity), true
+	case "TimeToAttribution.incident":
+		if e.ComplexityRoot.TimeToAttribution.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeToAttribution.Incident(childComplexity), true
+
+	case "Timeline.asOf":
+		if e.ComplexityRoot.Timeline.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timeline.AsOf(childComplexity), true
+	case "Timeline.events":
+		if e.ComplexityRoot.Timeline.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timeline.Events(childComplexity), true
+	case "Timeline.timeToAttribution":
+		if e.ComplexityRoot.Timeline.TimeToAttribution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timeline.TimeToAttribution(childComplexity), true
+
+	case "TimelineEvent.date":
+		if e.ComplexityRoot.TimelineEvent.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEvent.Date(childComplexity), true
+	case "TimelineEvent.daysSinceIncident":
+		if e.ComplexityRoot.TimelineEvent.DaysSinceIncident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEvent.DaysSinceIncident(childComplexity), true
+	case "TimelineEvent.incidents":
+		if e.ComplexityRoot.TimelineEvent.Incidents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEvent.Incidents(childComplexity), true
+	case "TimelineEvent.kind":
+		if e.ComplexityRoot.TimelineEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEvent.Kind(childComplexity), true
+	case "TimelineEvent.node":
+		if e.ComplexityRoot.TimelineEvent.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimelineEvent.Node(childComplexity), true
+
 	case "Translation.authoritative":
 		if e.ComplexityRoot.Translation.Authoritative == nil {
 			break
@@ -2337,7 +2804,8 @@ type StateConnection {
 }
 
 extend type Query {
-  states(first: Int = 20, after: String): StateConnection!
+  "States, by code. region: exact region name; sort NAME_ASC orders by English name."
+  states(first: Int = 20, after: String, region: String, sort: SortOrder): StateConnection!
   "A state by ISO 3166-1 alpha-2 code (case-insensitive)."
   state(code: String!): State
   organizations: [Organization!]!
@@ -2473,10 +2941,11 @@ extend type Query {
   the ID of the party blamed; minConfidence excludes claims below it and
   those whose confidence is unstated.
   """
-  attributions(first: Int = 20, after: String, attributor: ID, blamed: ID, incident: ID, minConfidence: Int): AttributionConnection!
+  attributions(first: Int = 20, after: String, attributor: ID, blamed: ID, incident: ID, minConfidence: Int, from: Date, to: Date, asOf: Date, lang: String, sort: SortOrder = DATE_ASC): AttributionConnection!
   "Responses, by date. actor/target: State or Organization IDs; kind: from the response taxonomy."
-  responses(first: Int = 20, after: String, actor: ID, target: ID, kind: String, incident: ID): ResponseConnection!
-  statements(first: Int = 20, after: String, speaker: ID): StatementConnection!
+  responses(first: Int = 20, after: String, actor: ID, target: ID, kind: String, incident: ID, from: Date, to: Date, asOf: Date, lang: String, sort: SortOrder = DATE_ASC): ResponseConnection!
+  "Statements, by date. actor: the state spoken for; target: what it is about; kind: QUOTE or PARAPHRASE."
+  statements(first: Int = 20, after: String, speaker: ID, actor: ID, target: ID, incident: ID, kind: String, from: Date, to: Date, asOf: Date, lang: String, sort: SortOrder = DATE_ASC): StatementConnection!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/document.graphqls", Input: `"""
@@ -2518,7 +2987,8 @@ type DocumentConnection {
 }
 
 extend type Query {
-  documents(first: Int = 20, after: String, language: String): DocumentConnection!
+  "Documents. from/to: publication date range; kind: ARTICLE, REFERENCE, ...; sort by publication date."
+  documents(first: Int = 20, after: String, language: String, kind: String, from: Date, to: Date, sort: SortOrder): DocumentConnection!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/incident.graphqls", Input: `"What an incident did or threatened to do, and by whose account."
@@ -2561,9 +3031,12 @@ type IncidentConnection {
 extend type Query {
   """
   Incidents, by date. target: a State or Organization ID; from/to: inclusive
-  date range.
+  date range; actor: a party some attribution blames; minConfidence: blamed
+  by at least one claim that confident; lang: cited in a document of that
+  language; asOf: incidents that had happened by then, whose attributions,
+  responses and statements are also cut at asOf.
   """
-  incidents(first: Int = 20, after: String, target: ID, from: Date, to: Date): IncidentConnection!
+  incidents(first: Int = 20, after: String, target: ID, from: Date, to: Date, actor: ID, kind: String, minConfidence: Int, lang: String, asOf: Date, sort: SortOrder = DATE_ASC): IncidentConnection!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/node.graphqls", Input: `"""
@@ -2679,6 +3152,171 @@ type Query {
   node(id: ID!): Node
   "Nodes by ID, in the order asked; null for those that do not exist."
   nodes(ids: [ID!]!): [Node]!
+}
+`, BuiltIn: false},
+	{Name: "../../schema/search.graphqls", Input: `"""
+One search hit: a node, how well it matched, and the best of its matches.
+"""
+type SearchEdge {
+  cursor: String!
+  node: Node!
+  score: Float!
+  """
+  The text around the match as an HTML fragment: escaped, with each matched
+  word in <mark>…</mark>.
+  """
+  snippet: String!
+  "Where the shown match lies: text, quote, name, alias, role or note."
+  field: String!
+  """
+  Every kind of field that matched. "alias" shows that an alias (a
+  capital-city metonym such as طهران or Tehran) resolved to this node.
+  """
+  matchedIn: [String!]!
+  "The document the shown match lies in; null when it is in a name or note."
+  document: Document
+  "Code points: the match is document.text[start:end]. Null with document."
+  start: Int
+  end: Int
+}
+
+type SearchConnection {
+  edges: [SearchEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"A path between two nodes: nodes[i] and nodes[i+1] are joined by links[i]."
+type Path {
+  "Number of links."
+  length: Int!
+  nodes: [Node!]!
+  "The links, each with its citations, in path order (a link may point either way)."
+  links: [Link!]!
+}
+
+"The graph within some hops of a node."
+type Neighbourhood {
+  center: Node!
+  depth: Int!
+  "Every node within depth hops, the center first, with its distance."
+  nodes: [NeighbourhoodNode!]!
+  "Every link followed to reach them."
+  links: [Link!]!
+}
+
+type NeighbourhoodNode {
+  node: Node!
+  distance: Int!
+}
+
+"An incident, attribution, response or statement, placed in time."
+type TimelineEvent {
+  date: DateInfo!
+  "INCIDENT, ATTRIBUTION, RESPONSE or STATEMENT."
+  kind: String!
+  node: Node!
+  "The incidents the event is, concerns, answers or is about."
+  incidents: [Incident!]!
+  "For an attribution: days from each incident it concerns to the claim."
+  daysSinceIncident: Int
+}
+
+"Days from an incident to one claim of who did it."
+type TimeToAttribution {
+  incident: Incident!
+  attribution: Attribution!
+  days: Int!
+}
+
+type Timeline {
+  asOf: Date
+  "By date; on one day the act comes before claims, claims before responses."
+  events: [TimelineEvent!]!
+  "For every incident on the timeline, each attribution made by asOf."
+  timeToAttribution: [TimeToAttribution!]!
+}
+
+"One claim of who is responsible, as a summary counts it."
+type AttributionClaim {
+  attribution: Attribution!
+  attributor: State
+  blamed: [Actor!]!
+  date: Date!
+  "Days from the incident to the claim."
+  days: Int!
+  "STIX confidence; null when the claim states no certainty."
+  confidence: Int
+  involvement: [String!]!
+}
+
+"A party blamed for the incident, who agrees and who does not."
+type AttributionPosition {
+  blamed: Actor!
+  "Attributors that blame this party."
+  agree: [State!]!
+  "Attributors of the same incident that blame other parties only."
+  disagree: [State!]!
+}
+
+"What had been claimed about one incident by a date."
+type AttributionSummary {
+  incident: Incident!
+  asOf: Date
+  "Who blamed whom, by date."
+  claims: [AttributionClaim!]!
+  positions: [AttributionPosition!]!
+  "True when the claims name different degrees of state involvement."
+  involvementDiffers: Boolean!
+  "The claims of highest and lowest stated confidence; null when none states any."
+  highest: AttributionClaim
+  lowest: AttributionClaim
+  first: AttributionClaim
+  latest: AttributionClaim
+}
+
+extend type Query {
+  """
+  Full-text search over names, aliases, roles, document text and citation
+  quotes, in Arabic and English. Arabic is matched without regard to hamza
+  and alef forms, taa marbuta, alef maksura, diacritics or tatweel, and
+  lightly stemmed; English is stemmed. lang: ar or en searches only that
+  language. Best first.
+  """
+  search(query: String!, types: [NodeType!], lang: String, first: Int = 20, after: String): SearchConnection!
+  """
+  The shortest paths between two nodes (at most 20), following links either
+  way; maxHops at most 6. edgeTypes follows only links of those types.
+  """
+  paths(from: ID!, to: ID!, maxHops: Int = 4, edgeTypes: [String!]): [Path!]!
+  "The graph around a node; depth at most 3, and at most 500 nodes."
+  neighbourhood(id: ID!, depth: Int = 1): Neighbourhood!
+  """
+  Incidents, attributions, responses and statements in date order. actor:
+  who acted (attributor, responder, speaker; for an incident, the party
+  blamed); target: against or about whom; incident: the incident and what
+  concerns it; from/to: inclusive date range; asOf: only what had been
+  claimed and done by that date, by the claim's own date.
+  """
+  timeline(actor: ID, target: ID, incident: ID, from: Date, to: Date, asOf: Date): Timeline!
+  """
+  Who blamed whom for an incident, who agrees and who differs, the confidence
+  range and the first and latest claim, counting claims made by asOf.
+  """
+  attributionSummary(incident: ID!, asOf: Date): AttributionSummary!
+}
+
+"""
+How a connection orders its items. DATE_* order by the item's own date,
+CONFIDENCE_* (attributions only) by STIX confidence with unstated last,
+NAME_ASC (states) by English name; ties go by ID.
+"""
+enum SortOrder {
+  DATE_ASC
+  DATE_DESC
+  CONFIDENCE_ASC
+  CONFIDENCE_DESC
+  NAME_ASC
 }
 `, BuiltIn: false},
 	{Name: "../../schema/write.graphqls", Input: `# Writes: analysts add what they read. Every mutation is one synced
@@ -3130,6 +3768,26 @@ func (ec *executionContext) childFields_Attribution(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type Attribution", field.Name)
 }
 
+func (ec *executionContext) childFields_AttributionClaim(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "attribution":
+		return ec.fieldContext_AttributionClaim_attribution(ctx, field)
+	case "attributor":
+		return ec.fieldContext_AttributionClaim_attributor(ctx, field)
+	case "blamed":
+		return ec.fieldContext_AttributionClaim_blamed(ctx, field)
+	case "date":
+		return ec.fieldContext_AttributionClaim_date(ctx, field)
+	case "days":
+		return ec.fieldContext_AttributionClaim_days(ctx, field)
+	case "confidence":
+		return ec.fieldContext_AttributionClaim_confidence(ctx, field)
+	case "involvement":
+		return ec.fieldContext_AttributionClaim_involvement(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttributionClaim", field.Name)
+}
+
 func (ec *executionContext) childFields_AttributionConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -3150,6 +3808,42 @@ func (ec *executionContext) childFields_AttributionEdge(ctx context.Context, fie
 		return ec.fieldContext_AttributionEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AttributionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_AttributionPosition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "blamed":
+		return ec.fieldContext_AttributionPosition_blamed(ctx, field)
+	case "agree":
+		return ec.fieldContext_AttributionPosition_agree(ctx, field)
+	case "disagree":
+		return ec.fieldContext_AttributionPosition_disagree(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttributionPosition", field.Name)
+}
+
+func (ec *executionContext) childFields_AttributionSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "incident":
+		return ec.fieldContext_AttributionSummary_incident(ctx, field)
+	case "asOf":
+		return ec.fieldContext_AttributionSummary_asOf(ctx, field)
+	case "claims":
+		return ec.fieldContext_AttributionSummary_claims(ctx, field)
+	case "positions":
+		return ec.fieldContext_AttributionSummary_positions(ctx, field)
+	case "involvementDiffers":
+		return ec.fieldContext_AttributionSummary_involvementDiffers(ctx, field)
+	case "highest":
+		return ec.fieldContext_AttributionSummary_highest(ctx, field)
+	case "lowest":
+		return ec.fieldContext_AttributionSummary_lowest(ctx, field)
+	case "first":
+		return ec.fieldContext_AttributionSummary_first(ctx, field)
+	case "latest":
+		return ec.fieldContext_AttributionSummary_latest(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttributionSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3392,6 +4086,30 @@ func (ec *executionContext) childFields_Link(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Link", field.Name)
 }
 
+func (ec *executionContext) childFields_Neighbourhood(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "center":
+		return ec.fieldContext_Neighbourhood_center(ctx, field)
+	case "depth":
+		return ec.fieldContext_Neighbourhood_depth(ctx, field)
+	case "nodes":
+		return ec.fieldContext_Neighbourhood_nodes(ctx, field)
+	case "links":
+		return ec.fieldContext_Neighbourhood_links(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Neighbourhood", field.Name)
+}
+
+func (ec *executionContext) childFields_NeighbourhoodNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "node":
+		return ec.fieldContext_NeighbourhoodNode_node(ctx, field)
+	case "distance":
+		return ec.fieldContext_NeighbourhoodNode_distance(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeighbourhoodNode", field.Name)
+}
+
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3438,6 +4156,18 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Path(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "length":
+		return ec.fieldContext_Path_length(ctx, field)
+	case "nodes":
+		return ec.fieldContext_Path_nodes(ctx, field)
+	case "links":
+		return ec.fieldContext_Path_links(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Path", field.Name)
 }
 
 func (ec *executionContext) childFields_Person(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3554,6 +4284,42 @@ func (ec *executionContext) childFields_Retraction(ctx context.Context, field gr
 		return ec.fieldContext_Retraction_reason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Retraction", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SearchConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SearchConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SearchEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_SearchEdge_node(ctx, field)
+	case "score":
+		return ec.fieldContext_SearchEdge_score(ctx, field)
+	case "snippet":
+		return ec.fieldContext_SearchEdge_snippet(ctx, field)
+	case "field":
+		return ec.fieldContext_SearchEdge_field(ctx, field)
+	case "matchedIn":
+		return ec.fieldContext_SearchEdge_matchedIn(ctx, field)
+	case "document":
+		return ec.fieldContext_SearchEdge_document(ctx, field)
+	case "start":
+		return ec.fieldContext_SearchEdge_start(ctx, field)
+	case "end":
+		return ec.fieldContext_SearchEdge_end(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SearchEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_State(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3678,6 +4444,46 @@ func (ec *executionContext) childFields_StatementEdge(ctx context.Context, field
 		return ec.fieldContext_StatementEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StatementEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TimeToAttribution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "incident":
+		return ec.fieldContext_TimeToAttribution_incident(ctx, field)
+	case "attribution":
+		return ec.fieldContext_TimeToAttribution_attribution(ctx, field)
+	case "days":
+		return ec.fieldContext_TimeToAttribution_days(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimeToAttribution", field.Name)
+}
+
+func (ec *executionContext) childFields_Timeline(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_Timeline_asOf(ctx, field)
+	case "events":
+		return ec.fieldContext_Timeline_events(ctx, field)
+	case "timeToAttribution":
+		return ec.fieldContext_Timeline_timeToAttribution(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Timeline", field.Name)
+}
+
+func (ec *executionContext) childFields_TimelineEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "date":
+		return ec.fieldContext_TimelineEvent_date(ctx, field)
+	case "kind":
+		return ec.fieldContext_TimelineEvent_kind(ctx, field)
+	case "node":
+		return ec.fieldContext_TimelineEvent_node(ctx, field)
+	case "incidents":
+		return ec.fieldContext_TimelineEvent_incidents(ctx, field)
+	case "daysSinceIncident":
+		return ec.fieldContext_TimelineEvent_daysSinceIncident(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimelineEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_Translation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

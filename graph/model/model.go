@@ -137,6 +137,7 @@ type Incident struct {
 	Effects   []*Effect
 	Citations []*Citation
 	names
+	cutoff Date // as-of date of the query that listed it; "" for none
 }
 
 // Attribution is one attributor's claim.

@@ -533,3 +533,67 @@ func (e NodeType) MarshalJSON() ([]byte, error) {
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
 }
+
+// How a connection orders its items. DATE_* order by the item's own date,
+// CONFIDENCE_* (attributions only) by STIX confidence with unstated last,
+// NAME_ASC (states) by English name; ties go by ID.
+type SortOrder string
+
+const (
+	SortOrderDateAsc        SortOrder = "DATE_ASC"
+	SortOrderDateDesc       SortOrder = "DATE_DESC"
+	SortOrderConfidenceAsc  SortOrder = "CONFIDENCE_ASC"
+	SortOrderConfidenceDesc SortOrder = "CONFIDENCE_DESC"
+	SortOrderNameAsc        SortOrder = "NAME_ASC"
+)
+
+var AllSortOrder = []SortOrder{
+	SortOrderDateAsc,
+	SortOrderDateDesc,
+	SortOrderConfidenceAsc,
+	SortOrderConfidenceDesc,
+	SortOrderNameAsc,
+}
+
+func (e SortOrder) IsValid() bool {
+	switch e {
+	case SortOrderDateAsc, SortOrderDateDesc, SortOrderConfidenceAsc, SortOrderConfidenceDesc, SortOrderNameAsc:
+		return true
+	}
+	return false
+}
+
+func (e SortOrder) String() string {
+	return string(e)
+}
+
+func (e *SortOrder) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SortOrder(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SortOrder", str)
+	}
+	return nil
+}
+
+func (e SortOrder) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SortOrder) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SortOrder) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,106 @@
+package graph
+
+import (
+	"context"
+	"errors"
+
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/attrib/attrib/graph/model"
+	"github.com/attrib/attrib/graphalgo"
+	"github.com/attrib/attrib/store"
+)
+
+// CodeUnavailable marks a feature this server was started without.
+const CodeUnavailable = "UNAVAILABLE"
+
+func errUnavailable(msg string) error {
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": CodeUnavailable}}
+}
+
+// walkError turns a graph walk's error into what the client should see:
+// a bound passed or a bad argument is the client's to fix.
+func walkError(op string, err error) error {
+	switch {
+	case errors.Is(err, graphalgo.ErrBounds), errors.Is(err, store.ErrInvalid):
+		return errInvalid(op, "%v", err)
+	case errors.Is(err, store.ErrNotFound):
+		return &gqlerror.Error{Message: op + ": " + err.Error(), Extensions: map[string]any{"code": CodeNotFound}}
+	}
+	return err
+}
+
+// typed loads one node that must exist and be of model type T.
+func typed[T model.Node](ctx context.Context, r *Resolver, what, id string) (T, error) {
+	var zero T
+	n, err := r.node(ctx, id)
+	if err != nil {
+		return zero, err
+	}
+	t, ok := n.(T)
+	if !ok {
+		return zero, errNotFound(what, id)
+	}
+	return t, nil
+}
+
+// linksByRef loads the edges behind adjacency refs, in order.
+func (r *Resolver) linksByRef(ctx context.Context, refs []store.EdgeRef) ([]*model.Link, error) {
+	ids := make([]string, len(refs))
+	for i, ref := range refs {
+		ids[i] = ref.ID
+	}
+	es, err := r.loaders(ctx).links.LoadAll(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Link, len(es))
+	for i, e := range es {
+		out[i] = model.FromEdge(e)
+	}
+	return out, nil
+}
+
+// pageArgs checks Relay arguments for a list whose length is not known in
+// advance (search): the page size and the offset to start at.
+func pageArgs(first *int, after *string) (n, from int, err error) {
+	if _, err := page(0, first, nil); err != nil {
+		return 0, 0, err
+	}
+	n = 20
+	if first != nil {
+		n = *first
+	}
+	if after != nil && *after != "" {
+		off, err := decodeCursor(*after)
+		if err != nil {
+			return 0, 0, err
+		}
+		from = off + 1
+	}
+	return n, from, nil
+}
+
+// pageInfo describes count items starting at from, of total.
+func pageInfo(from, count, total int) *model.PageInfo {
+	info := &model.PageInfo{HasNextPage: from+count < total, HasPreviousPage: from > 0}
+	if count > 0 {
+		s, e := cursor(from), cursor(from+count-1)
+		info.StartCursor, info.EndCursor = &s, &e
+	}
+	return info
+}
+
+func dateArg(d *model.Date) string {
+	if d == nil {
+		return ""
+	}
+	return string(*d)
+}
+
+// cutAt makes an incident show only the claims and acts dated by asOf.
+func cutAt(n model.Node, asOf *model.Date) {
+	if i, ok := n.(*model.Incident); ok && asOf != nil {
+		i.SetCutoff(*asOf)
+	}
+}

@@ -1,0 +1,116 @@
+package search
+
+import (
+	"github.com/attrib/attrib/store"
+)
+
+// Field names. Each searchable text goes into the field of its language, so
+// that it is analysed as Arabic or English; fieldOrder is also the order in
+// which a hit's snippet is chosen: fields that lie in a document (and so have
+// offsets) first, then the names an entity goes by.
+const (
+	fieldType = "type"
+)
+
+var fieldOrder = []string{
+	"text_ar", "text_en", // a Document's own text
+	"quote_ar", "quote_en", // citation quotes, in the cited document's language
+	"name_ar", "name_en", "alias_ar", "alias_en", "role_ar", "role_en",
+	"note_ar", "note_en", // summaries, words of certainty, bases, translations
+}
+
+// boosts rank a node matched by what it is called above one that merely
+// mentions the word.
+// A long document mentions a capital many times; the state it stands for
+// must still come first, so names and aliases weigh far more than running
+// text.
+var boosts = map[string]float64{
+	"name_ar": 50, "name_en": 50, "alias_ar": 40, "alias_en": 40,
+	"role_ar": 10, "role_en": 10,
+	"text_ar": 0.5, "text_en": 0.5,
+}
+
+// value is one searchable string and, when it is a span of a document, where
+// that span starts (in code points).
+type value struct {
+	text    string
+	doc     string // document ID; "" when the text lies in no document
+	base    int    // code-point offset of text in doc
+	hasSpan bool
+}
+
+// fields lists the searchable values of a node, by field. langOf gives a
+// document's language ("ar" or otherwise English). The same function builds
+// the indexed document and, at query time, maps a hit's array position back
+// to its text and offsets, so the two cannot drift apart.
+func fields(n *store.Node, langOf func(doc string) string) map[string][]value {
+	f := map[string][]value{}
+	add := func(field, text string) {
+		if text != "" {
+			f[field] = append(f[field], value{text: text})
+		}
+	}
+	p := n.Props
+	add("name_en", p.String("name_en"))
+	add("name_ar", p.String("name_ar"))
+	add("role_en", p.String("role_en"))
+	add("role_ar", p.String("role_ar"))
+	if list, ok := p["aliases"].([]any); ok {
+		for _, a := range list {
+			m, _ := a.(map[string]any)
+			ap := store.Props(m)
+			add("alias_"+lang(ap.String("lang")), ap.String("text"))
+		}
+	}
+	if n.Type == "Document" {
+		l := lang(p.String("language"))
+		add("note_"+l, p.String("title"))
+		if t := p.String("text"); t != "" {
+			f["text_"+l] = append(f["text_"+l], value{text: t, doc: n.ID, hasSpan: true})
+		}
+	}
+	for _, k := range []string{"summary_en", "certainty_en", "basis_en"} {
+		add("note_en", p.String(k))
+	}
+	for _, k := range []string{"text_ar", "certainty_text", "basis_text"} {
+		add("note_ar", p.String(k))
+	}
+	if list, ok := p["effects"].([]any); ok {
+		for _, e := range list {
+			m, _ := e.(map[string]any)
+			ep := store.Props(m)
+			add("note_en", ep.String("text_en"))
+			add("note_ar", ep.String("text_ar"))
+		}
+	}
+	for _, c := range n.Citations {
+		fl := "quote_" + lang(langOf(c.Document))
+		f[fl] = append(f[fl], value{text: c.Exact, doc: c.Document, base: c.Start, hasSpan: true})
+		if t := c.Translation; t != nil {
+			add("note_"+lang(t.Lang), t.Text)
+		}
+	}
+	return f
+}
+
+// lang maps a language tag onto the two analysed languages: Arabic, and
+// English for everything else.
+func lang(tag string) string {
+	if tag == "ar" || (len(tag) > 3 && tag[:3] == "ar-") {
+		return "ar"
+	}
+	return "en"
+}
+
+// doc is what bleve indexes for a node.
+func doc(n *store.Node, langOf func(string) string) map[string]any {
+	d := map[string]any{fieldType: n.Type}
+	for name, vs := range fields(n, langOf) {
+		texts := make([]string, len(vs))
+		for i, v := range vs {
+			texts[i] = v.text
+		}
+		d[name] = texts
+	}
+	return d
+}
