@@ -2,13 +2,17 @@ package graph
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -16,93 +20,157 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/attrib/attrib/budget"
+	"github.com/attrib/attrib/cite"
 	"github.com/attrib/attrib/graph/generated"
-	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/store"
 )
 
-// Limits bound what one GraphQL request may ask for.
+// Limits bound what one GraphQL request may cost. They apply in order: the
+// budget on the raw text before anything parses it, the parser's token
+// limit, depth and complexity on the parsed operation before it runs, then
+// objects and time while it runs. docs/operations.md explains each.
 type Limits struct {
-	MaxDepth      int // deepest selection nesting, fragments included
-	MaxComplexity int // list fields weighted by their page size
+	// Budget is checked on the raw query text before gqlgen sees it.
+	Budget budget.Budget
+	// ParserTokens caps the tokens gqlgen's parser reads (0: unlimited).
+	ParserTokens int
+	// MaxDepth is the deepest selection nesting, fragments included.
+	MaxDepth int
+	// MaxComplexity caps the estimated cost, every list weighted by its
+	// size (see weighComplexity).
+	MaxComplexity int
+	// MaxObjects caps the objects (list items and nested objects) one
+	// response may hold, counted while resolving.
+	MaxObjects int
+	// Timeout bounds one operation's execution.
+	Timeout time.Duration
+	// MaxBody caps a request body in bytes.
+	MaxBody int64
+	// Introspection allows schema introspection and, with it, "did you
+	// mean" suggestions in validation errors.
 	Introspection bool
 }
 
 // DefaultLimits are generous for analysts and small for abusers.
-var DefaultLimits = Limits{MaxDepth: 12, MaxComplexity: 20000, Introspection: true}
+var DefaultLimits = Limits{
+	Budget:        budget.Default,
+	ParserTokens:  budget.Default.MaxTokens,
+	MaxDepth:      12,
+	MaxComplexity: 20000,
+	MaxObjects:    10000,
+	Timeout:       10 * time.Second,
+	MaxBody:       1 << 20,
+	Introspection: true,
+}
 
-// listWeight is what an unpaged list field is assumed to hold when scoring
-// a query's complexity.
-const listWeight = 10
-
-// NewHandler builds the GraphQL HTTP handler over s: JSON POST and GET
-// only, an LRU query cache, depth and complexity limits checked before
-// execution, panics recovered and logged, and a loader per request.
+// NewHandler builds the GraphQL HTTP handler over s: a guard that admits
+// only JSON POST and GET for queries and checks the budget before parsing,
+// then gqlgen with an LRU query cache, depth and complexity limits, an
+// object cap and a timeout while executing, panics recovered and logged,
+// internal errors hidden from the client, and a loader per request.
 func NewHandler(s *store.Store, lim Limits, log *slog.Logger) http.Handler {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	cfg := generated.Config{Resolvers: &Resolver{Store: s}}
-	weighComplexity(&cfg.Complexity)
+	weighComplexity(&cfg.Complexity, generated.NewExecutableSchema(cfg).Schema())
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if lim.ParserTokens > 0 {
+		srv.SetParserTokenLimit(lim.ParserTokens)
+	}
+	// Suggestions name fields the caller did not ask about: they are
+	// introspection by another route.
+	srv.SetDisableSuggestion(!lim.Introspection)
 	if lim.Introspection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(depthLimit{max: lim.MaxDepth})
-	srv.Use(extension.FixedComplexityLimit(lim.MaxComplexity))
+	if lim.MaxComplexity > 0 {
+		srv.Use(extension.FixedComplexityLimit(lim.MaxComplexity))
+	}
+	runLimits(srv, lim)
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		id := requestID()
 		log.Error("resolver panic", "request", id, "panic", fmt.Sprint(p))
-		return &gqlerror.Error{Message: fmt.Sprintf("internal error (request %s)", id), Extensions: map[string]any{"code": "INTERNAL"}}
+		return internalError(id)
 	})
-	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
-		var gerr *gqlerror.Error
-		if errors.As(err, &gerr) && gerr.Extensions != nil {
-			return graphql.DefaultErrorPresenter(ctx, err)
+	srv.SetErrorPresenter(presenter(log))
+	return guard(lim, WithLoaders(s, srv))
+}
+
+// presenter keeps the message of errors meant for the caller, each with an
+// extensions.code, and replaces anything else with "internal error
+// (request <id>)", logging the details under that id.
+func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		e := graphql.DefaultErrorPresenter(ctx, err)
+		code := callerCode(err)
+		if code == "" {
+			id := requestID()
+			log.Error("internal error", "request", id, "err", err.Error(), "path", e.Path.String())
+			ie := internalError(id)
+			ie.Path = e.Path
+			return ie
 		}
-		if errors.Is(err, store.ErrNotFound) {
-			e := graphql.DefaultErrorPresenter(ctx, err)
-			e.Extensions = map[string]any{"code": CodeNotFound}
-			return e
+		e.Extensions = map[string]any{"code": code}
+		return e
+	}
+}
+
+// callerCode classifies err: the code of an error the caller can act on,
+// or "" for an internal one.
+func callerCode(err error) string {
+	var gerr *gqlerror.Error
+	if errors.As(err, &gerr) && gerr.Extensions != nil {
+		switch c, _ := gerr.Extensions["code"].(string); c {
+		case "COMPLEXITY_LIMIT_EXCEEDED":
+			return CodeLimit
+		case errcode.ParseFailed:
+			if strings.Contains(gerr.Message, "token limit") {
+				return CodeLimit
+			}
+			return CodeValidation
+		case errcode.ValidationFailed:
+			return CodeValidation
+		case "":
+		default:
+			return c
 		}
-		return graphql.DefaultErrorPresenter(ctx, err)
-	})
-	return WithLoaders(s, srv)
+	}
+	var be *budget.Error
+	switch {
+	case errors.As(err, &be):
+		return CodeLimit
+	case errors.Is(err, store.ErrNotFound):
+		return CodeNotFound
+	case errors.Is(err, store.ErrInvalid):
+		return CodeValidation
+	case errors.Is(err, cite.ErrNotFound), errors.Is(err, cite.ErrAmbiguous):
+		return CodeBadQuote
+	}
+	return ""
+}
+
+func internalError(id string) *gqlerror.Error {
+	return &gqlerror.Error{
+		Message:    fmt.Sprintf("internal error (request %s)", id),
+		Extensions: map[string]any{"code": CodeInternal},
+	}
 }
 
 // requestID names a failed request in the log and in the error the client
 // sees, without telling the client anything else.
-func requestID() string { return fmt.Sprintf("%x", time.Now().UnixNano()) }
+func requestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
 
-// weighComplexity scores every paged list by its `first`, so a query asking
-// for nested pages costs their product.
-func weighComplexity(c *generated.ComplexityRoot) {
-	paged := func(child int, first *int) int {
-		n := 20
-		if first != nil && *first > 0 {
-			n = *first
-		}
-		return 1 + child*n
-	}
-	c.Query.States = func(child int, first *int, _ *string) int { return paged(child, first) }
-	c.Query.Documents = func(child int, first *int, _ *string, _ *string) int { return paged(child, first) }
-	c.Query.Incidents = func(child int, first *int, _ *string, _ *string, _, _ *model.Date) int { return paged(child, first) }
-	c.Query.Attributions = func(child int, first *int, _ *string, _, _, _ *string, _ *int) int { return paged(child, first) }
-	c.Query.Responses = func(child int, first *int, _ *string, _, _, _, _ *string) int { return paged(child, first) }
-	c.Query.Statements = func(child int, first *int, _ *string, _ *string) int { return paged(child, first) }
-	list := func(child int) int { return 1 + child*listWeight }
-	c.Incident.Attributions = list
-	c.Incident.Responses = list
-	c.Incident.Statements = list
-	c.Incident.Targets = list
-	c.State.IncidentsSuffered = list
-	c.State.AttributionsMade = list
-	c.State.AttributionsReceived = list
-	c.State.ResponsesMade = list
-	c.State.ResponsesReceived = list
-	c.State.Statements = list
-	c.Attribution.Responses = list
-	c.Response.Follows = list
-	c.Response.Targets = list
+func limitError(format string, a ...any) *gqlerror.Error {
+	return &gqlerror.Error{Message: fmt.Sprintf(format, a...), Extensions: map[string]any{"code": CodeLimit}}
 }

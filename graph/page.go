@@ -2,7 +2,6 @@ package graph
 
 import (
 	"encoding/base64"
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -26,7 +25,7 @@ func page(total int, first *int, after *string) (window, error) {
 		n = *first
 	}
 	if n < 0 || n > MaxPageSize {
-		return window{}, fmt.Errorf("first must be between 0 and %d (the maximum page size), got %d", MaxPageSize, n)
+		return window{}, errInvalid("first", "must be between 0 and %d (the maximum page size), got %d", MaxPageSize, n)
 	}
 	from := 0
 	if after != nil && *after != "" {
@@ -64,7 +63,7 @@ func decodeCursor(c string) (int, error) {
 			}
 		}
 	}
-	return 0, fmt.Errorf("after: %q is not a cursor this server issued", c)
+	return 0, errInvalid("after", "%q is not a cursor this server issued", c)
 }
 
 // connection pages items and wraps each page item with mk.

@@ -67,8 +67,12 @@ func Handler(cfg Config) http.Handler {
 	if maxBody <= 0 {
 		maxBody = DefaultMaxBody
 	}
+	lim := cfg.Limits
+	if lim.MaxBody <= 0 || lim.MaxBody > maxBody {
+		lim.MaxBody = maxBody
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", graph.NewHandler(cfg.Store, cfg.Limits, log))
+	mux.Handle("/graphql", graph.NewHandler(cfg.Store, lim, log))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintln(w, `{"status":"ok"}`)
