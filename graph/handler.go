@@ -148,7 +148,7 @@ func callerCode(err error) string {
 		return CodeLimit
 	case errors.Is(err, store.ErrNotFound):
 		return CodeNotFound
-	case errors.Is(err, store.ErrInvalid):
+	case errors.Is(err, store.ErrInvalid), errors.Is(err, store.ErrBadID):
 		return CodeValidation
 	case errors.Is(err, cite.ErrNotFound), errors.Is(err, cite.ErrAmbiguous):
 		return CodeBadQuote

@@ -129,12 +129,20 @@ func runLimits(srv *handler.Server, lim Limits) {
 			ctx, cancel = context.WithTimeout(ctx, lim.Timeout)
 		}
 		h := next(ctx)
+		answered := false
 		return func(rctx context.Context) *graphql.Response {
 			resp := h(rctx)
 			if resp == nil {
 				cancel()
+				// gqlgen answers nothing once the deadline has passed;
+				// say why instead.
+				if !answered && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+					answered = true
+					return &graphql.Response{Errors: gqlerror.List{timeoutError(lim)}}
+				}
 				return nil
 			}
+			answered = true
 			if err := st.err.Load(); err != nil {
 				cancel()
 				return &graphql.Response{Errors: gqlerror.List{err}}
@@ -151,7 +159,7 @@ func runLimits(srv *handler.Server, lim Limits) {
 			return nil, err
 		}
 		if ctx.Err() != nil {
-			err := limitError("query ran longer than the limit of %s; ask for less", lim.Timeout)
+			err := timeoutError(lim)
 			st.err.CompareAndSwap(nil, err)
 			return nil, err
 		}
@@ -170,6 +178,10 @@ func runLimits(srv *handler.Server, lim Limits) {
 		}
 		return res, nil
 	})
+}
+
+func timeoutError(lim Limits) *gqlerror.Error {
+	return limitError("query ran longer than the limit of %s; ask for less", lim.Timeout)
 }
 
 // objects is how many objects a resolved composite value holds: a list's

@@ -85,7 +85,9 @@ func Handler(cfg Config) http.Handler {
 func limitBody(n int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > n {
-			http.Error(w, fmt.Sprintf("request body is larger than the limit of %d bytes", n), http.StatusRequestEntityTooLarge)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusRequestEntityTooLarge)
+			fmt.Fprintf(w, `{"errors":[{"message":"request body is larger than the limit of %d bytes","extensions":{"code":"LIMIT"}}]}`+"\n", n)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, n)

@@ -16,6 +16,7 @@ func newServeCmd() *cobra.Command {
 	var (
 		addr, data string
 		drain      time.Duration
+		lim        graph.Limits
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -55,7 +56,7 @@ requests finish.`,
 			}
 			url := "http://" + ln.Addr().String()
 			log.Info("listening", "graphql", url+"/graphql", "playground", url+"/")
-			h := server.Handler(server.Config{Store: s, Logger: log, Limits: graph.DefaultLimits})
+			h := server.Handler(server.Config{Store: s, Logger: log, Limits: lim, MaxBody: lim.MaxBody})
 			err = server.Serve(cmd.Context(), ln, h, drain)
 			log.Info("stopped")
 			return err
@@ -64,5 +65,6 @@ requests finish.`,
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().DurationVar(&drain, "drain", 15*time.Second, "how long to wait for in-flight requests on shutdown")
 	addDataFlag(cmd, &data)
+	addLimitFlags(cmd, &lim)
 	return cmd
 }
