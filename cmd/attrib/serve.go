@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"path/filepath"
@@ -15,7 +16,7 @@ import (
 func newServeCmd() *cobra.Command {
 	var (
 		addr, data string
-		drain      time.Duration
+		drain, gc  time.Duration
 		lim        graph.Limits
 	)
 	cmd := &cobra.Command{
@@ -56,6 +57,11 @@ requests finish.`,
 			}
 			url := "http://" + ln.Addr().String()
 			log.Info("listening", "graphql", url+"/graphql", "playground", url+"/")
+			gcCtx, stopGC := context.WithCancel(context.Background())
+			gcDone := make(chan struct{})
+			go func() { defer close(gcDone); s.RunGC(gcCtx, gc, log) }()
+			// The GC pass must end before the deferred Close.
+			defer func() { stopGC(); <-gcDone }()
 			h := server.Handler(server.Config{Store: s, Logger: log, Limits: lim, MaxBody: lim.MaxBody})
 			err = server.Serve(cmd.Context(), ln, h, drain)
 			log.Info("stopped")
@@ -64,6 +70,7 @@ requests finish.`,
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:8080", "address to listen on")
 	cmd.Flags().DurationVar(&drain, "drain", 15*time.Second, "how long to wait for in-flight requests on shutdown")
+	cmd.Flags().DurationVar(&gc, "gc-interval", 10*time.Minute, "how often to reclaim space in the value log (0: never)")
 	addDataFlag(cmd, &data)
 	addLimitFlags(cmd, &lim)
 	return cmd
