@@ -16,7 +16,7 @@ const gcDiscardRatio = 0.5
 
 // CollectGarbage runs one value-log GC pass: it rewrites value-log files
 // that are at least half garbage until none is left. Only values larger
-// than Badger's value threshold (1 KB: document texts, long citations) live
+// than the value threshold (4 KB: document texts, long citations) live
 // in the value log; the rest is compacted with the LSM tree.
 func (s *Store) CollectGarbage() (rewritten int, err error) {
 	for {
