@@ -23,6 +23,8 @@ type Config struct {
 	Logger  *slog.Logger
 	Limits  graph.Limits
 	MaxBody int64 // largest request body accepted, in bytes
+	// Admin authorizes /admin/backup; nil disables it.
+	Admin Authorizer
 }
 
 // DefaultMaxBody caps request bodies.
@@ -73,6 +75,7 @@ func Handler(cfg Config) http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graph.NewHandler(cfg.Store, lim, log))
+	mux.Handle("GET /admin/backup", backupHandler(cfg.Store, cfg.Admin, log))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintln(w, `{"status":"ok"}`)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -25,7 +26,8 @@ func newServeCmd() *cobra.Command {
 		Long: `Serve the GraphQL API at /graphql (POST, and GET for queries), the GraphiQL
 playground at /, and /healthz. An empty data directory is seeded with the
 embedded article first. SIGTERM or Ctrl-C stops the server after in-flight
-requests finish.`,
+requests finish. With ATTRIB_ADMIN_TOKEN set, /admin/backup streams online
+backups to holders of that token (see 'attrib backup').`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log := logger()
@@ -62,7 +64,8 @@ requests finish.`,
 			go func() { defer close(gcDone); s.RunGC(gcCtx, gc, log) }()
 			// The GC pass must end before the deferred Close.
 			defer func() { stopGC(); <-gcDone }()
-			h := server.Handler(server.Config{Store: s, Logger: log, Limits: lim, MaxBody: lim.MaxBody})
+			h := server.Handler(server.Config{Store: s, Logger: log, Limits: lim, MaxBody: lim.MaxBody,
+				Admin: server.AdminToken(os.Getenv("ATTRIB_ADMIN_TOKEN"))})
 			err = server.Serve(cmd.Context(), ln, h, drain)
 			log.Info("stopped")
 			return err
