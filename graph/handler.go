@@ -110,6 +110,13 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		e := graphql.DefaultErrorPresenter(ctx, err)
 		code := callerCode(err)
+		var gerr *gqlerror.Error
+		if code == "" && len(e.Path) == 0 && errors.As(err, &gerr) && gerr.Err == nil {
+			// gqlgen's own words about the request as a whole (a bad
+			// persisted-query extension, say): outside any field, wrapping
+			// nothing internal.
+			code = CodeValidation
+		}
 		if code == "" {
 			id := requestID()
 			log.Error("internal error", "request", id, "err", err.Error(), "path", e.Path.String())
