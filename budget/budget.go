@@ -33,7 +33,7 @@ var Default = Budget{
 	MaxExpanded:   2000,
 	MaxAliases:    100,
 	MaxDirectives: 50,
-	MaxDepth:      16,
+	MaxDepth:      20, // above graph's field-depth limit, which then speaks precisely
 }
 
 // Report is what the pass measured.

@@ -86,7 +86,7 @@ func TestRefusals(t *testing.T) {
 		{"aliases", "{" + rep(" a: id", 101) + "}", "aliases"},
 		{"directives", "{ id" + rep(" @skip(if: false)", 51) + "}", "directives"},
 		{"tokens", "{ id(x: [" + rep("1 ", 6000) + "]) }", "tokens"},
-		{"depth", rep("{ a ", 20) + rep("}", 20), "levels of nesting"},
+		{"depth", rep("{ a ", 30) + rep("}", 30), "levels of nesting"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

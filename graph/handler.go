@@ -56,7 +56,7 @@ type Limits struct {
 var DefaultLimits = Limits{
 	Budget:        budget.Default,
 	ParserTokens:  budget.Default.MaxTokens,
-	MaxDepth:      12,
+	MaxDepth:      15, // GraphiQL's introspection query nests 13 deep
 	MaxComplexity: 20000,
 	MaxObjects:    10000,
 	Timeout:       10 * time.Second,

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -141,5 +142,18 @@ func TestSuggestionsOnlyWithIntrospection(t *testing.T) {
 	_, out, _ = do(t, NewHandler(seeded(t), lim, nil), q)
 	if strings.Contains(out.Errors[0].Message, "Did you mean") {
 		t.Errorf("with introspection off, the error suggests fields: %q", out.Errors[0].Message)
+	}
+}
+
+// GraphiQL opens with the standard introspection query: every limit must
+// let it through.
+func TestIntrospectionQueryPasses(t *testing.T) {
+	q, err := os.ReadFile("../budget/testdata/introspection.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, body := do(t, NewHandler(seeded(t), DefaultLimits, nil), string(q))
+	if code != 200 || len(out.Errors) != 0 {
+		t.Fatalf("introspection refused: %d %.400s", code, body)
 	}
 }
