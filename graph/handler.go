@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -94,13 +95,19 @@ func NewHandler(s *store.Store, lim Limits, log *slog.Logger) http.Handler {
 		srv.Use(extension.FixedComplexityLimit(lim.MaxComplexity))
 	}
 	runLimits(srv, lim)
-	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
-		id := requestID()
-		log.Error("resolver panic", "request", id, "panic", fmt.Sprint(p))
-		return internalError(id)
-	})
+	srv.SetRecoverFunc(recoverer(log))
 	srv.SetErrorPresenter(presenter(log))
 	return guard(lim, WithLoaders(s, srv))
+}
+
+// recoverer logs a resolver's panic, with its stack, under a request ID
+// and gives the client only that ID.
+func recoverer(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		id := requestID()
+		log.Error("resolver panic", "request", id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		return internalError(id)
+	}
 }
 
 // presenter keeps the message of errors meant for the caller, each with an

@@ -157,3 +157,16 @@ func TestIntrospectionQueryPasses(t *testing.T) {
 		t.Fatalf("introspection refused: %d %.400s", code, body)
 	}
 }
+
+func TestPanicsBecomeInternalErrors(t *testing.T) {
+	var logged bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logged, nil))
+	err := recoverer(log)(t.Context(), "secret detail at /srv/attrib/x.go")
+	out := presenter(log)(t.Context(), err)
+	if out.Extensions["code"] != CodeInternal || strings.Contains(out.Message, "secret") || !strings.HasPrefix(out.Message, "internal error (request ") {
+		t.Fatalf("client sees %q %v", out.Message, out.Extensions)
+	}
+	if !strings.Contains(logged.String(), "secret detail") || !strings.Contains(logged.String(), "goroutine") {
+		t.Errorf("the log lacks the panic or its stack: %s", logged.String())
+	}
+}
