@@ -112,6 +112,12 @@ func hostileCases() []hostile {
 			r.Header.Set("Content-Type", "application/json")
 			return r
 		}, 413, "LIMIT"},
+		{"case-folded duplicate key", func(base string) *http.Request {
+			// encoding/json matches keys case-insensitively and keeps the
+			// last: the guard must judge the query gqlgen will run.
+			huge, _ := json.Marshal(aliases.String())
+			return post("application/json", `{"query":"{ __typename }","QUERY":`+string(huge)+`}`)(base)
+		}, 400, "LIMIT"},
 		{"JSON array batch", post("application/json", `[{"query":"{ __typename }"},{"query":"{ __typename }"}]`), 400, "VALIDATION"},
 		{"first: 1000000000", postQuery("{ documents(first: 1000000000) { edges { node { id } } } }"), 200, "LIMIT"},
 		{"form post", post("application/x-www-form-urlencoded", "query=%7B__typename%7D"), 415, "VALIDATION"},
