@@ -52,6 +52,11 @@ func TestTornTail(t *testing.T) {
 	cancel()
 	wg.Wait()
 
+	// What the store holds uncut, measured on a copy.
+	uncut := filepath.Join(t.TempDir(), "uncut")
+	copyDir(t, dir, uncut)
+	before := len(census(t, uncut))
+
 	path, end := newestMem(t, dir)
 	// The last entry is the transaction's commit marker, ending in a
 	// 4-byte checksum: 3 bytes short of the end is inside it.
@@ -79,7 +84,13 @@ func TestTornTail(t *testing.T) {
 	if len(missing) > 1 {
 		t.Fatalf("%d acknowledged writes missing after cutting one entry: %s", len(missing), strings.Join(missing, ", "))
 	}
-	t.Logf("torn tail: %d acknowledged writes, %d missing (the cut transaction); check: %s", len(l.acked), len(missing), summary)
+	// The cut must have cost exactly the last transaction: fewer means it
+	// went unnoticed, more means a torn tail damages older writes.
+	if len(seen) != before-1 {
+		t.Fatalf("uncut the store held %d writes, cut %d; want exactly one fewer", before, len(seen))
+	}
+	t.Logf("torn tail: %d writes before the cut, %d after; %d acknowledged, %d of them missing (the cut transaction, if it had been acknowledged); check: %s",
+		before, len(seen), len(l.acked), len(missing), summary)
 
 	// The store keeps working: a restarted server accepts and keeps writes.
 	p, _ = startServer(t, dir)
@@ -88,5 +99,29 @@ func TestTornTail(t *testing.T) {
 	defer cancel2()
 	if err := write(ctx2, &http.Client{}, p.base, "after-the-tear"); err != nil {
 		t.Fatalf("write after reopening: %v", err)
+	}
+}
+
+// copyDir copies the regular files of src into a new directory dst.
+func copyDir(t *testing.T, src, dst string) {
+	t.Helper()
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
