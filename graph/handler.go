@@ -41,6 +41,9 @@ type Limits struct {
 	// MaxComplexity caps the estimated cost, every list weighted by its
 	// size (see weighComplexity).
 	MaxComplexity int
+	// MaxPageSize caps `first` on every connection; it cannot exceed the
+	// built-in MaxPageSize.
+	MaxPageSize int
 	// MaxObjects caps the objects (list items and nested objects) one
 	// response may hold, counted while resolving.
 	MaxObjects int
@@ -59,6 +62,7 @@ var DefaultLimits = Limits{
 	ParserTokens:  budget.Default.MaxTokens,
 	MaxDepth:      15, // GraphiQL's introspection query nests 13 deep
 	MaxComplexity: 20000,
+	MaxPageSize:   MaxPageSize,
 	MaxObjects:    10000,
 	Timeout:       10 * time.Second,
 	MaxBody:       1 << 20,

@@ -170,3 +170,24 @@ func TestPanicsBecomeInternalErrors(t *testing.T) {
 		t.Errorf("the log lacks the panic or its stack: %s", logged.String())
 	}
 }
+
+func TestConfiguredPageSize(t *testing.T) {
+	lim := DefaultLimits
+	lim.MaxPageSize = 2
+	h := NewHandler(seeded(t), lim, nil)
+	_, out, body := do(t, h, `{ states(first: 3) { totalCount } }`)
+	if firstCode(out) != CodeValidation || !strings.Contains(out.Errors[0].Message, "between 0 and 2") {
+		t.Fatalf("first: 3 over a page size of 2: %s", body)
+	}
+	if _, out, body := do(t, h, `{ states(first: 2) { edges { node { code } } } }`); len(out.Errors) != 0 {
+		t.Fatalf("first: 2 refused: %s", body)
+	}
+	// Without first, the schema's default of 20 is lowered to the limit.
+	_, out, body = do(t, h, `{ states { edges { node { code } } } }`)
+	var data struct {
+		States struct{ Edges []any } `json:"states"`
+	}
+	if len(out.Errors) != 0 || json.Unmarshal(out.Data, &data) != nil || len(data.States.Edges) != 2 {
+		t.Fatalf("default page with a page size of 2: %s", body)
+	}
+}

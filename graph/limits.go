@@ -158,6 +158,9 @@ func runLimits(srv *handler.Server, lim Limits) {
 		if err := st.err.Load(); err != nil {
 			return nil, err
 		}
+		if err := checkFirst(ctx, lim.MaxPageSize); err != nil {
+			return nil, err
+		}
 		if ctx.Err() != nil {
 			err := timeoutError(lim)
 			st.err.CompareAndSwap(nil, err)
@@ -178,6 +181,38 @@ func runLimits(srv *handler.Server, lim Limits) {
 		}
 		return res, nil
 	})
+}
+
+// checkFirst refuses a `first` above the configured page size before the
+// field resolves, and lowers the schema's default when it is above; page()
+// enforces the built-in MaxPageSize in any case.
+func checkFirst(ctx context.Context, maxPage int) error {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || maxPage <= 0 || maxPage >= MaxPageSize {
+		return nil
+	}
+	var n int
+	switch v := fc.Args["first"].(type) {
+	case int:
+		n = v
+	case *int:
+		if v == nil {
+			return nil
+		}
+		n = *v
+	default:
+		return nil
+	}
+	if n > maxPage && fc.Field.Arguments.ForName("first") == nil {
+		// The schema's default page is larger than this server allows:
+		// serve the largest page allowed instead of refusing.
+		fc.Args["first"] = &maxPage
+		return nil
+	}
+	if n > maxPage {
+		return errInvalid("first", "must be between 0 and %d (the maximum page size), got %d", maxPage, n)
+	}
+	return nil
 }
 
 func timeoutError(lim Limits) *gqlerror.Error {

@@ -20,6 +20,7 @@ func addLimitFlags(cmd *cobra.Command, lim *graph.Limits) {
 	f.IntVar(&lim.ParserTokens, "parser-tokens", lim.ParserTokens, "token limit of the GraphQL parser itself")
 	f.IntVar(&lim.MaxDepth, "max-depth", lim.MaxDepth, "deepest field nesting of a parsed query, fragments followed")
 	f.IntVar(&lim.MaxComplexity, "max-complexity", lim.MaxComplexity, "highest query cost, every list weighted by its first or size")
+	f.IntVar(&lim.MaxPageSize, "max-page-size", lim.MaxPageSize, "largest first a connection accepts (at most the built-in 100)")
 	f.IntVar(&lim.MaxObjects, "max-objects", lim.MaxObjects, "most objects one response may hold, counted while resolving")
 	f.DurationVar(&lim.Timeout, "query-timeout", lim.Timeout, "longest one operation may run")
 	f.Int64Var(&lim.MaxBody, "max-body", lim.MaxBody, "largest request body in bytes")
