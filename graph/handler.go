@@ -59,8 +59,8 @@ type Limits struct {
 // DefaultLimits are generous for analysts and small for abusers.
 var DefaultLimits = Limits{
 	Budget:        budget.Default,
-	ParserTokens:  budget.Default.MaxTokens,
-	MaxDepth:      15, // GraphiQL's introspection query nests 13 deep
+	ParserTokens:  2 * budget.Default.MaxTokens, // a backstop should the budget be loosened
+	MaxDepth:      15,                           // GraphiQL's introspection query nests 13 deep
 	MaxComplexity: 20000,
 	MaxPageSize:   MaxPageSize,
 	MaxObjects:    10000,

@@ -17,7 +17,7 @@ func addLimitFlags(cmd *cobra.Command, lim *graph.Limits) {
 	f.IntVar(&lim.Budget.MaxAliases, "max-aliases", lim.Budget.MaxAliases, "most aliased fields in a query")
 	f.IntVar(&lim.Budget.MaxDirectives, "max-directives", lim.Budget.MaxDirectives, "most directives in a query")
 	f.IntVar(&lim.Budget.MaxDepth, "max-nesting", lim.Budget.MaxDepth, "deepest selection-set nesting seen by the pre-parse check (inline fragments count)")
-	f.IntVar(&lim.ParserTokens, "parser-tokens", lim.ParserTokens, "token limit of the GraphQL parser itself")
+	f.IntVar(&lim.ParserTokens, "parser-tokens", lim.ParserTokens, "token limit of the GraphQL parser itself, a backstop: keep it above --max-tokens")
 	f.IntVar(&lim.MaxDepth, "max-depth", lim.MaxDepth, "deepest field nesting of a parsed query, fragments followed")
 	f.IntVar(&lim.MaxComplexity, "max-complexity", lim.MaxComplexity, "highest query cost, every list weighted by its first or size")
 	f.IntVar(&lim.MaxPageSize, "max-page-size", lim.MaxPageSize, "largest first a connection accepts (at most the built-in 100)")
