@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"sync/atomic"
@@ -246,7 +247,18 @@ func guard(lim Limits, next http.Handler) http.Handler {
 		var query string
 		switch r.Method {
 		case http.MethodGet:
-			query = r.URL.Query().Get("query")
+			params, err := url.ParseQuery(r.URL.RawQuery)
+			if err != nil {
+				refuse(w, http.StatusBadRequest, CodeValidation, "the URL query string is malformed")
+				return
+			}
+			for _, k := range []string{"variables", "extensions"} {
+				if v := params.Get(k); v != "" && !json.Valid([]byte(v)) {
+					refuse(w, http.StatusBadRequest, CodeValidation, k+" is not valid JSON")
+					return
+				}
+			}
+			query = params.Get("query")
 		case http.MethodPost:
 			mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 			if err != nil || mt != "application/json" {

@@ -124,6 +124,10 @@ func hostileCases() []hostile {
 		{"multipart post", post("multipart/form-data; boundary=x", mp), 415, "VALIDATION"},
 		{"text/plain post", post("text/plain", `{"query":"{ __typename }"}`), 415, "VALIDATION"},
 		{"mutation over GET", get("mutation { createIncident(name: \"x\") { id } }"), 405, "VALIDATION"},
+		{"malformed GET variables", func(base string) *http.Request {
+			r, _ := http.NewRequest(http.MethodGet, base+"/graphql?query=%7B__typename%7D&variables=%7Bnope", nil)
+			return r
+		}, 400, "VALIDATION"},
 		{"malformed JSON body", post("application/json", `{"query": "{ __typename }"`), 400, "VALIDATION"},
 		{"query not a string", post("application/json", `{"query": 42}`), 400, "VALIDATION"},
 	}
