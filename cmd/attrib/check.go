@@ -45,6 +45,9 @@ to test a running system.`,
 			if more := r.Broken - len(r.Problems); more > 0 {
 				fmt.Fprintf(out, "... and %d more problems\n", more)
 			}
+			for prefix, n := range r.Unchecked {
+				fmt.Fprintf(out, "note: %d keys of table %q are not verified (check does not know that table)\n", n, prefix)
+			}
 			fmt.Fprintf(out, "checked %d nodes, %d edges, %d index entries, %d citations: %d problems\n",
 				r.Nodes, r.Edges, r.Indexes, r.Citations, r.Broken)
 			if !r.OK() {
