@@ -7,7 +7,7 @@ WEB := web
 # package.json/package-lock.json exactly when node_modules is up to date.
 NODE_STAMP := $(WEB)/node_modules/.package-lock.json
 
-.PHONY: assets run test browser-deps generate check-generate
+.PHONY: assets run test fuzz browser-deps generate check-generate
 
 ## assets: fetch the pinned GraphiQL/React builds (npm ci) and copy them to web/dist
 assets: $(NODE_STAMP)
@@ -24,6 +24,10 @@ run: assets
 ## test: build the assets, then run every Go test
 test: assets
 	$(GO) test ./...
+
+## fuzz: run each fuzz target for FUZZTIME (default 15s), one at a time
+fuzz:
+	FUZZTIME=$(or $(FUZZTIME),15s) .ci/fuzz
 
 ## browser-deps: install Debian's Chromium for the headless browser tests
 browser-deps:

@@ -13,6 +13,10 @@ import (
 const (
 	CodeValidation = "VALIDATION"
 	CodeNotFound   = "NOT_FOUND"
+	CodeLimit      = "LIMIT"     // a budget or limit refused the request
+	CodeAuth       = "AUTH"      // not signed in, or not allowed
+	CodeBadQuote   = "BAD_QUOTE" // a quote that does not resolve in its document
+	CodeInternal   = "INTERNAL"  // details are in the server log only
 )
 
 func errNotFound(what, id string) error {

@@ -2,13 +2,18 @@ package graph
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -16,32 +21,63 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/attrib/attrib/budget"
+	"github.com/attrib/attrib/cite"
 	"github.com/attrib/attrib/edit"
 	"github.com/attrib/attrib/graph/generated"
-	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/store"
 )
 
-// Limits bound what one GraphQL request may ask for.
+// Limits bound what one GraphQL request may cost. They apply in order: the
+// budget on the raw text before anything parses it, the parser's token
+// limit, depth and complexity on the parsed operation before it runs, then
+// objects and time while it runs. docs/operations.md explains each.
 type Limits struct {
-	MaxDepth      int // deepest selection nesting, fragments included
-	MaxComplexity int // list fields weighted by their page size
+	// Budget is checked on the raw query text before gqlgen sees it.
+	Budget budget.Budget
+	// ParserTokens caps the tokens gqlgen's parser reads (0: unlimited).
+	ParserTokens int
+	// MaxDepth is the deepest selection nesting, fragments included.
+	MaxDepth int
+	// MaxComplexity caps the estimated cost, every list weighted by its
+	// size (see weighComplexity).
+	MaxComplexity int
+	// MaxPageSize caps `first` on every connection; it cannot exceed the
+	// built-in MaxPageSize.
+	MaxPageSize int
+	// MaxObjects caps the objects (list items and nested objects) one
+	// response may hold, counted while resolving.
+	MaxObjects int
+	// Timeout bounds one operation's execution.
+	Timeout time.Duration
+	// MaxBody caps a request body in bytes.
+	MaxBody int64
+	// Introspection allows schema introspection and, with it, "did you
+	// mean" suggestions in validation errors.
 	Introspection bool
 }
 
 // DefaultLimits are generous for analysts and small for abusers.
-var DefaultLimits = Limits{MaxDepth: 12, MaxComplexity: 20000, Introspection: true}
+var DefaultLimits = Limits{
+	Budget:        budget.Default,
+	ParserTokens:  2 * budget.Default.MaxTokens, // a backstop should the budget be loosened
+	MaxDepth:      15,                           // GraphiQL's introspection query nests 13 deep
+	MaxComplexity: 200000,                       // a page of 100 nodes with their citations and cited links fits
+	MaxPageSize:   MaxPageSize,
+	MaxObjects:    10000,
+	Timeout:       10 * time.Second,
+	MaxBody:       1 << 20,
+	Introspection: true,
+}
 
-// listWeight is what an unpaged list field is assumed to hold when scoring
-// a query's complexity.
-const listWeight = 10
-
-// NewHandler builds the GraphQL HTTP handler over s: JSON POST and GET
-// only, an LRU query cache, depth and complexity limits checked before
-// execution, panics recovered and logged, and a loader per request.
+// NewHandler builds the GraphQL HTTP handler over s: a guard that admits
+// only JSON POST and GET for queries and checks the budget before parsing,
+// then gqlgen with an LRU query cache, depth and complexity limits, an
+// object cap and a timeout while executing, panics recovered and logged,
+// internal errors hidden from the client, and a loader per request.
 func NewHandler(s *store.Store, lim Limits, log *slog.Logger, opts ...Option) http.Handler {
-	return WithLoaders(s, newServer(s, lim, log, opts...))
+	return guard(lim, WithLoaders(s, newServer(s, lim, log, opts...)))
 }
 
 // newServer builds the gqlgen server; requests must carry loaders.
@@ -55,35 +91,121 @@ func newServer(s *store.Store, lim Limits, log *slog.Logger, opts ...Option) *ha
 	}
 	cfg := generated.Config{Resolvers: res}
 	cfg.Directives.WithRetracted = withRetracted
-	weighComplexity(&cfg.Complexity)
+	weighComplexity(&cfg.Complexity, generated.NewExecutableSchema(cfg).Schema())
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if lim.ParserTokens > 0 {
+		srv.SetParserTokenLimit(lim.ParserTokens)
+	}
+	// Suggestions name fields the caller did not ask about: they are
+	// introspection by another route.
+	srv.SetDisableSuggestion(!lim.Introspection)
 	if lim.Introspection {
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(depthLimit{max: lim.MaxDepth})
-	srv.Use(extension.FixedComplexityLimit(lim.MaxComplexity))
-	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
-		id := requestID()
-		log.Error("resolver panic", "request", id, "panic", fmt.Sprint(p))
-		return &gqlerror.Error{Message: fmt.Sprintf("internal error (request %s)", id), Extensions: map[string]any{"code": "INTERNAL"}}
-	})
-	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
-		var gerr *gqlerror.Error
-		if errors.As(err, &gerr) && gerr.Extensions != nil {
-			return graphql.DefaultErrorPresenter(ctx, err)
-		}
-		if errors.Is(err, store.ErrNotFound) {
-			e := graphql.DefaultErrorPresenter(ctx, err)
-			e.Extensions = map[string]any{"code": CodeNotFound}
-			return e
-		}
-		return graphql.DefaultErrorPresenter(ctx, err)
-	})
+	if lim.MaxComplexity > 0 {
+		srv.Use(extension.FixedComplexityLimit(lim.MaxComplexity))
+	}
+	runLimits(srv, lim)
+	srv.SetRecoverFunc(recoverer(log))
+	srv.SetErrorPresenter(presenter(log))
 	return srv
+}
+
+// recoverer logs a resolver's panic, with its stack, under a request ID
+// and gives the client only that ID.
+func recoverer(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		id := requestID()
+		log.Error("resolver panic", "request", id, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+		return internalError(id)
+	}
+}
+
+// presenter keeps the message of errors meant for the caller, each with an
+// extensions.code, and replaces anything else with "internal error
+// (request <id>)", logging the details under that id.
+func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		e := graphql.DefaultErrorPresenter(ctx, err)
+		code := callerCode(err)
+		var gerr *gqlerror.Error
+		if code == "" && len(e.Path) == 0 && errors.As(err, &gerr) && gerr.Err == nil {
+			// gqlgen's own words about the request as a whole (a bad
+			// persisted-query extension, say): outside any field, wrapping
+			// nothing internal.
+			code = CodeValidation
+		}
+		if code == "" {
+			id := requestID()
+			log.Error("internal error", "request", id, "err", err.Error(), "path", e.Path.String())
+			ie := internalError(id)
+			ie.Path = e.Path
+			return ie
+		}
+		if e.Extensions == nil {
+			e.Extensions = map[string]any{}
+		}
+		e.Extensions["code"] = code
+		return e
+	}
+}
+
+// callerCode classifies err: the code of an error the caller can act on,
+// or "" for an internal one.
+func callerCode(err error) string {
+	var gerr *gqlerror.Error
+	if errors.As(err, &gerr) && gerr.Extensions != nil {
+		switch c, _ := gerr.Extensions["code"].(string); c {
+		case "COMPLEXITY_LIMIT_EXCEEDED":
+			return CodeLimit
+		case errcode.ParseFailed:
+			if strings.Contains(gerr.Message, "token limit") {
+				return CodeLimit
+			}
+			return CodeValidation
+		case errcode.ValidationFailed:
+			return CodeValidation
+		case "":
+		default:
+			return c
+		}
+	}
+	var be *budget.Error
+	switch {
+	case errors.As(err, &be):
+		return CodeLimit
+	case errors.Is(err, store.ErrNotFound):
+		return CodeNotFound
+	case errors.Is(err, store.ErrInvalid), errors.Is(err, store.ErrBadID):
+		return CodeValidation
+	case errors.Is(err, cite.ErrNotFound), errors.Is(err, cite.ErrAmbiguous):
+		return CodeBadQuote
+	}
+	return ""
+}
+
+func internalError(id string) *gqlerror.Error {
+	return &gqlerror.Error{
+		Message:    fmt.Sprintf("internal error (request %s)", id),
+		Extensions: map[string]any{"code": CodeInternal},
+	}
+}
+
+// requestID names a failed request in the log and in the error the client
+// sees, without telling the client anything else.
+func requestID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func limitError(format string, a ...any) *gqlerror.Error {
+	return &gqlerror.Error{Message: fmt.Sprintf(format, a...), Extensions: map[string]any{"code": CodeLimit}}
 }
 
 // Option adds an optional dependency to the handler.
@@ -91,53 +213,3 @@ type Option func(*Resolver)
 
 // WithIndex serves search from x.
 func WithIndex(x *search.Index) Option { return func(r *Resolver) { r.Index = x } }
-
-// requestID names a failed request in the log and in the error the client
-// sees, without telling the client anything else.
-func requestID() string { return fmt.Sprintf("%x", time.Now().UnixNano()) }
-
-// weighComplexity scores every paged list by its `first`, so a query asking
-// for nested pages costs their product.
-func weighComplexity(c *generated.ComplexityRoot) {
-	paged := func(child int, first *int) int {
-		n := 20
-		if first != nil && *first > 0 {
-			n = *first
-		}
-		return 1 + child*n
-	}
-	type date = *model.Date
-	type sort = *model.SortOrder
-	c.Query.States = func(child int, first *int, _, _ *string, _ sort) int { return paged(child, first) }
-	c.Query.Documents = func(child int, first *int, _, _, _ *string, _, _ date, _ sort) int { return paged(child, first) }
-	c.Query.Incidents = func(child int, first *int, _, _ *string, _, _ date, _, _ *string, _ *int, _ *string, _ date, _ sort) int {
-		return paged(child, first)
-	}
-	c.Query.Attributions = func(child int, first *int, _, _, _, _ *string, _ *int, _, _, _ date, _ *string, _ sort) int {
-		return paged(child, first)
-	}
-	c.Query.Responses = func(child int, first *int, _, _, _, _, _ *string, _, _, _ date, _ *string, _ sort) int {
-		return paged(child, first)
-	}
-	c.Query.Statements = func(child int, first *int, _, _, _, _, _, _ *string, _, _, _ date, _ *string, _ sort) int {
-		return paged(child, first)
-	}
-	c.Query.Changes = func(child int, first *int, _, _ *string) int { return paged(child, first) }
-	c.Query.Search = func(child int, _ string, _ []model.NodeType, _ *string, first *int, _ *string) int {
-		return paged(child, first)
-	}
-	list := func(child int) int { return 1 + child*listWeight }
-	c.Incident.Attributions = list
-	c.Incident.Responses = list
-	c.Incident.Statements = list
-	c.Incident.Targets = list
-	c.State.IncidentsSuffered = list
-	c.State.AttributionsMade = list
-	c.State.AttributionsReceived = list
-	c.State.ResponsesMade = list
-	c.State.ResponsesReceived = list
-	c.State.Statements = list
-	c.Attribution.Responses = list
-	c.Response.Follows = list
-	c.Response.Targets = list
-}

@@ -3,7 +3,6 @@ package graph
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sort"
 
 	"github.com/vikstrous/dataloadgen"
@@ -185,7 +184,7 @@ func (r *Resolver) candidates(typ string, cs []constraint) ([]string, error) {
 		var set map[string]bool
 		for _, c := range cs {
 			if _, _, err := store.DecodeNodeID(c.id); err != nil {
-				return fmt.Errorf("%s: %w", c.arg, err)
+				return errInvalid(c.arg, "%v", err)
 			}
 			refs, err := tx.Edges(c.id, c.dir, c.edgeType)
 			if err != nil {

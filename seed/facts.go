@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -109,7 +110,7 @@ func Parse(raw []byte, readDoc func(file string) ([]byte, error)) (*Bundle, erro
 // none). A nil typeOf allows only nodes defined in the file.
 func ParseOnto(raw []byte, readDoc func(file string) ([]byte, error), typeOf func(id string) (typ string, ok bool)) (*Bundle, error) {
 	var f factsFile
-	if err := yaml.UnmarshalWithOptions(raw, &f, yaml.Strict()); err != nil {
+	if err := unmarshalStrict(raw, &f); err != nil {
 		return nil, fmt.Errorf("parse facts file: %w", err)
 	}
 	r := resolver{docs: map[string]*store.Node{}, refs: map[string]string{}}
@@ -349,4 +350,16 @@ func ISOCodes() map[string]string {
 		}
 	}
 	return codes
+}
+
+// unmarshalStrict decodes YAML strictly, turning a panic inside the decoder
+// into an error: go-yaml v1.19.2 dereferences nil on some malformed tagged
+// values (FuzzParse found one; its input is in testdata/fuzz/FuzzParse).
+func unmarshalStrict(raw []byte, v any) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = errors.New("malformed YAML: the decoder could not read it; check the file's syntax near its tags (!...) and anchors")
+		}
+	}()
+	return yaml.UnmarshalWithOptions(raw, v, yaml.Strict())
 }

@@ -31,6 +31,8 @@ type Config struct {
 	Tokens *auth.Tokens
 	// ReadsNeedToken refuses requests without a token, reads included.
 	ReadsNeedToken bool
+	// Admin authorizes /admin/backup; nil disables it.
+	Admin Authorizer
 }
 
 // DefaultMaxBody caps request bodies.
@@ -75,8 +77,13 @@ func Handler(cfg Config) http.Handler {
 	if maxBody <= 0 {
 		maxBody = DefaultMaxBody
 	}
+	lim := cfg.Limits
+	if lim.MaxBody <= 0 || lim.MaxBody > maxBody {
+		lim.MaxBody = maxBody
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", auth.Middleware(cfg.Tokens, cfg.ReadsNeedToken, log, graph.NewHandler(cfg.Store, cfg.Limits, log, graph.WithIndex(cfg.Index))))
+	mux.Handle("/graphql", auth.Middleware(cfg.Tokens, cfg.ReadsNeedToken, log, graph.NewHandler(cfg.Store, lim, log, graph.WithIndex(cfg.Index))))
+	mux.Handle("GET /admin/backup", backupHandler(cfg.Store, cfg.Admin, log))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintln(w, `{"status":"ok"}`)
@@ -89,7 +96,9 @@ func Handler(cfg Config) http.Handler {
 func limitBody(n int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > n {
-			http.Error(w, fmt.Sprintf("request body is larger than the limit of %d bytes", n), http.StatusRequestEntityTooLarge)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusRequestEntityTooLarge)
+			fmt.Fprintf(w, `{"errors":[{"message":"request body is larger than the limit of %d bytes","extensions":{"code":"LIMIT"}}]}`+"\n", n)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, n)

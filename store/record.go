@@ -107,6 +107,9 @@ type EdgeRef struct {
 var (
 	ErrNotFound = errors.New("not found")
 	ErrInvalid  = errors.New("invalid record")
+	// ErrBadID means a string is not a node ID at all (a caller's mistake,
+	// not a missing node).
+	ErrBadID = errors.New("malformed id")
 )
 
 var idEncoding = base64.RawURLEncoding
@@ -122,11 +125,11 @@ func NodeID(typ, key string) string {
 func DecodeNodeID(id string) (typ, key string, err error) {
 	raw, err := idEncoding.DecodeString(id)
 	if err != nil {
-		return "", "", fmt.Errorf("malformed id %q: not URL-safe base64", id)
+		return "", "", fmt.Errorf("%w %q: not URL-safe base64", ErrBadID, id)
 	}
 	typ, key, ok := strings.Cut(string(raw), ":")
 	if !ok || typ == "" || key == "" {
-		return "", "", fmt.Errorf("malformed id %q: not a node id", id)
+		return "", "", fmt.Errorf("%w %q: not a node id", ErrBadID, id)
 	}
 	return typ, key, nil
 }

@@ -35,21 +35,36 @@ type Options struct {
 
 // Open opens (creating if needed) the store in dir.
 //
-// Badger is tuned for a small machine (2 cores, a few GB of memory): a 64 MB
-// memtable, a 64 MB block cache and 16 MB index cache keep idle memory low,
-// and SyncWrites makes every committed transaction durable before Update
-// returns, so an acknowledged write survives a crash or power loss.
+// Badger is tuned for a small machine (2 cores, 1-2 GB of memory, one
+// analyst team's graph of thousands to millions of facts):
+//   - SyncWrites: every committed transaction is fsynced to the
+//     write-ahead log (.mem file) before Update returns, so an acknowledged
+//     write survives a process crash and a power loss.
+//   - two 16 MB memtables (Badger's default is five of 64 MB): at most
+//     32 MB of unflushed writes in memory, and a short log to replay on
+//     restart after a crash;
+//   - a 32 MB block cache and a 16 MB index cache keep idle memory low; the
+//     graph's hot set (indexes, small records) fits;
+//   - values over 4 KB (document texts, records with many citations) go to
+//     the value log in 128 MB files, so the LSM tree stays small and
+//     RunGC can reclaim space a file at a time;
+//   - two compactors (one per core) and one version per key: nothing reads
+//     old versions, so compaction drops them.
 func Open(dir string, o Options) (*Store, error) {
 	opts := badger.DefaultOptions(dir).
 		WithSyncWrites(true).
 		WithNumCompactors(2).
-		WithMemTableSize(64 << 20).
-		WithBlockCacheSize(64 << 20).
+		WithMemTableSize(16 << 20).
+		WithNumMemtables(2).
+		WithBlockCacheSize(32 << 20).
 		WithIndexCacheSize(16 << 20).
+		WithValueThreshold(4 << 10).
+		WithValueLogFileSize(128 << 20).
 		WithNumVersionsToKeep(1).
 		WithLogger(badgerLogger{o.Logger})
 	if o.InMemory {
-		opts = opts.WithDir("").WithValueDir("").WithInMemory(true)
+		// In memory there is no value log: every value stays in the tree.
+		opts = opts.WithDir("").WithValueDir("").WithInMemory(true).WithValueThreshold(1 << 20)
 	}
 	db, err := badger.Open(opts)
 	if err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"os"
@@ -19,8 +20,9 @@ import (
 func newServeCmd() *cobra.Command {
 	var (
 		addr, data, tokensFile string
-		drain                  time.Duration
+		drain, gc              time.Duration
 		readsNeedToken         bool
+		lim                    graph.Limits
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -35,7 +37,8 @@ FILE and from the ATTRIB_TOKENS environment variable, one "name:role:token"
 entry per line (';' also separates entries). Roles are reader, editor and
 admin. Reads are anonymous on a loopback address unless
 --require-token-for-reads; on any other address they need a token unless
---require-token-for-reads=false.`,
+--require-token-for-reads=false. With ATTRIB_ADMIN_TOKEN set, /admin/backup
+streams online backups to holders of that token (see 'attrib backup').`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log := logger()
@@ -94,8 +97,14 @@ admin. Reads are anonymous on a loopback address unless
 			url := "http://" + ln.Addr().String()
 			log.Info("listening", "graphql", url+"/graphql", "playground", url+"/",
 				"tokens", tokens.Len(), "reads_need_token", readsNeedToken)
-			h := server.Handler(server.Config{Store: s, Index: x, Logger: log, Limits: graph.DefaultLimits,
-				Tokens: tokens, ReadsNeedToken: readsNeedToken})
+			gcCtx, stopGC := context.WithCancel(context.Background())
+			gcDone := make(chan struct{})
+			go func() { defer close(gcDone); s.RunGC(gcCtx, gc, log) }()
+			// The GC pass must end before the deferred Close.
+			defer func() { stopGC(); <-gcDone }()
+			h := server.Handler(server.Config{Store: s, Index: x, Logger: log, Limits: lim, MaxBody: lim.MaxBody,
+				Tokens: tokens, ReadsNeedToken: readsNeedToken,
+				Admin: server.AdminToken(os.Getenv("ATTRIB_ADMIN_TOKEN"))})
 			err = server.Serve(cmd.Context(), ln, h, drain)
 			log.Info("stopped")
 			return err
@@ -105,7 +114,9 @@ admin. Reads are anonymous on a loopback address unless
 	cmd.Flags().DurationVar(&drain, "drain", 15*time.Second, "how long to wait for in-flight requests on shutdown")
 	cmd.Flags().StringVar(&tokensFile, "tokens", "", "file of bearer tokens, one name:role:token per line (also read from $ATTRIB_TOKENS)")
 	cmd.Flags().BoolVar(&readsNeedToken, "require-token-for-reads", false, "refuse reads without a token (default: false on a loopback address, true otherwise)")
+	cmd.Flags().DurationVar(&gc, "gc-interval", 10*time.Minute, "how often to reclaim space in the value log (0: never)")
 	addDataFlag(cmd, &data)
+	addLimitFlags(cmd, &lim)
 	return cmd
 }
 

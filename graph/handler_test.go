@@ -1,0 +1,193 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/attrib/attrib/seed"
+	"github.com/attrib/attrib/store"
+)
+
+func seeded(t *testing.T) *store.Store {
+	t.Helper()
+	s, err := store.Open("", store.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	b, err := seed.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.Load(s, b); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+type gqlResponse struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+}
+
+func do(t *testing.T, h http.Handler, query string) (int, gqlResponse, string) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"query": query})
+	r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	var out gqlResponse
+	if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil {
+		t.Fatalf("response is not JSON: %s", w.Body)
+	}
+	return w.Code, out, w.Body.String()
+}
+
+func firstCode(out gqlResponse) string {
+	if len(out.Errors) == 0 {
+		return ""
+	}
+	c, _ := out.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+const statesQuery = `{ states(first: 100) { edges { node { code attributionsMade { id } } } } }`
+
+func TestObjectCapRefusesWhileResolving(t *testing.T) {
+	lim := DefaultLimits
+	h := NewHandler(seeded(t), lim, nil)
+	if _, out, body := do(t, h, statesQuery); len(out.Errors) != 0 {
+		t.Fatalf("within the default cap the query fails: %s", body)
+	}
+	lim.MaxObjects = 3
+	h = NewHandler(seeded(t), lim, nil)
+	_, out, body := do(t, h, statesQuery)
+	if firstCode(out) != CodeLimit || len(out.Errors) != 1 || !strings.Contains(out.Errors[0].Message, "more than 3 objects") {
+		t.Fatalf("want one LIMIT error naming the cap, got %s", body)
+	}
+	if len(out.Data) != 0 && string(out.Data) != "null" {
+		t.Errorf("a capped response still carries data: %s", out.Data)
+	}
+}
+
+func TestTimeoutRefuses(t *testing.T) {
+	lim := DefaultLimits
+	lim.Timeout = time.Nanosecond
+	_, out, body := do(t, NewHandler(seeded(t), lim, nil), statesQuery)
+	if firstCode(out) != CodeLimit || !strings.Contains(out.Errors[0].Message, "longer than the limit") {
+		t.Fatalf("want a LIMIT timeout error, got %s", body)
+	}
+}
+
+func TestCallerErrorsKeepTheirCode(t *testing.T) {
+	h := NewHandler(seeded(t), DefaultLimits, nil)
+	cases := []struct{ q, code, says string }{
+		{`{ documents(first: 101) { totalCount } }`, CodeValidation, "maximum page size"},
+		{`{ documents(after: "nope") { totalCount } }`, CodeValidation, "not a cursor"},
+		{`{ attributions(attributor: "!!") { totalCount } }`, CodeValidation, "attributor"},
+		{`{ nope }`, CodeValidation, "nope"},
+		{`{ node(id: "eA") { id } }`, CodeValidation, "malformed id"},
+		{`{ incidents(first: 50000) { edges { node { citations { exact } links { citations { exact } } } } } }`, CodeLimit, "complexity"},
+	}
+	for _, c := range cases {
+		_, out, body := do(t, h, c.q)
+		if firstCode(out) != c.code || !strings.Contains(out.Errors[0].Message, c.says) {
+			t.Errorf("%s: want %s saying %q, got %s", c.q, c.code, c.says, body)
+		}
+	}
+}
+
+func TestInternalErrorsHideTheirDetails(t *testing.T) {
+	s, err := store.Open("", store.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logged bytes.Buffer
+	h := NewHandler(s, DefaultLimits, slog.New(slog.NewTextHandler(&logged, nil)))
+	s.Close() // every read now fails inside the storage engine
+	_, out, body := do(t, h, `{ documents { totalCount } }`)
+	if firstCode(out) != CodeInternal || !strings.HasPrefix(out.Errors[0].Message, "internal error (request ") {
+		t.Fatalf("want an internal error, got %s", body)
+	}
+	for _, leak := range []string{"badger", "DB", "closed", "/", ".go"} {
+		if strings.Contains(out.Errors[0].Message, leak) {
+			t.Errorf("client sees %q: %s", leak, body)
+		}
+	}
+	id := strings.TrimSuffix(strings.TrimPrefix(out.Errors[0].Message, "internal error (request "), ")")
+	if !strings.Contains(logged.String(), id) {
+		t.Errorf("the log does not name request %s: %s", id, logged.String())
+	}
+}
+
+func TestSuggestionsOnlyWithIntrospection(t *testing.T) {
+	q := `{ documnts { totalCount } }`
+	_, out, _ := do(t, NewHandler(seeded(t), DefaultLimits, nil), q)
+	if !strings.Contains(out.Errors[0].Message, "Did you mean") {
+		t.Errorf("with introspection on, no suggestion: %q", out.Errors[0].Message)
+	}
+	lim := DefaultLimits
+	lim.Introspection = false
+	_, out, _ = do(t, NewHandler(seeded(t), lim, nil), q)
+	if strings.Contains(out.Errors[0].Message, "Did you mean") {
+		t.Errorf("with introspection off, the error suggests fields: %q", out.Errors[0].Message)
+	}
+}
+
+// GraphiQL opens with the standard introspection query: every limit must
+// let it through.
+func TestIntrospectionQueryPasses(t *testing.T) {
+	q, err := os.ReadFile("../budget/testdata/introspection.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, body := do(t, NewHandler(seeded(t), DefaultLimits, nil), string(q))
+	if code != 200 || len(out.Errors) != 0 {
+		t.Fatalf("introspection refused: %d %.400s", code, body)
+	}
+}
+
+func TestPanicsBecomeInternalErrors(t *testing.T) {
+	var logged bytes.Buffer
+	log := slog.New(slog.NewTextHandler(&logged, nil))
+	err := recoverer(log)(t.Context(), "secret detail at /srv/attrib/x.go")
+	out := presenter(log)(t.Context(), err)
+	if out.Extensions["code"] != CodeInternal || strings.Contains(out.Message, "secret") || !strings.HasPrefix(out.Message, "internal error (request ") {
+		t.Fatalf("client sees %q %v", out.Message, out.Extensions)
+	}
+	if !strings.Contains(logged.String(), "secret detail") || !strings.Contains(logged.String(), "goroutine") {
+		t.Errorf("the log lacks the panic or its stack: %s", logged.String())
+	}
+}
+
+func TestConfiguredPageSize(t *testing.T) {
+	lim := DefaultLimits
+	lim.MaxPageSize = 2
+	h := NewHandler(seeded(t), lim, nil)
+	_, out, body := do(t, h, `{ states(first: 3) { totalCount } }`)
+	if firstCode(out) != CodeValidation || !strings.Contains(out.Errors[0].Message, "between 0 and 2") {
+		t.Fatalf("first: 3 over a page size of 2: %s", body)
+	}
+	if _, out, body := do(t, h, `{ states(first: 2) { edges { node { code } } } }`); len(out.Errors) != 0 {
+		t.Fatalf("first: 2 refused: %s", body)
+	}
+	// Without first, the schema's default of 20 is lowered to the limit.
+	_, out, body = do(t, h, `{ states { edges { node { code } } } }`)
+	var data struct {
+		States struct{ Edges []any } `json:"states"`
+	}
+	if len(out.Errors) != 0 || json.Unmarshal(out.Data, &data) != nil || len(data.States.Edges) != 2 {
+		t.Fatalf("default page with a page size of 2: %s", body)
+	}
+}
