@@ -26,6 +26,9 @@ type Limits struct {
 	MaxDepth      int // deepest selection nesting, fragments included
 	MaxComplexity int // list fields weighted by their page size
 	Introspection bool
+	// MaxSubgraphNodes caps subgraph and exportSubgraph; 0 means
+	// DefaultSubgraphCap.
+	MaxSubgraphNodes int
 }
 
 // DefaultLimits are generous for analysts and small for abusers.
@@ -39,7 +42,7 @@ const listWeight = 10
 // only, an LRU query cache, depth and complexity limits checked before
 // execution, panics recovered and logged, and a loader per request.
 func NewHandler(s *store.Store, lim Limits, log *slog.Logger) http.Handler {
-	cfg := generated.Config{Resolvers: &Resolver{Store: s}}
+	cfg := generated.Config{Resolvers: &Resolver{Store: s, SubgraphCap: lim.MaxSubgraphNodes}}
 	weighComplexity(&cfg.Complexity)
 	srv := handler.New(generated.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.GET{})

@@ -7,4 +7,7 @@ import "github.com/attrib/attrib/store"
 // Resolver is the root resolver: the dependencies every resolver shares.
 type Resolver struct {
 	Store *store.Store
+	// SubgraphCap caps the nodes of subgraph and exportSubgraph; 0 means
+	// DefaultSubgraphCap.
+	SubgraphCap int
 }

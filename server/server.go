@@ -69,6 +69,7 @@ func Handler(cfg Config) http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graph.NewHandler(cfg.Store, cfg.Limits, log))
+	mux.HandleFunc("GET /export", exportHandler(cfg.Store, log))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintln(w, `{"status":"ok"}`)

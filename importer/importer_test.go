@@ -1,4 +1,4 @@
-package ingest_test
+package importer_test
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 
 	"github.com/attrib/attrib/cite"
 	"github.com/attrib/attrib/export"
-	"github.com/attrib/attrib/ingest"
+	"github.com/attrib/attrib/importer"
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/seed"
 	"github.com/attrib/attrib/store"
@@ -70,7 +70,7 @@ func count(t *testing.T, s *store.Store) int {
 func TestNativeRoundTripIsByteIdentical(t *testing.T) {
 	first := exportAll(t, seeded(t), export.Native)
 	empty := open(t)
-	rep, err := ingest.Import(empty, first)
+	rep, err := importer.Import(empty, first)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestNativeRoundTripIsByteIdentical(t *testing.T) {
 	if !bytes.Equal(first, second) {
 		t.Fatalf("round trip changed the file: %d bytes, then %d", len(first), len(second))
 	}
-	again, err := ingest.Import(empty, first)
+	again, err := importer.Import(empty, first)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,18 +108,18 @@ func TestRefusedImportsWriteNothing(t *testing.T) {
 		want error
 		msg  string
 	}{
-		{"tampered quote", string(tampered), ingest.ErrCitation, victim["id"].(string) + ", citation 1"},
-		{"not json", `{"format": "attrib/1", "nodes": [`, ingest.ErrMalformed, "not JSON"},
-		{"other format", `{"format": "attrib/9"}`, ingest.ErrMalformed, "attrib/9"},
-		{"neither", `{"hello": 1}`, ingest.ErrMalformed, "neither"},
-		{"unknown field", `{"format": "attrib/1", "nodes": [], "edges": [], "documents": [], "extra": 1}`, ingest.ErrMalformed, "extra"},
-		{"missing arrays", `{"format": "attrib/1"}`, ingest.ErrMalformed, "required"},
-		{"bundle without objects array", `{"type": "bundle", "id": "bundle--1", "objects": 3}`, ingest.ErrMalformed, "not an array"},
+		{"tampered quote", string(tampered), importer.ErrCitation, victim["id"].(string) + ", citation 1"},
+		{"not json", `{"format": "attrib/1", "nodes": [`, importer.ErrMalformed, "not JSON"},
+		{"other format", `{"format": "attrib/9"}`, importer.ErrMalformed, "attrib/9"},
+		{"neither", `{"hello": 1}`, importer.ErrMalformed, "neither"},
+		{"unknown field", `{"format": "attrib/1", "nodes": [], "edges": [], "documents": [], "extra": 1}`, importer.ErrMalformed, "extra"},
+		{"missing arrays", `{"format": "attrib/1"}`, importer.ErrMalformed, "required"},
+		{"bundle without objects array", `{"type": "bundle", "id": "bundle--1", "objects": 3}`, importer.ErrMalformed, "not an array"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
-			_, err := ingest.Import(s, []byte(tc.data))
+			_, err := importer.Import(s, []byte(tc.data))
 			if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.msg) {
 				t.Fatalf("got %v, want %v naming %q", err, tc.want, tc.msg)
 			}
@@ -201,7 +201,7 @@ const foreign = `{
 
 func TestSTIXImportCitesTheBundle(t *testing.T) {
 	s := seeded(t)
-	rep, err := ingest.Import(s, []byte(foreign))
+	rep, err := importer.Import(s, []byte(foreign))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +261,7 @@ func TestSTIXImportCitesTheBundle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := ingest.Import(s, []byte(foreign))
+	again, err := importer.Import(s, []byte(foreign))
 	if err != nil || again.Written != 0 {
 		t.Fatalf("second import: wrote %v, err %v", again, err)
 	}
@@ -270,7 +270,7 @@ func TestSTIXImportCitesTheBundle(t *testing.T) {
 func TestImportOwnSTIXExport(t *testing.T) {
 	bundle := exportAll(t, seeded(t), export.STIX21)
 	s := open(t)
-	rep, err := ingest.Import(s, bundle)
+	rep, err := importer.Import(s, bundle)
 	if err != nil {
 		t.Fatal(err)
 	}

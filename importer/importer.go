@@ -1,10 +1,10 @@
-// Package ingest imports a file into the store: attrib's native export
+// Package importer imports a file into the store: attrib's native export
 // (format attrib/1) restored exactly, or a STIX 2.1 bundle from another
 // tool mapped best-effort, with the bundle's own text kept as the document
 // its facts cite. An import is one transaction (all or nothing), writes
 // nothing that is already there, and re-verifies every citation against its
 // document before writing.
-package ingest
+package importer
 
 import (
 	"bytes"
