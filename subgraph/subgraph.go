@@ -157,10 +157,14 @@ func (w *walker) all() error {
 func (w *walker) bfs() error {
 	frontier := make([]string, 0, len(w.r.Roots))
 	for _, id := range w.r.Roots {
-		if _, _, err := store.DecodeNodeID(id); err != nil {
-			return fmt.Errorf("root: %w: %v", store.ErrNotFound, err)
+		typ, key, err := store.DecodeNodeID(id)
+		if err != nil {
+			return fmt.Errorf("root %q: %w: %v", id, store.ErrNotFound, err)
 		}
 		n, err := w.tx.Node(id)
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("root %s (%s %s): %w in this graph", id, typ, key, store.ErrNotFound)
+		}
 		if err != nil {
 			return fmt.Errorf("root %s: %w", id, err)
 		}
