@@ -382,7 +382,7 @@ func (sw *stixWriter) attribution(n *store.Node) error {
 		}
 	}
 	o := sw.common("report", primaryID(n.Type, n.ID), v, linkCites)
-	o["name"] = "Attribution: " + describe(n)
+	o["name"] = sw.claimName(n, links)
 	o["report_types"] = []string{"threat-report"}
 	o["published"] = publishedOr(dateTime(n.Props), o["created"].(string))
 	o["object_refs"] = refsOr(refs, sw.citedReports(n.Citations))
@@ -494,6 +494,28 @@ func publishedOr(t, fallback string) string {
 		return t
 	}
 	return fallback
+}
+
+// claimName names an attribution's report after who blames whom for what,
+// so that each state's claim reads as its own in a platform's list.
+func (sw *stixWriter) claimName(n *store.Node, links map[string][]*store.Edge) string {
+	names := func(typ string) string {
+		var out []string
+		for _, e := range links[typ] {
+			if m, err := sw.src.tx.Node(e.To); err == nil {
+				out = append(out, label(m))
+			}
+		}
+		if len(out) == 0 {
+			return "?"
+		}
+		return strings.Join(out, ", ")
+	}
+	name := fmt.Sprintf("%s attributes %s to %s", names(ontology.AttributedBy), names(ontology.Concerns), names(ontology.Blames))
+	if c := n.Props.String("certainty_en"); c != "" {
+		name += " (" + c + ")"
+	}
+	return name
 }
 
 // describe is a one-line English description of a claim.
