@@ -39,7 +39,7 @@ refused, naming it. Prints what was kept, what was skipped and why.`,
 			}
 			s, err := openStore(data, nil)
 			if errors.Is(err, store.ErrLocked) {
-				return fmt.Errorf("import: %w\nstop the server first, then import", err)
+				return fmt.Errorf("import: %w\nstop the server first, or send the file to its importGraph mutation", err)
 			}
 			if err != nil {
 				return fmt.Errorf("import: %w", err)
