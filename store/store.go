@@ -25,6 +25,10 @@ type Options struct {
 	InMemory bool
 	// Logger receives Badger's warnings and errors; nil discards them.
 	Logger *slog.Logger
+	// ReadOnly opens an existing store for reading only: no memtable (64 MB
+	// less memory), no compactions, and Update fails. Other read-only
+	// processes may share the directory; a writer may not.
+	ReadOnly bool
 }
 
 // Open opens (creating if needed) the store in dir.
@@ -44,6 +48,9 @@ func Open(dir string, o Options) (*Store, error) {
 		WithLogger(badgerLogger{o.Logger})
 	if o.InMemory {
 		opts = opts.WithDir("").WithValueDir("").WithInMemory(true)
+	}
+	if o.ReadOnly {
+		opts = opts.WithReadOnly(true)
 	}
 	db, err := badger.Open(opts)
 	if err != nil {

@@ -93,10 +93,14 @@ func runExport(cmd *cobra.Command, fl exportFlags) error {
 		if fl.server != "" {
 			return fetchExport(cmd, fl.server, fl.query(), w)
 		}
-		if _, err := os.Stat(fl.data); errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("export: data directory %s does not exist; seed it with 'attrib seed --data %s', or point --data at your data", fl.data, fl.data)
+		// Badger keeps a MANIFEST in every store: without one there is
+		// nothing to export (and a read-only open could not create it).
+		if _, err := os.Stat(filepath.Join(fl.data, "MANIFEST")); errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("export: %s holds no attrib data; seed it with 'attrib seed --data %s', or point --data at your data", fl.data, fl.data)
 		}
-		s, err := openStore(fl.data, nil)
+		// Read-only: no memtable to allocate, and concurrent exports of
+		// one directory do not lock each other out.
+		s, err := store.Open(fl.data, store.Options{ReadOnly: true})
 		if errors.Is(err, store.ErrLocked) {
 			return fmt.Errorf("export: %w\nto export from the running server instead, add --server http://ADDR (the address 'attrib serve' listens on, 127.0.0.1:8080 by default)", err)
 		}

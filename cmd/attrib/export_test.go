@@ -174,7 +174,8 @@ func TestExportErrorsLeaveNoFile(t *testing.T) {
 		{"bad depth", []string{"--root", cq5Root, "--depth", "9"}, "depth must be 0 to 6"},
 		{"unknown format", []string{"--format", "graphml"}, "use one of native, stix21, jgf, cytoscape"},
 		{"node cap", []string{"--root", cq5Root, "--max-nodes", "3"}, "more than 3 nodes"},
-		{"missing data dir", []string{"--data", filepath.Join(t.TempDir(), "nope")}, "does not exist"},
+		{"missing data dir", []string{"--data", filepath.Join(t.TempDir(), "nope")}, "holds no attrib data"},
+		{"empty data dir", []string{"--data", t.TempDir()}, "holds no attrib data"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
