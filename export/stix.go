@@ -334,10 +334,11 @@ func (sw *stixWriter) node(n *store.Node) error {
 		return sw.l.add(o)
 	case ontology.Attribution:
 		return sw.attribution(n)
-	case ontology.Response, ontology.Statement:
-		return sw.note(n)
 	}
-	return fmt.Errorf("no STIX mapping for node type %s", n.Type)
+	// Response, Statement, and any node type added after this mapping was
+	// written: a note about what the node links to, so an export never
+	// fails on a new type.
+	return sw.note(n)
 }
 
 // attribution writes one attributed-to relationship per (incident, blamed
@@ -439,7 +440,11 @@ func (sw *stixWriter) relationship(e *store.Edge) error {
 		return err
 	}
 	o := sw.common("relationship", stixID("relationship", e.ID, ""), recordView{e.ID, e.Type, e.Props, e.Citations, e.Meta}, nil)
-	o["relationship_type"] = relationshipTypes[e.Type]
+	rt, ok := relationshipTypes[e.Type]
+	if !ok { // an edge type added after this mapping was written
+		rt = strings.ReplaceAll(strings.ToLower(e.Type), "_", "-")
+	}
+	o["relationship_type"] = rt
 	o["source_ref"] = primaryID(ft, e.From)
 	o["target_ref"] = targetID(e)
 	o["x_attrib_from"] = e.From

@@ -12,7 +12,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/attrib/attrib/export"
 	"github.com/attrib/attrib/server"
@@ -90,6 +92,11 @@ func runExport(cmd *cobra.Command, fl exportFlags) error {
 		return usageError{fmt.Errorf("export: %w", err)}
 	}
 	return writeOutput(cmd.OutOrStdout(), fl.output, func(w io.Writer) error {
+		if fl.output != "" && fl.output != "-" {
+			bar := progress(cmd.ErrOrStderr(), "exporting")
+			defer bar.Finish()
+			w = io.MultiWriter(w, bar)
+		}
 		if fl.server != "" {
 			return fetchExport(cmd, fl.server, fl.query(), w)
 		}
@@ -174,4 +181,19 @@ func writeOutput(stdout io.Writer, file string, write func(io.Writer) error) err
 	}
 	ok = true
 	return nil
+}
+
+// progress is a byte counter on a terminal, and silent in a pipe or a file.
+func progress(stderr io.Writer, what string) *progressbar.ProgressBar {
+	if f, ok := stderr.(*os.File); !ok || !term.IsTerminal(int(f.Fd())) {
+		return progressbar.DefaultBytesSilent(-1, what)
+	}
+	return progressbar.NewOptions64(-1,
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionSetWriter(stderr),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionSpinnerType(14),
+		progressbar.OptionClearOnFinish(),
+	)
 }
