@@ -99,7 +99,7 @@ func Import(s *store.Store, data []byte) (*Report, error) {
 		return p.apply(tx)
 	})
 	if err != nil && strings.Contains(err.Error(), "transaction too big") {
-		return nil, fmt.Errorf("import: %w: the file is too big to import in one transaction; export it in parts (fewer roots or a smaller depth) and import each", err)
+		return nil, fmt.Errorf("import: the file holds more than one transaction can commit; nothing was written: export it in parts (fewer roots or a smaller depth) and import each (%w)", err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)
@@ -119,27 +119,29 @@ type plan struct {
 // discarded, so nothing is written.
 func (p *plan) apply(tx *store.Txn) error {
 	{
-		texts := map[string]string{}
+		// Each document's text is split into code points once, however
+		// many citations point into it.
+		texts := map[string][]rune{}
 		types := map[string]string{}
 		for _, d := range p.docs {
-			texts[d.ID] = d.Props.String("text")
+			texts[d.ID] = []rune(d.Props.String("text"))
 			types[d.ID] = d.Type
 		}
 		for _, n := range p.nodes {
 			types[n.ID] = n.Type
 		}
-		text := func(id string) (string, error) {
+		text := func(id string) ([]rune, error) {
 			if t, ok := texts[id]; ok {
 				return t, nil
 			}
 			d, err := tx.Node(id)
 			if errors.Is(err, store.ErrNotFound) {
-				return "", fmt.Errorf("document %s is neither in the file nor in the store", id)
+				return nil, fmt.Errorf("document %s is neither in the file nor in the store", id)
 			}
 			if err != nil {
-				return "", err
+				return nil, err
 			}
-			texts[id] = d.Props.String("text")
+			texts[id] = []rune(d.Props.String("text"))
 			return texts[id], nil
 		}
 		typeOf := func(id string) (string, error) {
@@ -211,13 +213,13 @@ func (p *plan) apply(tx *store.Txn) error {
 
 // verify checks each citation against its document's text, naming the
 // fact, the citation and its quote when one fails.
-func verify(fact string, cs []store.Citation, text func(string) (string, error)) error {
+func verify(fact string, cs []store.Citation, text func(string) ([]rune, error)) error {
 	for i, c := range cs {
 		t, err := text(c.Document)
 		if err != nil {
 			return fmt.Errorf("%w: %s, citation %d (%q): %v", ErrCitation, fact, i+1, c.Exact, err)
 		}
-		if err := cite.Verify(t, c.Exact, c.Prefix, c.Suffix, c.Start, c.End); err != nil {
+		if err := cite.VerifyRunes(t, c.Exact, c.Prefix, c.Suffix, c.Start, c.End); err != nil {
 			return fmt.Errorf("%w: %s, citation %d (%q): %v; the file was altered or its document differs, so nothing was imported", ErrCitation, fact, i+1, c.Exact, err)
 		}
 	}
