@@ -149,6 +149,32 @@ func TestCQ5SameBytesEverywhere(t *testing.T) {
 	}
 }
 
+func TestExportViaServerErrorsLeaveNoFile(t *testing.T) {
+	s, err := store.Open(seededDir(t), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits}))
+	defer srv.Close()
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--root", store.NodeID("State", "ZZ")}, "404 Not Found"},
+		{[]string{"--root", cq5Root, "--max-nodes", "2"}, "400 Bad Request"},
+	} {
+		out := t.TempDir()
+		args := append([]string{"export", "--server", srv.URL, "-o", filepath.Join(out, "x.json")}, c.args...)
+		if _, err := run(t, args...); err == nil || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("%v: got %v, want %q", c.args, err, c.msg)
+		}
+		if names := entries(t, out); len(names) != 0 {
+			t.Errorf("%v: a failed export left %v", c.args, names)
+		}
+	}
+}
+
 // entries lists the names in dir.
 func entries(t *testing.T, dir string) []string {
 	t.Helper()
