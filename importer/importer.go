@@ -118,88 +118,77 @@ type plan struct {
 // apply checks the plan and writes it within tx: any error leaves tx to be
 // discarded, so nothing is written.
 func (p *plan) apply(tx *store.Txn) error {
-	{
-		// Each document's text is split into code points once, however
-		// many citations point into it.
-		texts := map[string][]rune{}
-		types := map[string]string{}
-		for _, d := range p.docs {
-			texts[d.ID] = []rune(d.Props.String("text"))
-			types[d.ID] = d.Type
+	// Each document's text is split into code points once, however
+	// many citations point into it.
+	texts := map[string][]rune{}
+	types := map[string]string{}
+	for _, d := range p.docs {
+		texts[d.ID] = []rune(d.Props.String("text"))
+		types[d.ID] = d.Type
+	}
+	for _, n := range p.nodes {
+		types[n.ID] = n.Type
+	}
+	text := func(id string) ([]rune, error) {
+		if t, ok := texts[id]; ok {
+			return t, nil
 		}
-		for _, n := range p.nodes {
-			types[n.ID] = n.Type
+		d, err := tx.Node(id)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("document %s is neither in the file nor in the store", id)
 		}
-		text := func(id string) ([]rune, error) {
-			if t, ok := texts[id]; ok {
-				return t, nil
-			}
-			d, err := tx.Node(id)
-			if errors.Is(err, store.ErrNotFound) {
-				return nil, fmt.Errorf("document %s is neither in the file nor in the store", id)
-			}
-			if err != nil {
-				return nil, err
-			}
-			texts[id] = []rune(d.Props.String("text"))
-			return texts[id], nil
+		if err != nil {
+			return nil, err
 		}
-		typeOf := func(id string) (string, error) {
-			if t, ok := types[id]; ok {
-				return t, nil
-			}
-			n, err := tx.Node(id)
-			if err != nil {
-				return "", fmt.Errorf("endpoint %s is neither in the file nor in the store: %w", id, err)
-			}
-			types[id] = n.Type
-			return n.Type, nil
+		texts[id] = []rune(d.Props.String("text"))
+		return texts[id], nil
+	}
+	typeOf := func(id string) (string, error) {
+		if t, ok := types[id]; ok {
+			return t, nil
 		}
-		// Check everything before writing anything.
-		for _, group := range [][]store.Node{p.docs, p.nodes} {
-			for i := range group {
-				n := &group[i]
-				if err := ontology.ValidateNode(n); err != nil {
-					return fmt.Errorf("%w: %v", ErrMalformed, err)
-				}
-				if err := verify(n.Type+" "+n.ID, n.Citations, text); err != nil {
-					return err
-				}
-			}
+		n, err := tx.Node(id)
+		if err != nil {
+			return "", fmt.Errorf("endpoint %s is neither in the file nor in the store: %w", id, err)
 		}
-		for i := range p.edges {
-			e := &p.edges[i]
-			ft, err := typeOf(e.From)
-			if err != nil {
-				return fmt.Errorf("%w: edge %s: %v", ErrMalformed, e.ID, err)
-			}
-			tt, err := typeOf(e.To)
-			if err != nil {
-				return fmt.Errorf("%w: edge %s: %v", ErrMalformed, e.ID, err)
-			}
-			if err := ontology.ValidateEdge(e, ft, tt); err != nil {
+		types[id] = n.Type
+		return n.Type, nil
+	}
+	// Check everything before writing anything.
+	for _, group := range [][]store.Node{p.docs, p.nodes} {
+		for i := range group {
+			n := &group[i]
+			if err := ontology.ValidateNode(n); err != nil {
 				return fmt.Errorf("%w: %v", ErrMalformed, err)
 			}
-			if want := store.EdgeID(e.Type, e.From, e.To); e.ID != want {
-				return fmt.Errorf("%w: edge %s: id should be %s (edge ids derive from type and endpoints)", ErrMalformed, e.ID, want)
-			}
-			if err := verify("edge "+e.Type+" "+e.ID, e.Citations, text); err != nil {
+			if err := verify(n.Type+" "+n.ID, n.Citations, text); err != nil {
 				return err
 			}
 		}
-		for _, group := range [][]store.Node{p.docs, p.nodes} {
-			for i := range group {
-				changed, err := tx.PutNode(&group[i])
-				if err != nil {
-					return err
-				}
-				if changed {
-					p.report.Written++
-				}
-			}
+	}
+	for i := range p.edges {
+		e := &p.edges[i]
+		ft, err := typeOf(e.From)
+		if err != nil {
+			return fmt.Errorf("%w: edge %s: %v", ErrMalformed, e.ID, err)
 		}
-		for i := range p.edges {
-			changed, err := tx.PutEdge(&p.edges[i])
+		tt, err := typeOf(e.To)
+		if err != nil {
+			return fmt.Errorf("%w: edge %s: %v", ErrMalformed, e.ID, err)
+		}
+		if err := ontology.ValidateEdge(e, ft, tt); err != nil {
+			return fmt.Errorf("%w: %v", ErrMalformed, err)
+		}
+		if want := store.EdgeID(e.Type, e.From, e.To); e.ID != want {
+			return fmt.Errorf("%w: edge %s: id should be %s (edge ids derive from type and endpoints)", ErrMalformed, e.ID, want)
+		}
+		if err := verify("edge "+e.Type+" "+e.ID, e.Citations, text); err != nil {
+			return err
+		}
+	}
+	for _, group := range [][]store.Node{p.docs, p.nodes} {
+		for i := range group {
+			changed, err := tx.PutNode(&group[i])
 			if err != nil {
 				return err
 			}
@@ -207,8 +196,17 @@ func (p *plan) apply(tx *store.Txn) error {
 				p.report.Written++
 			}
 		}
-		return nil
 	}
+	for i := range p.edges {
+		changed, err := tx.PutEdge(&p.edges[i])
+		if err != nil {
+			return err
+		}
+		if changed {
+			p.report.Written++
+		}
+	}
+	return nil
 }
 
 // verify checks each citation against its document's text, naming the
