@@ -108,4 +108,7 @@ func weighComplexity(c *generated.ComplexityRoot) {
 	c.Attribution.Responses = list
 	c.Response.Follows = list
 	c.Response.Targets = list
+	c.Subgraph.Nodes = list
+	c.Subgraph.Links = list
+	c.Subgraph.Documents = list
 }
