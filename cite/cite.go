@@ -81,20 +81,26 @@ func Resolve(text string, q Quote) (Span, error) {
 // Verify checks that text, taken in code points, holds exact at [start:end],
 // preceded by prefix and followed by suffix.
 func Verify(text string, exact, prefix, suffix string, start, end int) error {
+	return VerifyRunes([]rune(text), exact, prefix, suffix, start, end)
+}
+
+// VerifyRunes is Verify over a text already split into code points, for
+// callers that check many citations of one document: it costs the length of
+// the quote and its context, not of the document.
+func VerifyRunes(text []rune, exact, prefix, suffix string, start, end int) error {
 	if start < 0 || end < start {
 		return fmt.Errorf("bad span [%d:%d]", start, end)
 	}
-	runes := []rune(text)
-	if end > len(runes) {
-		return fmt.Errorf("span [%d:%d] is past the end of the document (%d code points)", start, end, len(runes))
+	if end > len(text) {
+		return fmt.Errorf("span [%d:%d] is past the end of the document (%d code points)", start, end, len(text))
 	}
-	if got := string(runes[start:end]); got != exact {
+	if got := string(text[start:end]); got != exact {
 		return fmt.Errorf("text at [%d:%d] is %q, not %q", start, end, got, exact)
 	}
-	if !strings.HasSuffix(string(runes[:start]), prefix) {
+	if n := utf8.RuneCountInString(prefix); n > start || string(text[start-n:start]) != prefix {
 		return fmt.Errorf("text before [%d:%d] does not end with prefix %q", start, end, prefix)
 	}
-	if !strings.HasPrefix(string(runes[end:]), suffix) {
+	if n := utf8.RuneCountInString(suffix); end+n > len(text) || string(text[end:end+n]) != suffix {
 		return fmt.Errorf("text after [%d:%d] does not start with suffix %q", start, end, suffix)
 	}
 	return nil

@@ -56,19 +56,23 @@ type Limits struct {
 	// Introspection allows schema introspection and, with it, "did you
 	// mean" suggestions in validation errors.
 	Introspection bool
+	// MaxSubgraphNodes caps subgraph and exportSubgraph; 0 means
+	// DefaultSubgraphCap.
+	MaxSubgraphNodes int
 }
 
 // DefaultLimits are generous for analysts and small for abusers.
 var DefaultLimits = Limits{
-	Budget:        budget.Default,
-	ParserTokens:  2 * budget.Default.MaxTokens, // a backstop should the budget be loosened
-	MaxDepth:      15,                           // GraphiQL's introspection query nests 13 deep
-	MaxComplexity: 200000,                       // a page of 100 nodes with their citations and cited links fits
-	MaxPageSize:   MaxPageSize,
-	MaxObjects:    10000,
-	Timeout:       10 * time.Second,
-	MaxBody:       1 << 20,
-	Introspection: true,
+	Budget:           budget.Default,
+	ParserTokens:     2 * budget.Default.MaxTokens, // a backstop should the budget be loosened
+	MaxDepth:         15,                           // GraphiQL's introspection query nests 13 deep
+	MaxComplexity:    200000,                       // a page of 100 nodes with their citations and cited links fits
+	MaxPageSize:      MaxPageSize,
+	MaxObjects:       10000,
+	Timeout:          10 * time.Second,
+	MaxBody:          1 << 20,
+	Introspection:    true,
+	MaxSubgraphNodes: DefaultSubgraphCap,
 }
 
 // NewHandler builds the GraphQL HTTP handler over s: a guard that admits
@@ -85,7 +89,7 @@ func newServer(s *store.Store, lim Limits, log *slog.Logger, opts ...Option) *ha
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	res := &Resolver{Store: s, Editor: edit.New(s)}
+	res := &Resolver{Store: s, Editor: edit.New(s), SubgraphCap: lim.MaxSubgraphNodes}
 	for _, o := range opts {
 		o(res)
 	}

@@ -14,4 +14,7 @@ type Resolver struct {
 	Editor *edit.Editor
 	// Index serves full-text search; nil when the server runs without one.
 	Index *search.Index
+	// SubgraphCap caps the nodes of subgraph and exportSubgraph; 0 means
+	// DefaultSubgraphCap.
+	SubgraphCap int
 }

@@ -31,6 +31,10 @@ type Options struct {
 	InMemory bool
 	// Logger receives Badger's warnings and errors; nil discards them.
 	Logger *slog.Logger
+	// ReadOnly opens an existing store for reading only: no memtable (64 MB
+	// less memory), no compactions, and Update fails. Other read-only
+	// processes may share the directory; a writer may not.
+	ReadOnly bool
 }
 
 // Open opens (creating if needed) the store in dir.
@@ -65,6 +69,9 @@ func Open(dir string, o Options) (*Store, error) {
 	if o.InMemory {
 		// In memory there is no value log: every value stays in the tree.
 		opts = opts.WithDir("").WithValueDir("").WithInMemory(true).WithValueThreshold(1 << 20)
+	}
+	if o.ReadOnly {
+		opts = opts.WithReadOnly(true)
 	}
 	db, err := badger.Open(opts)
 	if err != nil {

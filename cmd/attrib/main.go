@@ -52,8 +52,8 @@ database, seeded with an annotated Arabic news article of 7 September 2022.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w (see 'attrib %s --help')", err, c.Name())}
 	})
-	root.AddCommand(newServeCmd(), newSeedCmd(), newIngestCmd(), newReindexCmd(), newCheckCmd(),
-		newBackupCmd(), newRestoreCmd(), newVersionCmd())
+	root.AddCommand(newServeCmd(), newSeedCmd(), newIngestCmd(), newExportCmd(), newImportCmd(),
+		newReindexCmd(), newCheckCmd(), newBackupCmd(), newRestoreCmd(), newVersionCmd())
 	return root
 }
 

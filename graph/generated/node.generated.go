@@ -38,6 +38,8 @@ type QueryResolver interface {
 	Responses(ctx context.Context, first *int, after *string, actor *string, target *string, kind *string, incident *string, from *model.Date, to *model.Date, asOf *model.Date, lang *string, sort *model.SortOrder) (*model.ResponseConnection, error)
 	Statements(ctx context.Context, first *int, after *string, speaker *string, actor *string, target *string, incident *string, kind *string, from *model.Date, to *model.Date, asOf *model.Date, lang *string, sort *model.SortOrder) (*model.StatementConnection, error)
 	Documents(ctx context.Context, first *int, after *string, language *string, kind *string, from *model.Date, to *model.Date, sort *model.SortOrder) (*model.DocumentConnection, error)
+	Subgraph(ctx context.Context, root *string, roots []string, depth *int, edgeTypes []string, direction *model.Direction, nodeTypes []model.NodeType, includeRetracted *bool) (*model.Subgraph, error)
+	ExportSubgraph(ctx context.Context, root *string, roots []string, depth *int, format *model.ExportFormat, edgeTypes []string, direction *model.Direction, nodeTypes []model.NodeType, includeRetracted *bool) (string, error)
 	Incidents(ctx context.Context, first *int, after *string, target *string, from *model.Date, to *model.Date, actor *string, kind *string, minConfidence *int, lang *string, asOf *model.Date, sort *model.SortOrder) (*model.IncidentConnection, error)
 	Search(ctx context.Context, query string, types []model.NodeType, lang *string, first *int, after *string) (*model.SearchConnection, error)
 	Paths(ctx context.Context, from string, to string, maxHops *int, edgeTypes []string) ([]*model.Path, error)
@@ -286,6 +288,76 @@ func (ec *executionContext) field_Query_documents_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["sort"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_exportSubgraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "root",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["root"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "roots",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["roots"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "format",
+		func(ctx context.Context, v any) (*model.ExportFormat, error) {
+			return ec.unmarshalOExportFormat2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐExportFormat(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["format"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "edgeTypes",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["edgeTypes"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
+		func(ctx context.Context, v any) (*model.Direction, error) {
+			return ec.unmarshalODirection2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direction"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "nodeTypes",
+		func(ctx context.Context, v any) ([]model.NodeType, error) {
+			return ec.unmarshalONodeType2ᚕgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐNodeTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["nodeTypes"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg7
 	return args, nil
 }
 
@@ -762,6 +834,68 @@ func (ec *executionContext) field_Query_states_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["sort"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_subgraph_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "root",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["root"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "roots",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["roots"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "edgeTypes",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["edgeTypes"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
+		func(ctx context.Context, v any) (*model.Direction, error) {
+			return ec.unmarshalODirection2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direction"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "nodeTypes",
+		func(ctx context.Context, v any) ([]model.NodeType, error) {
+			return ec.unmarshalONodeType2ᚕgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐNodeTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["nodeTypes"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeRetracted",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeRetracted"] = arg6
 	return args, nil
 }
 
@@ -1854,6 +1988,94 @@ func (ec *executionContext) fieldContext_Query_documents(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_subgraph(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_subgraph(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Subgraph(ctx, fc.Args["root"].(*string), fc.Args["roots"].([]string), fc.Args["depth"].(*int), fc.Args["edgeTypes"].([]string), fc.Args["direction"].(*model.Direction), fc.Args["nodeTypes"].([]model.NodeType), fc.Args["includeRetracted"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Subgraph) graphql.Marshaler {
+			return ec.marshalNSubgraph2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐSubgraph(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_subgraph(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Subgraph(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_subgraph_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_exportSubgraph(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_exportSubgraph(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ExportSubgraph(ctx, fc.Args["root"].(*string), fc.Args["roots"].([]string), fc.Args["depth"].(*int), fc.Args["format"].(*model.ExportFormat), fc.Args["edgeTypes"].([]string), fc.Args["direction"].(*model.Direction), fc.Args["nodeTypes"].([]model.NodeType), fc.Args["includeRetracted"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_exportSubgraph(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_exportSubgraph_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_incidents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2884,6 +3106,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_documents(ctx, field)
+				})
+		case "subgraph":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_subgraph(ctx, field)
+				})
+		case "exportSubgraph":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_exportSubgraph(ctx, field)
 				})
 		case "incidents":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

@@ -40,6 +40,7 @@ type ResolverRoot interface {
 	SearchEdge() SearchEdgeResolver
 	State() StateResolver
 	Statement() StatementResolver
+	Subgraph() SubgraphResolver
 	TimeToAttribution() TimeToAttributionResolver
 	TimelineEvent() TimelineEventResolver
 }
@@ -211,6 +212,26 @@ type ComplexityRoot struct {
 		Text   func(childComplexity int, lang model.Lang) int
 	}
 
+	ImportCount struct {
+		Count func(childComplexity int) int
+		Type  func(childComplexity int) int
+	}
+
+	ImportReport struct {
+		Document func(childComplexity int) int
+		Format   func(childComplexity int) int
+		Kept     func(childComplexity int) int
+		Skipped  func(childComplexity int) int
+		Summary  func(childComplexity int) int
+		Written  func(childComplexity int) int
+	}
+
+	ImportSkip struct {
+		ID     func(childComplexity int) int
+		Reason func(childComplexity int) int
+		Type   func(childComplexity int) int
+	}
+
 	Incident struct {
 		Attributions func(childComplexity int) int
 		Citations    func(childComplexity int) int
@@ -258,6 +279,7 @@ type ComplexityRoot struct {
 		AddDocument        func(childComplexity int, input model.DocumentInput, marking *string, idempotencyKey *string) int
 		AddResponse        func(childComplexity int, input model.ResponseInput, marking *string, idempotencyKey *string) int
 		AddStatement       func(childComplexity int, input model.StatementInput, marking *string, idempotencyKey *string) int
+		ImportGraph        func(childComplexity int, data string) int
 		Retract            func(childComplexity int, id string, reason string, idempotencyKey *string) int
 		Unretract          func(childComplexity int, id string, reason string, idempotencyKey *string) int
 		UpsertIncident     func(childComplexity int, input model.IncidentInput, marking *string, idempotencyKey *string) int
@@ -335,6 +357,7 @@ type ComplexityRoot struct {
 		Attributions       func(childComplexity int, first *int, after *string, attributor *string, blamed *string, incident *string, minConfidence *int, from *model.Date, to *model.Date, asOf *model.Date, lang *string, sort *model.SortOrder) int
 		Changes            func(childComplexity int, first *int, after *string, since *string) int
 		Documents          func(childComplexity int, first *int, after *string, language *string, kind *string, from *model.Date, to *model.Date, sort *model.SortOrder) int
+		ExportSubgraph     func(childComplexity int, root *string, roots []string, depth *int, format *model.ExportFormat, edgeTypes []string, direction *model.Direction, nodeTypes []model.NodeType, includeRetracted *bool) int
 		Incidents          func(childComplexity int, first *int, after *string, target *string, from *model.Date, to *model.Date, actor *string, kind *string, minConfidence *int, lang *string, asOf *model.Date, sort *model.SortOrder) int
 		Me                 func(childComplexity int) int
 		Neighbourhood      func(childComplexity int, id string, depth *int) int
@@ -348,6 +371,7 @@ type ComplexityRoot struct {
 		State              func(childComplexity int, code string) int
 		Statements         func(childComplexity int, first *int, after *string, speaker *string, actor *string, target *string, incident *string, kind *string, from *model.Date, to *model.Date, asOf *model.Date, lang *string, sort *model.SortOrder) int
 		States             func(childComplexity int, first *int, after *string, region *string, sort *model.SortOrder) int
+		Subgraph           func(childComplexity int, root *string, roots []string, depth *int, edgeTypes []string, direction *model.Direction, nodeTypes []model.NodeType, includeRetracted *bool) int
 		Timeline           func(childComplexity int, actor *string, target *string, incident *string, from *model.Date, to *model.Date, asOf *model.Date) int
 	}
 
@@ -466,6 +490,12 @@ type ComplexityRoot struct {
 	StatementEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Subgraph struct {
+		Documents func(childComplexity int) int
+		Links     func(childComplexity int) int
+		Nodes     func(childComplexity int) int
 	}
 
 	TimeToAttribution struct {
@@ -1208,6 +1238,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Effect.Text(childComplexity, args["lang"].(model.Lang)), true
 
+	case "ImportCount.count":
+		if e.ComplexityRoot.ImportCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCount.Count(childComplexity), true
+	case "ImportCount.type":
+		if e.ComplexityRoot.ImportCount.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportCount.Type(childComplexity), true
+
+	case "ImportReport.document":
+		if e.ComplexityRoot.ImportReport.Document == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Document(childComplexity), true
+	case "ImportReport.format":
+		if e.ComplexityRoot.ImportReport.Format == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Format(childComplexity), true
+	case "ImportReport.kept":
+		if e.ComplexityRoot.ImportReport.Kept == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Kept(childComplexity), true
+	case "ImportReport.skipped":
+		if e.ComplexityRoot.ImportReport.Skipped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Skipped(childComplexity), true
+	case "ImportReport.summary":
+		if e.ComplexityRoot.ImportReport.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Summary(childComplexity), true
+	case "ImportReport.written":
+		if e.ComplexityRoot.ImportReport.Written == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.Written(childComplexity), true
+
+	case "ImportSkip.id":
+		if e.ComplexityRoot.ImportSkip.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSkip.ID(childComplexity), true
+	case "ImportSkip.reason":
+		if e.ComplexityRoot.ImportSkip.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSkip.Reason(childComplexity), true
+	case "ImportSkip.type":
+		if e.ComplexityRoot.ImportSkip.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportSkip.Type(childComplexity), true
+
 	case "Incident.attributions":
 		if e.ComplexityRoot.Incident.Attributions == nil {
 			break
@@ -1451,6 +1550,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddStatement(childComplexity, args["input"].(model.StatementInput), args["marking"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.importGraph":
+		if e.ComplexityRoot.Mutation.ImportGraph == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importGraph_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportGraph(childComplexity, args["data"].(string)), true
 	case "Mutation.retract":
 		if e.ComplexityRoot.Mutation.Retract == nil {
 			break
@@ -1857,6 +1967,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Documents(childComplexity, args["first"].(*int), args["after"].(*string), args["language"].(*string), args["kind"].(*string), args["from"].(*model.Date), args["to"].(*model.Date), args["sort"].(*model.SortOrder)), true
+	case "Query.exportSubgraph":
+		if e.ComplexityRoot.Query.ExportSubgraph == nil {
+			break
+		}
+
+		args, err := ec.field_Query_exportSubgraph_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ExportSubgraph(childComplexity, args["root"].(*string), args["roots"].([]string), args["depth"].(*int), args["format"].(*model.ExportFormat), args["edgeTypes"].([]string), args["direction"].(*model.Direction), args["nodeTypes"].([]model.NodeType), args["includeRetracted"].(*bool)), true
 	case "Query.incidents":
 		if e.ComplexityRoot.Query.Incidents == nil {
 			break
@@ -1986,6 +2107,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.States(childComplexity, args["first"].(*int), args["after"].(*string), args["region"].(*string), args["sort"].(*model.SortOrder)), true
+	case "Query.subgraph":
+		if e.ComplexityRoot.Query.Subgraph == nil {
+			break
+		}
+
+		args, err := ec.field_Query_subgraph_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Subgraph(childComplexity, args["root"].(*string), args["roots"].([]string), args["depth"].(*int), args["edgeTypes"].([]string), args["direction"].(*model.Direction), args["nodeTypes"].([]model.NodeType), args["includeRetracted"].(*bool)), true
 	case "Query.timeline":
 		if e.ComplexityRoot.Query.Timeline == nil {
 			break
@@ -2516,6 +2648,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StatementEdge.Node(childComplexity), true
 
+	case "Subgraph.documents":
+		if e.ComplexityRoot.Subgraph.Documents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subgraph.Documents(childComplexity), true
+	case "Subgraph.links":
+		if e.ComplexityRoot.Subgraph.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subgraph.Links(childComplexity), true
+	case "Subgraph.nodes":
+		if e.ComplexityRoot.Subgraph.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Subgraph.Nodes(childComplexity), true
+
 	case "TimeToAttribution.attribution":
 		if e.ComplexityRoot.TimeToAttribution.Attribution == nil {
 			break
@@ -2989,6 +3140,107 @@ type DocumentConnection {
 extend type Query {
   "Documents. from/to: publication date range; kind: ARTICLE, REFERENCE, ...; sort by publication date."
   documents(first: Int = 20, after: String, language: String, kind: String, from: Date, to: Date, sort: SortOrder): DocumentConnection!
+}
+`, BuiltIn: false},
+	{Name: "../../schema/export.graphqls", Input: `"File formats a subgraph can be exported as."
+enum ExportFormat {
+  "attrib's own JSON (format attrib/1), schema/attrib-export.schema.json: lossless, re-importable."
+  NATIVE
+  "A STIX 2.1 bundle, marked TLP, for threat-intelligence platforms."
+  STIX21
+  "JSON Graph Format v2."
+  JGF
+  "Cytoscape.js elements."
+  CYTOSCAPE
+}
+
+"""
+A piece of the graph: the nodes within some hops of the roots, the links
+among them, and every document their citations point into. The same walk
+selects what exportSubgraph, GET /export and ` + "`" + `attrib export` + "`" + ` write.
+"""
+type Subgraph {
+  "Selected nodes other than documents, by ID."
+  nodes: [Node!]!
+  "Links among the selected nodes, by ID."
+  links: [Link!]!
+  "Documents that were selected or that a citation points into, by ID."
+  documents: [Document!]!
+}
+
+extend type Query {
+  """
+  Select a subgraph: give root or roots (not both), or neither for the whole
+  graph. A hop follows one link in either direction (or the direction
+  given); citations are not hops. Depth is 0 to 6. At most the server's node
+  cap (default 10,000) nodes are selected; past it, the error states the cap.
+  """
+  subgraph(
+    root: ID
+    roots: [ID!]
+    depth: Int = 2
+    "Only links of these types are followed and kept."
+    edgeTypes: [String!]
+    direction: Direction = BOTH
+    "Only nodes of these types are entered (roots are always kept)."
+    nodeTypes: [NodeType!]
+    "Keep retracted facts, which are left out otherwise."
+    includeRetracted: Boolean = false
+  ): Subgraph!
+
+  """
+  The subgraph exported as a file: exactly the bytes GET /export and
+  ` + "`" + `attrib export` + "`" + ` give for the same request. Same arguments and limits as
+  subgraph.
+  """
+  exportSubgraph(
+    root: ID
+    roots: [ID!]
+    depth: Int = 2
+    format: ExportFormat = NATIVE
+    edgeTypes: [String!]
+    direction: Direction = BOTH
+    nodeTypes: [NodeType!]
+    includeRetracted: Boolean = false
+  ): String!
+}
+
+"How many records of one type an import kept."
+type ImportCount {
+  "A node type, \"edge\", or \"State (existing)\" for states linked to rather than written."
+  type: String!
+  count: Int!
+}
+
+"An object of an imported file that was not kept, and why."
+type ImportSkip {
+  id: String!
+  type: String!
+  reason: String!
+}
+
+"What an import kept, skipped and wrote."
+type ImportReport {
+  "attrib/1 or stix-2.1."
+  format: String!
+  "For a STIX bundle: the document that holds its text, which every kept object cites."
+  document: Document
+  kept: [ImportCount!]!
+  skipped: [ImportSkip!]!
+  "Records written because absent or different: 0 when the file was already imported."
+  written: Int!
+  summary: String!
+}
+
+extend type Mutation {
+  """
+  Import a native export (format attrib/1) or a STIX 2.1 bundle, given as
+  its JSON text. All or nothing; importing the same file twice changes
+  nothing; every citation is verified against its document first, and a
+  file with a broken citation is refused, naming it. For files larger than
+  the request body limit, use ` + "`" + `attrib import` + "`" + `.
+  """
+  importGraph(data: String!): ImportReport!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/incident.graphqls", Input: `"What an incident did or threatened to do, and by whose account."
@@ -4004,6 +4256,46 @@ func (ec *executionContext) childFields_Effect(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Effect", field.Name)
 }
 
+func (ec *executionContext) childFields_ImportCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_ImportCount_type(ctx, field)
+	case "count":
+		return ec.fieldContext_ImportCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportCount", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportReport(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "format":
+		return ec.fieldContext_ImportReport_format(ctx, field)
+	case "document":
+		return ec.fieldContext_ImportReport_document(ctx, field)
+	case "kept":
+		return ec.fieldContext_ImportReport_kept(ctx, field)
+	case "skipped":
+		return ec.fieldContext_ImportReport_skipped(ctx, field)
+	case "written":
+		return ec.fieldContext_ImportReport_written(ctx, field)
+	case "summary":
+		return ec.fieldContext_ImportReport_summary(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportReport", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportSkip(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ImportSkip_id(ctx, field)
+	case "type":
+		return ec.fieldContext_ImportSkip_type(ctx, field)
+	case "reason":
+		return ec.fieldContext_ImportSkip_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportSkip", field.Name)
+}
+
 func (ec *executionContext) childFields_Incident(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4444,6 +4736,18 @@ func (ec *executionContext) childFields_StatementEdge(ctx context.Context, field
 		return ec.fieldContext_StatementEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StatementEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Subgraph(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_Subgraph_nodes(ctx, field)
+	case "links":
+		return ec.fieldContext_Subgraph_links(ctx, field)
+	case "documents":
+		return ec.fieldContext_Subgraph_documents(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Subgraph", field.Name)
 }
 
 func (ec *executionContext) childFields_TimeToAttribution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -119,6 +119,33 @@ type DocumentInput struct {
 	Sources []string `json:"sources,omitempty"`
 }
 
+// How many records of one type an import kept.
+type ImportCount struct {
+	// A node type, "edge", or "State (existing)" for states linked to rather than written.
+	Type  string `json:"type"`
+	Count int    `json:"count"`
+}
+
+// What an import kept, skipped and wrote.
+type ImportReport struct {
+	// attrib/1 or stix-2.1.
+	Format string `json:"format"`
+	// For a STIX bundle: the document that holds its text, which every kept object cites.
+	Document *Document      `json:"document,omitempty"`
+	Kept     []*ImportCount `json:"kept"`
+	Skipped  []*ImportSkip  `json:"skipped"`
+	// Records written because absent or different: 0 when the file was already imported.
+	Written int    `json:"written"`
+	Summary string `json:"summary"`
+}
+
+// An object of an imported file that was not kept, and why.
+type ImportSkip struct {
+	ID     string `json:"id"`
+	Type   string `json:"type"`
+	Reason string `json:"reason"`
+}
+
 type IncidentConnection struct {
 	Edges      []*IncidentEdge `json:"edges"`
 	PageInfo   *PageInfo       `json:"pageInfo"`
@@ -405,6 +432,70 @@ func (e *EstimativeBand) UnmarshalJSON(b []byte) error {
 }
 
 func (e EstimativeBand) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// File formats a subgraph can be exported as.
+type ExportFormat string
+
+const (
+	// attrib's own JSON (format attrib/1), schema/attrib-export.schema.json: lossless, re-importable.
+	ExportFormatNative ExportFormat = "NATIVE"
+	// A STIX 2.1 bundle, marked TLP, for threat-intelligence platforms.
+	ExportFormatStix21 ExportFormat = "STIX21"
+	// JSON Graph Format v2.
+	ExportFormatJgf ExportFormat = "JGF"
+	// Cytoscape.js elements.
+	ExportFormatCytoscape ExportFormat = "CYTOSCAPE"
+)
+
+var AllExportFormat = []ExportFormat{
+	ExportFormatNative,
+	ExportFormatStix21,
+	ExportFormatJgf,
+	ExportFormatCytoscape,
+}
+
+func (e ExportFormat) IsValid() bool {
+	switch e {
+	case ExportFormatNative, ExportFormatStix21, ExportFormatJgf, ExportFormatCytoscape:
+		return true
+	}
+	return false
+}
+
+func (e ExportFormat) String() string {
+	return string(e)
+}
+
+func (e *ExportFormat) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ExportFormat(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ExportFormat", str)
+	}
+	return nil
+}
+
+func (e ExportFormat) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ExportFormat) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ExportFormat) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

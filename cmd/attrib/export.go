@@ -1,0 +1,199 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/attrib/attrib/export"
+	"github.com/attrib/attrib/server"
+	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/subgraph"
+)
+
+type exportFlags struct {
+	data, format, output, server string
+	roots, edgeTypes, nodeTypes  []string
+	depth, maxNodes              int
+	direction                    string
+	includeRetracted             bool
+}
+
+func newExportCmd() *cobra.Command {
+	var fl exportFlags
+	cmd := &cobra.Command{
+		Use:   "export",
+		Short: "Write a subgraph as a self-contained file (native JSON, STIX 2.1, JGF, Cytoscape.js)",
+		Long: `Export the nodes within --depth hops of each --root (the whole graph when no
+root is given), the links among them, and the documents their citations point
+into, so the file alone verifies every citation. The same request gives the
+same bytes here, from GET /export and from the GraphQL exportSubgraph field.
+
+The export streams with no node cap unless --max-nodes is given. With -o, the
+file appears only when the export succeeds. A data directory held by a running
+server is locked: stop the server, or fetch from it with --server URL.`,
+		Example: `  attrib export --root SW5jaWRlbnQ6MjAyMi0wNy0xNS1hbGJhbmlhLWdvdg --depth 2 -o cq5.json
+  attrib export --format stix21 -o all.stix.json
+  attrib export --server http://127.0.0.1:8080 --root SW5jaWRlbnQ6MjAyMi0wNy0xNS1hbGJhbmlhLWdvdg`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runExport(cmd, fl)
+		},
+	}
+	f := cmd.Flags()
+	addDataFlag(cmd, &fl.data)
+	f.StringArrayVar(&fl.roots, "root", nil, "node ID to start from (repeatable; none means the whole graph)")
+	f.IntVar(&fl.depth, "depth", subgraph.DefaultDepth, fmt.Sprintf("hops from the roots, 0 to %d", subgraph.MaxDepth))
+	f.StringVar(&fl.format, "format", string(export.Native), "native, stix21, jgf or cytoscape")
+	f.StringVarP(&fl.output, "output", "o", "", "write to FILE instead of stdout")
+	f.StringVar(&fl.server, "server", "", "fetch from a running attrib server at URL (e.g. http://127.0.0.1:8080) instead of opening --data")
+	f.StringArrayVar(&fl.edgeTypes, "edge-type", nil, "follow and keep only links of this type (repeatable)")
+	f.StringArrayVar(&fl.nodeTypes, "node-type", nil, "enter only nodes of this type (repeatable; roots are always kept)")
+	f.StringVar(&fl.direction, "direction", "both", "which way links are followed: out, in or both")
+	f.IntVar(&fl.maxNodes, "max-nodes", 0, "refuse a subgraph of more nodes than this (0: no cap)")
+	f.BoolVar(&fl.includeRetracted, "include-retracted", false, "keep retracted facts, with their retraction")
+	return cmd
+}
+
+// query is the /export query string of the request the flags describe.
+func (fl exportFlags) query() url.Values {
+	q := url.Values{}
+	q["root"] = fl.roots
+	q["edgeType"] = fl.edgeTypes
+	q["nodeType"] = fl.nodeTypes
+	q.Set("depth", strconv.Itoa(fl.depth))
+	q.Set("format", fl.format)
+	q.Set("direction", fl.direction)
+	if fl.maxNodes != 0 {
+		q.Set("maxNodes", strconv.Itoa(fl.maxNodes))
+	}
+	if fl.includeRetracted {
+		q.Set("includeRetracted", "true")
+	}
+	return q
+}
+
+func runExport(cmd *cobra.Command, fl exportFlags) error {
+	// The flags are read exactly as GET /export reads its query, so the
+	// CLI and the server cannot disagree about a request.
+	req, format, err := server.ExportRequest(fl.query())
+	if err != nil {
+		return usageError{fmt.Errorf("export: %w", err)}
+	}
+	return writeOutput(cmd.OutOrStdout(), fl.output, func(w io.Writer) error {
+		if fl.output != "" && fl.output != "-" {
+			bar := progress(cmd.ErrOrStderr(), "exporting")
+			defer bar.Finish()
+			w = io.MultiWriter(w, bar)
+		}
+		if fl.server != "" {
+			return fetchExport(cmd, fl.server, fl.query(), w)
+		}
+		// Badger keeps a MANIFEST in every store: without one there is
+		// nothing to export (and a read-only open could not create it).
+		if _, err := os.Stat(filepath.Join(fl.data, "MANIFEST")); errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("export: %s holds no attrib data; seed it with 'attrib seed --data %s', or point --data at your data", fl.data, fl.data)
+		}
+		// Read-only: no memtable to allocate, and concurrent exports of
+		// one directory do not lock each other out.
+		s, err := store.Open(fl.data, store.Options{ReadOnly: true})
+		if errors.Is(err, store.ErrLocked) {
+			return fmt.Errorf("export: %w\nto export from the running server instead, add --server http://ADDR (the address 'attrib serve' listens on, 127.0.0.1:8080 by default)", err)
+		}
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		defer s.Close()
+		return export.Write(s, req, format, w)
+	})
+}
+
+// fetchExport streams GET /export from a running server into w.
+func fetchExport(cmd *cobra.Command, base string, q url.Values, w io.Writer) error {
+	u, err := url.Parse(strings.TrimRight(base, "/") + "/export")
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return usageError{fmt.Errorf("export: --server %q is not an http(s) URL", base)}
+	}
+	u.RawQuery = q.Encode()
+	hreq, err := http.NewRequestWithContext(cmd.Context(), http.MethodGet, u.String(), nil)
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	client := &http.Client{Timeout: 30 * time.Minute}
+	resp, err := client.Do(hreq)
+	if err != nil {
+		return fmt.Errorf("export: fetch from %s: %w (is 'attrib serve' running there?)", base, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		return fmt.Errorf("export: server %s: %s: %s", base, resp.Status, strings.TrimSpace(string(msg)))
+	}
+	if _, err := io.Copy(w, resp.Body); err != nil {
+		return fmt.Errorf("export: fetch from %s: %w", base, err)
+	}
+	return nil
+}
+
+// writeOutput runs write into stdout, or into file: a temporary file beside
+// it that is renamed into place only when write succeeds, so a failed
+// export never leaves a file (or half of one) behind.
+func writeOutput(stdout io.Writer, file string, write func(io.Writer) error) error {
+	if file == "" || file == "-" {
+		return write(stdout)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := write(tmp); err != nil {
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), file); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	ok = true
+	return nil
+}
+
+// progress is a byte counter on a terminal, and silent in a pipe or a file.
+func progress(stderr io.Writer, what string) *progressbar.ProgressBar {
+	if f, ok := stderr.(*os.File); !ok || !term.IsTerminal(int(f.Fd())) {
+		return progressbar.DefaultBytesSilent(-1, what)
+	}
+	return progressbar.NewOptions64(-1,
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionSetWriter(stderr),
+		progressbar.OptionShowBytes(true),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionSpinnerType(14),
+		progressbar.OptionClearOnFinish(),
+	)
+}

@@ -1,0 +1,181 @@
+// Package export writes a selected subgraph (see package subgraph) as a
+// self-contained file: attrib's native JSON, a STIX 2.1 bundle, JSON Graph
+// Format v2 or Cytoscape.js elements. Every format streams to an io.Writer,
+// reading one record at a time from a single store snapshot, and the same
+// graph and request always give the same bytes.
+package export
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/subgraph"
+)
+
+// Format names an export format.
+type Format string
+
+// Formats, as named on the command line and in /export?format=.
+const (
+	Native    Format = "native"
+	STIX21    Format = "stix21"
+	JGF       Format = "jgf"
+	Cytoscape Format = "cytoscape"
+)
+
+// Formats lists every format.
+var Formats = []Format{Native, STIX21, JGF, Cytoscape}
+
+// ErrFormat means an unknown format was asked for.
+var ErrFormat = errors.New("unknown export format")
+
+// ParseFormat reads a format name, ignoring case.
+func ParseFormat(s string) (Format, error) {
+	for _, f := range Formats {
+		if strings.EqualFold(s, string(f)) {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("%w %q: use one of native, stix21, jgf, cytoscape", ErrFormat, s)
+}
+
+// Extension is the file name extension that suits f.
+func (f Format) Extension() string {
+	if f == STIX21 {
+		return ".stix.json"
+	}
+	return "." + string(f) + ".json"
+}
+
+// Write selects the subgraph r asks for in s and writes it to w as f. The
+// selection and every record come from one snapshot. Nothing is written
+// when the request is refused (unknown root, bad depth, past a limit).
+func Write(s *store.Store, r subgraph.Request, f Format, w io.Writer) error {
+	if _, err := ParseFormat(string(f)); err != nil {
+		return err
+	}
+	if err := r.Validate(); err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	err := s.View(func(tx *store.Txn) error {
+		sel, err := subgraph.Walk(tx, r)
+		if err != nil {
+			return err
+		}
+		bw := bufio.NewWriterSize(w, 64<<10)
+		src := &source{tx: tx, sel: sel}
+		switch f {
+		case Native:
+			err = writeNative(bw, src)
+		case STIX21:
+			err = writeSTIX(bw, src)
+		case JGF:
+			err = writeJGF(bw, src)
+		case Cytoscape:
+			err = writeCytoscape(bw, src)
+		}
+		if err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
+	if err != nil {
+		return fmt.Errorf("export: %w", err)
+	}
+	return nil
+}
+
+// source reads the selected records one at a time.
+type source struct {
+	tx  *store.Txn
+	sel *subgraph.Selection
+}
+
+func (s *source) node(id string) (*store.Node, error) {
+	n, err := s.tx.Node(id)
+	if err != nil {
+		return nil, err
+	}
+	normaliseNode(n)
+	return n, nil
+}
+
+func (s *source) edge(id string) (*store.Edge, error) {
+	e, err := s.tx.Edge(id)
+	if err != nil {
+		return nil, err
+	}
+	if e.Props == nil {
+		e.Props = store.Props{}
+	}
+	if e.Citations == nil {
+		e.Citations = []store.Citation{}
+	}
+	return e, nil
+}
+
+// normaliseNode gives absent lists and maps their empty value, so every
+// file shows the same shape whatever the store kept.
+func normaliseNode(n *store.Node) {
+	if n.Props == nil {
+		n.Props = store.Props{}
+	}
+	if n.Citations == nil {
+		n.Citations = []store.Citation{}
+	}
+}
+
+// marshal encodes v compactly without HTML escaping (quotes keep their
+// characters as written), with no trailing newline.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// list writes the items of one JSON array, one per line with indent, after
+// the caller has written the opening bracket.
+type list struct {
+	w      *bufio.Writer
+	indent string
+	n      int
+}
+
+func (l *list) add(v any) error {
+	b, err := marshal(v)
+	if err != nil {
+		return err
+	}
+	if l.n > 0 {
+		l.w.WriteString(",")
+	}
+	l.w.WriteString("\n" + l.indent)
+	l.n++
+	_, err = l.w.Write(b)
+	return err
+}
+
+// close writes the closing bracket, on its own line when the list is not
+// empty.
+func (l *list) close(closer string) {
+	if l.n > 0 {
+		l.w.WriteString("\n" + l.indent[:len(l.indent)-2])
+	}
+	l.w.WriteString(closer)
+}
+
+// writeString writes a JSON string.
+func writeString(w *bufio.Writer, s string) {
+	b, _ := marshal(s)
+	w.Write(b)
+}

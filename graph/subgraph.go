@@ -1,0 +1,67 @@
+package graph
+
+import (
+	"errors"
+
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/attrib/attrib/graph/model"
+	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/subgraph"
+)
+
+// DefaultSubgraphCap is the most nodes the subgraph and exportSubgraph
+// fields select unless Limits.MaxSubgraphNodes says otherwise. GET /export
+// and the CLI stream with no cap.
+const DefaultSubgraphCap = 10000
+
+// subgraphRequest turns GraphQL arguments into a walk request, with the
+// server's node cap.
+func (r *Resolver) subgraphRequest(root *string, roots []string, depth *int, edgeTypes []string, direction *model.Direction, nodeTypes []model.NodeType, includeRetracted *bool) (subgraph.Request, error) {
+	if root != nil && roots != nil {
+		return subgraph.Request{}, errInvalid("root", "give root or roots, not both")
+	}
+	req := subgraph.Request{Roots: roots, Depth: subgraph.DefaultDepth, EdgeTypes: edgeTypes, MaxNodes: r.SubgraphCap}
+	if req.MaxNodes == 0 {
+		req.MaxNodes = DefaultSubgraphCap
+	}
+	if root != nil {
+		req.Roots = []string{*root}
+	}
+	if depth != nil {
+		req.Depth = *depth
+	}
+	if direction != nil {
+		switch *direction {
+		case model.DirectionOut:
+			req.Direction = store.Out
+		case model.DirectionIn:
+			req.Direction = store.In
+		}
+	}
+	for _, t := range nodeTypes {
+		req.NodeTypes = append(req.NodeTypes, string(t))
+	}
+	req.IncludeRetracted = includeRetracted != nil && *includeRetracted
+	if err := req.Validate(); err != nil {
+		return req, selectionError(err)
+	}
+	return req, nil
+}
+
+// selectionError gives walk errors their GraphQL codes: a limit or a bad
+// argument is VALIDATION (the message states the limit), an unknown root
+// NOT_FOUND.
+func selectionError(err error) error {
+	switch {
+	case errors.Is(err, subgraph.ErrLimit), errors.Is(err, store.ErrInvalid):
+		return errInvalid("subgraph", "%v", err)
+	case errors.Is(err, store.ErrNotFound):
+		return errNotFoundMsg(err.Error())
+	}
+	return err
+}
+
+func errNotFoundMsg(msg string) error {
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": CodeNotFound}}
+}

@@ -1,0 +1,272 @@
+// Package importer imports a file into the store: attrib's native export
+// (format attrib/1) restored exactly, or a STIX 2.1 bundle from another
+// tool mapped best-effort, with the bundle's own text kept as the document
+// its facts cite. An import is one transaction (all or nothing), writes
+// nothing that is already there, and re-verifies every citation against its
+// document before writing.
+package importer
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/attrib/attrib/cite"
+	"github.com/attrib/attrib/ontology"
+	"github.com/attrib/attrib/store"
+)
+
+// ErrMalformed means the file is neither a valid native export nor a STIX
+// 2.1 bundle; nothing was written.
+var ErrMalformed = errors.New("malformed import file")
+
+// ErrCitation means a citation in the file does not hold against its
+// document; nothing was written.
+var ErrCitation = errors.New("citation does not verify")
+
+// Report says what an import kept, what it skipped and why, and what it
+// wrote (records identical to stored ones are kept but not written).
+type Report struct {
+	Format   string         // "attrib/1" or "stix-2.1"
+	Document string         // for STIX: the ID of the document holding the bundle text
+	Kept     map[string]int // records kept, by node type or "edge"
+	Skipped  []Skip
+	Written  int // records written because absent or different
+}
+
+// Skip is an object of the file that was not imported.
+type Skip struct {
+	ID, Type, Reason string
+}
+
+// Summary is the report in one human line.
+func (r *Report) Summary() string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(r.Kept)) {
+		parts = append(parts, fmt.Sprintf("%d %s", r.Kept[k], k))
+	}
+	kept := "nothing"
+	if len(parts) > 0 {
+		kept = strings.Join(parts, ", ")
+	}
+	return fmt.Sprintf("%s: kept %s; skipped %d; wrote %d records", r.Format, kept, len(r.Skipped), r.Written)
+}
+
+// WriteTo prints the summary and every skipped object with its reason.
+func (r *Report) WriteTo(w io.Writer) (int64, error) {
+	var b strings.Builder
+	b.WriteString(r.Summary() + "\n")
+	for _, s := range r.Skipped {
+		fmt.Fprintf(&b, "skipped %s %s: %s\n", s.Type, s.ID, s.Reason)
+	}
+	n, err := io.WriteString(w, b.String())
+	return int64(n), err
+}
+
+// Import reads data, native or STIX (detected), and writes it into s in
+// one transaction.
+func Import(s *store.Store, data []byte) (*Report, error) {
+	var head struct {
+		Format *string `json:"format"`
+		Type   *string `json:"type"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, fmt.Errorf("import: %w: not JSON: %v", ErrMalformed, err)
+	}
+	var planner func(*store.Txn) (*plan, error)
+	switch {
+	case head.Format != nil && *head.Format == "attrib/1":
+		planner = func(*store.Txn) (*plan, error) { return planNative(data) }
+	case head.Format != nil:
+		return nil, fmt.Errorf("import: %w: format %q is not attrib/1", ErrMalformed, *head.Format)
+	case head.Type != nil && *head.Type == "bundle":
+		planner = func(tx *store.Txn) (*plan, error) { return planSTIX(data, tx) }
+	default:
+		return nil, fmt.Errorf("import: %w: neither an attrib export (\"format\": \"attrib/1\") nor a STIX 2.1 bundle (\"type\": \"bundle\")", ErrMalformed)
+	}
+	var report *Report
+	err := s.Update(func(tx *store.Txn) error {
+		p, err := planner(tx)
+		if err != nil {
+			return err
+		}
+		report = p.report
+		return p.apply(tx)
+	})
+	if err != nil && strings.Contains(err.Error(), "transaction too big") {
+		return nil, fmt.Errorf("import: the file holds more than one transaction can commit; nothing was written: export it in parts (fewer roots or a smaller depth) and import each (%w)", err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	return report, nil
+}
+
+// plan is what an import will write, in order: documents, then nodes, then
+// edges (an edge's endpoints must exist first).
+type plan struct {
+	docs, nodes []store.Node
+	edges       []store.Edge
+	report      *Report
+}
+
+// apply checks the plan and writes it within tx: any error leaves tx to be
+// discarded, so nothing is written.
+func (p *plan) apply(tx *store.Txn) error {
+	// Each document's text is split into code points once, however
+	// many citations point into it.
+	texts := map[string][]rune{}
+	types := map[string]string{}
+	for _, d := range p.docs {
+		texts[d.ID] = []rune(d.Props.String("text"))
+		types[d.ID] = d.Type
+	}
+	for _, n := range p.nodes {
+		types[n.ID] = n.Type
+	}
+	text := func(id string) ([]rune, error) {
+		if t, ok := texts[id]; ok {
+			return t, nil
+		}
+		d, err := tx.Node(id)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("document %s is neither in the file nor in the store", id)
+		}
+		if err != nil {
+			return nil, err
+		}
+		texts[id] = []rune(d.Props.String("text"))
+		return texts[id], nil
+	}
+	typeOf := func(id string) (string, error) {
+		if t, ok := types[id]; ok {
+			return t, nil
+		}
+		n, err := tx.Node(id)
+		if err != nil {
+			return "", fmt.Errorf("endpoint %s is neither in the file nor in the store: %w", id, err)
+		}
+		types[id] = n.Type
+		return n.Type, nil
+	}
+	// Check everything before writing anything.
+	for _, group := range [][]store.Node{p.docs, p.nodes} {
+		for i := range group {
+			n := &group[i]
+			if err := ontology.ValidateNode(n); err != nil {
+				return fmt.Errorf("%w: %v", ErrMalformed, err)
+			}
+			if err := verify(n.Type+" "+n.ID, n.Citations, text); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range p.edges {
+		e := &p.edges[i]
+		ft, err := typeOf(e.From)
+		if err != nil {
+			return fmt.Errorf("%w: edge %s: %v", ErrMalformed, e.ID, err)
+		}
+		tt, err := typeOf(e.To)
+		if err != nil {
+			return fmt.Errorf("%w: edge %s: %v", ErrMalformed, e.ID, err)
+		}
+		if err := ontology.ValidateEdge(e, ft, tt); err != nil {
+			return fmt.Errorf("%w: %v", ErrMalformed, err)
+		}
+		if want := store.EdgeID(e.Type, e.From, e.To); e.ID != want {
+			return fmt.Errorf("%w: edge %s: id should be %s (edge ids derive from type and endpoints)", ErrMalformed, e.ID, want)
+		}
+		if err := verify("edge "+e.Type+" "+e.ID, e.Citations, text); err != nil {
+			return err
+		}
+	}
+	for _, group := range [][]store.Node{p.docs, p.nodes} {
+		for i := range group {
+			changed, err := tx.PutNode(&group[i])
+			if err != nil {
+				return err
+			}
+			if changed {
+				p.report.Written++
+			}
+		}
+	}
+	for i := range p.edges {
+		changed, err := tx.PutEdge(&p.edges[i])
+		if err != nil {
+			return err
+		}
+		if changed {
+			p.report.Written++
+		}
+	}
+	return nil
+}
+
+// verify checks each citation against its document's text, naming the
+// fact, the citation and its quote when one fails.
+func verify(fact string, cs []store.Citation, text func(string) ([]rune, error)) error {
+	for i, c := range cs {
+		t, err := text(c.Document)
+		if err != nil {
+			return fmt.Errorf("%w: %s, citation %d (%q): %v", ErrCitation, fact, i+1, c.Exact, err)
+		}
+		if err := cite.VerifyRunes(t, c.Exact, c.Prefix, c.Suffix, c.Start, c.End); err != nil {
+			return fmt.Errorf("%w: %s, citation %d (%q): %v; the file was altered or its document differs, so nothing was imported", ErrCitation, fact, i+1, c.Exact, err)
+		}
+	}
+	return nil
+}
+
+// nativeFile is the native format (schema/attrib-export.schema.json).
+type nativeFile struct {
+	Format    string       `json:"format"`
+	Nodes     []store.Node `json:"nodes"`
+	Edges     []store.Edge `json:"edges"`
+	Documents []store.Node `json:"documents"`
+}
+
+func planNative(data []byte) (*plan, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var f nativeFile
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("%w: data after the end of the JSON object", ErrMalformed)
+	}
+	if f.Nodes == nil || f.Edges == nil || f.Documents == nil {
+		return nil, fmt.Errorf("%w: nodes, edges and documents are all required", ErrMalformed)
+	}
+	r := &Report{Format: "attrib/1", Kept: map[string]int{}}
+	seen := map[string]bool{}
+	for _, d := range f.Documents {
+		if d.Type != ontology.Document {
+			return nil, fmt.Errorf("%w: documents holds %s %s, not a Document", ErrMalformed, d.Type, d.ID)
+		}
+		if _, ok := d.Props["text"].(string); !ok {
+			return nil, fmt.Errorf("%w: document %s has no text", ErrMalformed, d.ID)
+		}
+	}
+	for _, n := range append(slices.Clone(f.Documents), f.Nodes...) {
+		if seen[n.ID] {
+			return nil, fmt.Errorf("%w: node %s appears twice", ErrMalformed, n.ID)
+		}
+		seen[n.ID] = true
+		if typ, _, err := store.DecodeNodeID(n.ID); err != nil || typ != n.Type {
+			return nil, fmt.Errorf("%w: node %s: its id does not name its type %s", ErrMalformed, n.ID, n.Type)
+		}
+		r.Kept[n.Type]++
+	}
+	if len(f.Edges) > 0 {
+		r.Kept["edge"] = len(f.Edges)
+	}
+	return &plan{docs: f.Documents, nodes: f.Nodes, edges: f.Edges, report: r}, nil
+}

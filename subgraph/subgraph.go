@@ -1,0 +1,298 @@
+// Package subgraph selects a piece of the graph: the nodes within some hops
+// of a set of roots, the edges among them, and the documents their citations
+// point into. The GraphQL subgraph field and every export go through Walk,
+// so what a user sees and what a user exports cannot drift apart. It knows
+// nothing of GraphQL or of file formats.
+package subgraph
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/attrib/attrib/ontology"
+	"github.com/attrib/attrib/store"
+)
+
+// Depth limits.
+const (
+	DefaultDepth = 2
+	MaxDepth     = 6
+)
+
+// ErrLimit means a request is outside a documented limit (depth, node
+// cap); the error text states the limit.
+var ErrLimit = errors.New("limit exceeded")
+
+// Request says what to select.
+type Request struct {
+	// Roots are node IDs; none means the whole graph.
+	Roots []string
+	// Depth is the number of hops from the roots, 0 to MaxDepth.
+	Depth int
+	// EdgeTypes, when set, are the only edge types followed and kept.
+	EdgeTypes []string
+	// Direction is which way edges are followed from a node; zero means both.
+	Direction store.Direction
+	// NodeTypes, when set, are the only node types entered (roots are
+	// always kept).
+	NodeTypes []string
+	// MaxNodes caps the selected nodes; 0 means no cap.
+	MaxNodes int
+	// IncludeRetracted keeps retracted nodes and edges; by default a
+	// retracted fact is neither selected nor followed.
+	IncludeRetracted bool
+}
+
+// Selection is what Walk selected, every list sorted by ID. Nodes holds the
+// selected nodes that are not Documents; Documents holds Document nodes
+// that were selected or that a selected record's citations point into.
+type Selection struct {
+	Nodes     []string
+	Edges     []string
+	Documents []string
+}
+
+// Validate checks the request's limits without touching the store.
+func (r Request) Validate() error {
+	if r.Depth < 0 || r.Depth > MaxDepth {
+		return fmt.Errorf("%w: depth %d is out of range: depth must be 0 to %d", ErrLimit, r.Depth, MaxDepth)
+	}
+	if r.MaxNodes < 0 {
+		return fmt.Errorf("%w: node cap %d is negative", ErrLimit, r.MaxNodes)
+	}
+	for _, t := range r.EdgeTypes {
+		if _, ok := ontology.EdgeRules[t]; !ok {
+			return fmt.Errorf("%w: unknown edge type %q", store.ErrInvalid, t)
+		}
+	}
+	for _, t := range r.NodeTypes {
+		if !slices.Contains(ontology.NodeTypes, t) {
+			return fmt.Errorf("%w: unknown node type %q (one of %v)", store.ErrInvalid, t, ontology.NodeTypes)
+		}
+	}
+	return nil
+}
+
+// Walk selects the subgraph r asks for within tx. An unknown root is
+// store.ErrNotFound; a request past a limit is ErrLimit. Memory grows with
+// the number of IDs selected, never with the size of the records: records
+// are read one at a time and dropped.
+func Walk(tx *store.Txn, r Request) (*Selection, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	w := walker{tx: tx, r: r, nodes: map[string]string{}, docs: map[string]bool{}}
+	if r.Direction == 0 {
+		w.r.Direction = store.Both
+	}
+	var err error
+	if len(r.Roots) == 0 {
+		err = w.all()
+	} else {
+		err = w.bfs()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return w.selection()
+}
+
+type walker struct {
+	tx    *store.Txn
+	r     Request
+	nodes map[string]string // selected node ID -> type
+	docs  map[string]bool   // documents cited by selected records
+}
+
+// add selects node n, enforcing the cap.
+func (w *walker) add(n *store.Node) error {
+	if _, ok := w.nodes[n.ID]; ok {
+		return nil
+	}
+	if w.r.MaxNodes > 0 && len(w.nodes) >= w.r.MaxNodes {
+		return fmt.Errorf("%w: the subgraph has more than %d nodes, the node cap; ask for fewer roots, a smaller depth or narrower types, or raise the cap", ErrLimit, w.r.MaxNodes)
+	}
+	w.nodes[n.ID] = n.Type
+	w.cite(n.Citations)
+	return nil
+}
+
+func (w *walker) cite(cs []store.Citation) {
+	for _, c := range cs {
+		w.docs[c.Document] = true
+	}
+}
+
+// keep reports whether a node read during the walk may be selected.
+func (w *walker) keep(n *store.Node) bool {
+	if n.Retraction != nil && !w.r.IncludeRetracted {
+		return false
+	}
+	return len(w.r.NodeTypes) == 0 || slices.Contains(w.r.NodeTypes, n.Type)
+}
+
+func (w *walker) all() error {
+	for _, typ := range ontology.NodeTypes {
+		ids, err := w.tx.NodeIDsByType(typ)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			n, err := w.tx.Node(id)
+			if err != nil {
+				return err
+			}
+			if !w.keep(n) {
+				continue
+			}
+			if err := w.add(n); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (w *walker) bfs() error {
+	frontier := make([]string, 0, len(w.r.Roots))
+	for _, id := range w.r.Roots {
+		typ, key, err := store.DecodeNodeID(id)
+		if err != nil {
+			return fmt.Errorf("root %q: %w: %v", id, store.ErrNotFound, err)
+		}
+		n, err := w.tx.Node(id)
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("root %s (%s %s): %w in this graph", id, typ, key, store.ErrNotFound)
+		}
+		if err != nil {
+			return fmt.Errorf("root %s: %w", id, err)
+		}
+		if n.Retraction != nil && !w.r.IncludeRetracted {
+			return fmt.Errorf("root %s is retracted: %w (ask to include retracted facts to export it)", id, store.ErrNotFound)
+		}
+		if _, seen := w.nodes[id]; seen {
+			continue
+		}
+		if err := w.add(n); err != nil {
+			return err
+		}
+		frontier = append(frontier, id)
+	}
+	for hop := 0; hop < w.r.Depth && len(frontier) > 0; hop++ {
+		var next []string
+		for _, id := range frontier {
+			refs, err := w.edges(id, w.r.Direction)
+			if err != nil {
+				return err
+			}
+			for _, ref := range refs {
+				if _, seen := w.nodes[ref.Other]; seen {
+					continue
+				}
+				n, err := w.tx.Node(ref.Other)
+				if err != nil {
+					return err
+				}
+				if !w.keep(n) {
+					continue
+				}
+				if err := w.add(n); err != nil {
+					return err
+				}
+				next = append(next, n.ID)
+			}
+		}
+		frontier = next
+	}
+	return nil
+}
+
+// edges lists the live edges of id in dir whose type the request allows.
+func (w *walker) edges(id string, dir store.Direction) ([]store.EdgeRef, error) {
+	var refs []store.EdgeRef
+	types := w.r.EdgeTypes
+	if len(types) == 0 {
+		types = []string{""}
+	}
+	for _, t := range types {
+		rs, err := w.tx.Edges(id, dir, t)
+		if err != nil {
+			return nil, err
+		}
+		for _, ref := range rs {
+			if !w.r.IncludeRetracted {
+				e, err := w.tx.Edge(ref.ID)
+				if err != nil {
+					return nil, err
+				}
+				if e.Retraction != nil {
+					continue
+				}
+			}
+			refs = append(refs, ref)
+		}
+	}
+	return refs, nil
+}
+
+// selection gathers the induced edges and the cited documents.
+func (w *walker) selection() (*Selection, error) {
+	s := &Selection{}
+	edges := map[string]bool{}
+	for id := range w.nodes {
+		// Out edges only: each edge among selected nodes is seen once,
+		// from its start.
+		refs, err := w.edges(id, store.Out)
+		if err != nil {
+			return nil, err
+		}
+		for _, ref := range refs {
+			if _, ok := w.nodes[ref.To]; ok && !edges[ref.ID] {
+				edges[ref.ID] = true
+				e, err := w.tx.Edge(ref.ID)
+				if err != nil {
+					return nil, err
+				}
+				w.cite(e.Citations)
+			}
+		}
+	}
+	for id, typ := range w.nodes {
+		if typ == ontology.Document {
+			w.docs[id] = true
+			continue
+		}
+		s.Nodes = append(s.Nodes, id)
+	}
+	// Documents cite themselves (their title line) and may cite other
+	// documents; follow until no new document appears.
+	pending := make([]string, 0, len(w.docs))
+	for id := range w.docs {
+		pending = append(pending, id)
+	}
+	for len(pending) > 0 {
+		id := pending[len(pending)-1]
+		pending = pending[:len(pending)-1]
+		d, err := w.tx.Node(id)
+		if err != nil {
+			return nil, fmt.Errorf("cited document: %w", err)
+		}
+		for _, c := range d.Citations {
+			if !w.docs[c.Document] {
+				w.docs[c.Document] = true
+				pending = append(pending, c.Document)
+			}
+		}
+	}
+	for id := range edges {
+		s.Edges = append(s.Edges, id)
+	}
+	for id := range w.docs {
+		s.Documents = append(s.Documents, id)
+	}
+	slices.Sort(s.Nodes)
+	slices.Sort(s.Edges)
+	slices.Sort(s.Documents)
+	return s, nil
+}

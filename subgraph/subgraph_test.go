@@ -1,0 +1,93 @@
+package subgraph_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/attrib/attrib/seed"
+	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/subgraph"
+)
+
+var (
+	incident = store.NodeID("Incident", "2022-07-15-albania-gov")
+	article  = store.NodeID("Document", "000_ee0890f214b0197b")
+	iso      = store.NodeID("Document", "iso3166-1")
+)
+
+func walk(t *testing.T, r subgraph.Request) *subgraph.Selection {
+	t.Helper()
+	s, err := store.Open("", store.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	b, _ := seed.Default()
+	if _, err := seed.Load(s, b); err != nil {
+		t.Fatal(err)
+	}
+	var sel *subgraph.Selection
+	err = s.View(func(tx *store.Txn) error {
+		sel, err = subgraph.Walk(tx, r)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sel
+}
+
+func TestDepthZeroIsTheRootAndItsDocuments(t *testing.T) {
+	sel := walk(t, subgraph.Request{Roots: []string{incident}})
+	if !slices.Equal(sel.Nodes, []string{incident}) || len(sel.Edges) != 0 {
+		t.Fatalf("depth 0: %v, %v", sel.Nodes, sel.Edges)
+	}
+	if !slices.Equal(sel.Documents, []string{article}) {
+		t.Fatalf("depth 0 documents: %v", sel.Documents)
+	}
+}
+
+func TestStatesBringTheReferenceTheyCite(t *testing.T) {
+	sel := walk(t, subgraph.Request{Roots: []string{store.NodeID("State", "AL")}})
+	if !slices.Contains(sel.Documents, iso) || !slices.Contains(sel.Documents, article) {
+		t.Fatalf("a state cites the ISO list and the article: %v", sel.Documents)
+	}
+}
+
+func TestFilters(t *testing.T) {
+	full := walk(t, subgraph.Request{Roots: []string{incident}, Depth: 1})
+	out := walk(t, subgraph.Request{Roots: []string{incident}, Depth: 1, Direction: store.Out})
+	// Out of the incident there are only TARGETED links.
+	if len(out.Nodes) >= len(full.Nodes) || len(out.Nodes) < 2 {
+		t.Fatalf("direction out: %d nodes, both: %d", len(out.Nodes), len(full.Nodes))
+	}
+	typed := walk(t, subgraph.Request{Roots: []string{incident}, Depth: 2, EdgeTypes: []string{"CONCERNS", "ATTRIBUTED_BY"}})
+	// Incident, three attributions and their three attributors.
+	if len(typed.Nodes) != 7 {
+		t.Fatalf("CONCERNS+ATTRIBUTED_BY at depth 2: %d nodes %v", len(typed.Nodes), typed.Nodes)
+	}
+	states := walk(t, subgraph.Request{Roots: []string{incident}, Depth: 2, NodeTypes: []string{"State"}})
+	for _, id := range states.Nodes {
+		if typ, _, _ := store.DecodeNodeID(id); id != incident && typ != "State" {
+			t.Fatalf("node type filter let in %s", typ)
+		}
+	}
+	all := walk(t, subgraph.Request{})
+	if len(all.Nodes) < 40 || len(all.Documents) != 2 {
+		t.Fatalf("whole graph: %d nodes, %d documents", len(all.Nodes), len(all.Documents))
+	}
+}
+
+func TestLimits(t *testing.T) {
+	for _, r := range []subgraph.Request{{Depth: -1}, {Depth: 7}, {MaxNodes: 3}} {
+		s, _ := store.Open("", store.Options{InMemory: true})
+		b, _ := seed.Default()
+		seed.Load(s, b)
+		err := s.View(func(tx *store.Txn) error { _, err := subgraph.Walk(tx, r); return err })
+		s.Close()
+		if !errors.Is(err, subgraph.ErrLimit) {
+			t.Errorf("%+v: %v, want ErrLimit", r, err)
+		}
+	}
+}
