@@ -52,7 +52,7 @@ database, seeded with an annotated Arabic news article of 7 September 2022.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return usageError{fmt.Errorf("%w (see 'attrib %s --help')", err, c.Name())}
 	})
-	root.AddCommand(newServeCmd(), newSeedCmd(), newVersionCmd())
+	root.AddCommand(newServeCmd(), newSeedCmd(), newGenCmd(), newVersionCmd())
 	return root
 }
 
