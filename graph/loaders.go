@@ -4,21 +4,19 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"time"
-
-	"github.com/vikstrous/dataloadgen"
 
 	"github.com/attrib/attrib/store"
 )
 
-// Loaders batch the store reads of one request: every node and adjacency
-// lookup that resolvers ask for within a short wait is served by one store
-// transaction, so a page of 100 attributions with their attributors costs a
-// few round-trips, not 200.
+// Loaders batch the store reads of one request: the node and adjacency
+// lookups that resolvers ask for while a read is running are served
+// together by the next store transaction (see batcher), so a page of 100
+// attributions with their attributors costs a few transactions, not 200,
+// and no lookup waits on a timer.
 type Loaders struct {
-	nodes *dataloadgen.Loader[string, *store.Node]
-	edges *dataloadgen.Loader[edgeKey, []store.EdgeRef]
-	links *dataloadgen.Loader[string, *store.Edge]
+	nodes *batcher[string, *store.Node]
+	edges *batcher[edgeKey, []store.EdgeRef]
+	links *batcher[string, *store.Edge]
 }
 
 // edgeKey names one adjacency lookup: the edges of node ID in direction Dir
@@ -29,13 +27,10 @@ type edgeKey struct {
 	Type string
 }
 
-// batchWait is how long a loader gathers keys before reading them.
-const batchWait = 200 * time.Microsecond
-
 // NewLoaders makes the loaders for one request.
 func NewLoaders(s *store.Store) *Loaders {
 	return &Loaders{
-		nodes: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*store.Node, []error) {
+		nodes: newBatcher(func(ctx context.Context, ids []string) ([]*store.Node, []error) {
 			out := make([]*store.Node, len(ids))
 			errs := make([]error, len(ids))
 			err := s.View(func(tx *store.Txn) error {
@@ -45,8 +40,8 @@ func NewLoaders(s *store.Store) *Loaders {
 				return nil
 			})
 			return out, fill(errs, err)
-		}, dataloadgen.WithWait(batchWait)),
-		edges: dataloadgen.NewLoader(func(ctx context.Context, keys []edgeKey) ([][]store.EdgeRef, []error) {
+		}),
+		edges: newBatcher(func(ctx context.Context, keys []edgeKey) ([][]store.EdgeRef, []error) {
 			out := make([][]store.EdgeRef, len(keys))
 			errs := make([]error, len(keys))
 			err := s.View(func(tx *store.Txn) error {
@@ -56,8 +51,8 @@ func NewLoaders(s *store.Store) *Loaders {
 				return nil
 			})
 			return out, fill(errs, err)
-		}, dataloadgen.WithWait(batchWait)),
-		links: dataloadgen.NewLoader(func(ctx context.Context, ids []string) ([]*store.Edge, []error) {
+		}),
+		links: newBatcher(func(ctx context.Context, ids []string) ([]*store.Edge, []error) {
 			out := make([]*store.Edge, len(ids))
 			errs := make([]error, len(ids))
 			err := s.View(func(tx *store.Txn) error {
@@ -67,7 +62,7 @@ func NewLoaders(s *store.Store) *Loaders {
 				return nil
 			})
 			return out, fill(errs, err)
-		}, dataloadgen.WithWait(batchWait)),
+		}),
 	}
 }
 
