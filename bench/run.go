@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -83,7 +84,7 @@ func Run(ctx context.Context, cfg Config, f Fixture) (*Report, error) {
 	one := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 1, MaxConnsPerHost: 1}}
 	defer one.CloseIdleConnections()
 
-	runtime.GC()
+	debug.FreeOSMemory()
 	rep.RSSIdle = rss()
 	var peak atomic.Uint64
 	stopWatch := watchRSS(&peak)

@@ -48,21 +48,6 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 
-	if *load > 0 {
-		dir, err := os.MkdirTemp("", "attrib-load-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
-		fmt.Fprintf(os.Stderr, "bulk load of %d incidents...\n", *load)
-		l, err := bench.MeasureLoad(dir, *load)
-		if err != nil {
-			return err
-		}
-		l.Markdown(os.Stdout)
-		fmt.Println()
-	}
-
 	abs, err := filepath.Abs(*data)
 	if err != nil {
 		return err
@@ -92,5 +77,23 @@ func run() error {
 		return err
 	}
 	rep.Markdown(os.Stdout, *conns)
+	pprof.StopCPUProfile()
+
+	// The load comparison runs last, so its memory does not count in the
+	// idle RSS above.
+	if *load > 0 {
+		dir, err := os.MkdirTemp("", "attrib-load-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		fmt.Fprintf(os.Stderr, "bulk load of %d incidents...\n", *load)
+		l, err := bench.MeasureLoad(dir, *load)
+		if err != nil {
+			return err
+		}
+		fmt.Println()
+		l.Markdown(os.Stdout)
+	}
 	return nil
 }
