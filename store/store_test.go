@@ -167,3 +167,37 @@ func TestSecondOpenIsRefusedClearly(t *testing.T) {
 		t.Fatalf("want ErrLocked, got %v", err)
 	}
 }
+
+func TestDates(t *testing.T) {
+	s := openTemp(t)
+	err := s.Update(func(tx *Txn) error {
+		for _, n := range []*Node{
+			{ID: "a", Type: "Attribution", Props: Props{"date": "2022-09-07", "band": "LIKELY"}, Citations: cited()},
+			{ID: "b", Type: "Attribution", Props: Props{"band": "LIKELY"}, Citations: cited()},
+		} {
+			if _, err := tx.PutNode(n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.View(func(tx *Txn) error {
+		ds, err := tx.Dates([]string{"b", "a"})
+		if err != nil {
+			return err
+		}
+		if len(ds) != 2 || ds[0] != "" || ds[1] != "2022-09-07" {
+			t.Errorf("Dates = %q", ds)
+		}
+		if _, err := tx.Dates([]string{"missing"}); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Dates of a missing node: %v, want ErrNotFound", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
