@@ -102,7 +102,10 @@ func Run(ctx context.Context, cfg Config, f Fixture) (*Report, error) {
 		return st, nil
 	}
 
-	// Floor (c): the static schema, bare and with FloorItems items.
+	// Floor (c): the static schema, bare and with FloorItems items. It is
+	// measured before and after the cases and the faster kept: on a shared
+	// machine a burst of other work can inflate one measurement, and a
+	// floor must not be inflated.
 	fh := floor.NewHandler()
 	ans, err := Do(fh, floor.ItemsQuery(FloorItems), nil)
 	if err != nil {
@@ -111,20 +114,30 @@ func Run(ctx context.Context, cfg Config, f Fixture) (*Report, error) {
 	if rep.FloorItemsFields, err = Fields(ans); err != nil {
 		return nil, err
 	}
-	for _, m := range []struct {
-		name  string
-		query string
-		st    *Stats
-	}{{"floor typename in-proc", TypenameQuery, &rep.FloorBare}, {"floor items in-proc", floor.ItemsQuery(FloorItems), &rep.FloorItems}} {
-		op, err := InProcess(fh, m.query, nil)
-		if err != nil {
-			return nil, err
+	measureFloor := func() error {
+		for _, m := range []struct {
+			name  string
+			query string
+			st    *Stats
+		}{{"floor typename in-proc", TypenameQuery, &rep.FloorBare}, {"floor items in-proc", floor.ItemsQuery(FloorItems), &rep.FloorItems}} {
+			op, err := InProcess(fh, m.query, nil)
+			if err != nil {
+				return err
+			}
+			st, err := measure(m.name, 1, op)
+			if err != nil {
+				return err
+			}
+			if m.st.N == 0 || st.P50 < m.st.P50 {
+				*m.st = st
+			}
 		}
-		if *m.st, err = measure(m.name, 1, op); err != nil {
-			return nil, err
-		}
+		rep.PerField = max(0, (rep.FloorItems.P50-rep.FloorBare.P50)/time.Duration(rep.FloorItemsFields))
+		return nil
 	}
-	rep.PerField = max(0, (rep.FloorItems.P50-rep.FloorBare.P50)/time.Duration(rep.FloorItemsFields))
+	if err := measureFloor(); err != nil {
+		return nil, err
+	}
 	var bareConc, itemsConc Stats
 	for _, m := range []struct {
 		name  string
@@ -185,6 +198,31 @@ func Run(ctx context.Context, cfg Config, f Fixture) (*Report, error) {
 	}
 	stopWatch()
 	rep.RSSPeak = peak.Load()
+	if err := measureFloor(); err != nil {
+		return nil, err
+	}
+	// Floor (b) likewise: the bare request again, the faster kept.
+	bare := &rep.Cases[0]
+	for _, m := range []struct {
+		what string
+		op   func() (func() error, error)
+		st   *Stats
+	}{
+		{"typename in-proc", func() (func() error, error) { return InProcess(h, TypenameQuery, nil) }, &bare.InProc},
+		{"typename http x1", func() (func() error, error) { return OverHTTP(one, srvURL, TypenameQuery, nil) }, &bare.HTTP},
+	} {
+		op, err := m.op()
+		if err != nil {
+			return nil, err
+		}
+		st, err := measure(m.what, 1, op)
+		if err != nil {
+			return nil, err
+		}
+		if st.P50 < m.st.P50 {
+			*m.st = st
+		}
+	}
 	return rep, nil
 }
 
