@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -18,6 +19,10 @@ type Stats struct {
 	N        int
 	P50, P99 time.Duration
 	PerSec   float64 // completed calls per second of wall time
+	// CPU is the process's CPU time (user and system, all threads) per
+	// call. Unlike wall time it barely moves when other work shares the
+	// machine, so ratios of CPU are the steadier comparison there.
+	CPU time.Duration
 }
 
 // Measure calls op from conns goroutines, after warm untimed calls, until
@@ -56,6 +61,7 @@ func Measure(conns, count, warm int, d time.Duration, op func() error) (Stats, e
 		wg       sync.WaitGroup
 	)
 	deadline := time.Now().Add(d)
+	cpu0 := cpuTime()
 	start := time.Now()
 	for range conns {
 		wg.Add(1)
@@ -80,6 +86,7 @@ func Measure(conns, count, warm int, d time.Duration, op func() error) (Stats, e
 	}
 	wg.Wait()
 	wall := time.Since(start)
+	cpu := cpuTime() - cpu0
 	if firstErr != nil {
 		return Stats{}, firstErr
 	}
@@ -92,7 +99,17 @@ func Measure(conns, count, warm int, d time.Duration, op func() error) (Stats, e
 		P50:    samples[len(samples)/2],
 		P99:    samples[min(len(samples)-1, len(samples)*99/100)],
 		PerSec: float64(len(samples)) / wall.Seconds(),
+		CPU:    cpu / time.Duration(len(samples)),
 	}, nil
+}
+
+// cpuTime returns the CPU time this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func cmpErr(old, err error) error {

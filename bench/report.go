@@ -21,6 +21,13 @@ func (rep *Report) Markdown(w io.Writer, conns int) {
 			us(r.Raw.P50), us(r.InProc.P50), us(r.InProc.P99), us(fl), ratio(r.InProc.P50, fl),
 			us(r.HTTP.P50), us(r.HTTP.P99), us(fh), ratio(r.HTTP.P50, fh))
 	}
+	fmt.Fprintf(w, "\nCPU time per request (process user+system, all threads; steadier than wall time on a shared machine); gqlgen per output field %s CPU.\n\n", ns(rep.PerFieldCPU))
+	fmt.Fprintln(w, "| case | raw (a) CPU | in-proc CPU | floor a+b+c CPU | CPU ratio |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|")
+	for _, r := range rep.Cases {
+		fc := rep.FloorCPU(r)
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %.2f |\n", r.Name, us(r.Raw.CPU), us(r.InProc.CPU), us(fc), ratio(r.InProc.CPU, fc))
+	}
 	fmt.Fprintf(w, "\n| case | HTTP x%d req/s | p50 | p99 | floor req/s | share of floor |\n|---|--:|--:|--:|--:|--:|\n", conns)
 	for _, r := range rep.Cases {
 		fps := rep.FloorPerSec(r)

@@ -51,7 +51,8 @@ type Report struct {
 	// p50) / fields, in process; PerFieldConc is the same in machine time
 	// per field at Conns connections over HTTP.
 	PerField, PerFieldConc time.Duration
-	FloorItems, FloorBare  Stats // the static schema, in process
+	PerFieldCPU            time.Duration // the same in CPU time per field
+	FloorItems, FloorBare  Stats         // the static schema, in process
 	FloorItemsFields       int
 	RSSIdle, RSSPeak       uint64 // bytes, this process (server and client)
 	Procs                  int
@@ -98,7 +99,7 @@ func Run(ctx context.Context, cfg Config, f Fixture) (*Report, error) {
 		if err != nil {
 			return st, fmt.Errorf("%s: %w", what, err)
 		}
-		logf("%-28s n=%-6d p50=%-10s p99=%-10s %8.0f/s", what, st.N, st.P50, st.P99, st.PerSec)
+		logf("%-28s n=%-6d p50=%-10s p99=%-10s %8.0f/s cpu/op=%s", what, st.N, st.P50, st.P99, st.PerSec, st.CPU)
 		return st, nil
 	}
 
@@ -129,10 +130,18 @@ func Run(ctx context.Context, cfg Config, f Fixture) (*Report, error) {
 				return err
 			}
 			if m.st.N == 0 || st.P50 < m.st.P50 {
+				cpu := st.CPU
+				if m.st.N != 0 {
+					cpu = min(cpu, m.st.CPU)
+				}
 				*m.st = st
+				m.st.CPU = cpu
+			} else {
+				m.st.CPU = min(m.st.CPU, st.CPU)
 			}
 		}
 		rep.PerField = max(0, (rep.FloorItems.P50-rep.FloorBare.P50)/time.Duration(rep.FloorItemsFields))
+		rep.PerFieldCPU = max(0, (rep.FloorItems.CPU-rep.FloorBare.CPU)/time.Duration(rep.FloorItemsFields))
 		return nil
 	}
 	if err := measureFloor(); err != nil {
@@ -219,8 +228,11 @@ func Run(ctx context.Context, cfg Config, f Fixture) (*Report, error) {
 		if err != nil {
 			return nil, err
 		}
+		m.st.CPU = min(m.st.CPU, st.CPU)
 		if st.P50 < m.st.P50 {
+			cpu := m.st.CPU
 			*m.st = st
+			m.st.CPU = cpu
 		}
 	}
 	return rep, nil
@@ -286,6 +298,11 @@ func watchRSS(peak *atomic.Uint64) (stop func()) {
 // Floor is the p50 floor of r in process: (a) + (b) + (c) x fields.
 func (rep *Report) Floor(r Result) time.Duration {
 	return r.Raw.P50 + rep.bare().InProc.P50 + rep.PerField*time.Duration(r.Fields)
+}
+
+// FloorCPU is the floor of r in CPU time per request, in process.
+func (rep *Report) FloorCPU(r Result) time.Duration {
+	return r.Raw.CPU + rep.bare().InProc.CPU + rep.PerFieldCPU*time.Duration(r.Fields)
 }
 
 // FloorHTTP is the p50 floor of r over one loopback connection.
