@@ -40,7 +40,7 @@ generate:
 ## bench: generate the benchmark corpora (once; they are deterministic) and
 ## measure every query against its floors at each size; results go to
 ## $(BENCH_DIR)/results-N.md. Not part of make test. BENCH_SIZES=100000
-## adds the big corpus (about 4 minutes to generate, 1.3 GB).
+## adds the big corpus (5-15 minutes to generate on 2 shared cores, 1.5 GB).
 BENCH_DIR ?= bench-data
 BENCH_SIZES ?= 1000 10000
 BENCH_FLAGS ?= --count 2000 --duration 2s --conns 32 --load 1000
