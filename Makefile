@@ -56,4 +56,4 @@ bench:
 		echo "== $$n incidents"; \
 		$(BENCH_DIR)/attrib-load --data $(BENCH_DIR)/corpus-$$n $(BENCH_FLAGS) | tee $(BENCH_DIR)/results-$$n.md; \
 	done
-	ATTRIB_BENCH_DATA=$(abspath $(BENCH_DIR))/corpus-1000 $(GO) test ./bench -run '^$$' -bench 'Query|Raw|Floor' -benchtime 200x
+	ATTRIB_BENCH_DATA=$(abspath $(BENCH_DIR))/corpus-$(firstword $(BENCH_SIZES)) $(GO) test ./bench -run '^$$' -bench 'Query|Raw|Floor' -benchtime 200x
