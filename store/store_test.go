@@ -250,3 +250,36 @@ func TestConcurrentWritersDoNotConflictOverTheChangeLog(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+func TestDates(t *testing.T) {
+	s := openTemp(t)
+	err := s.Update(func(tx *Txn) error {
+		for _, n := range []*Node{
+			{ID: "a", Type: "Attribution", Props: Props{"date": "2022-09-07", "band": "LIKELY"}, Citations: cited()},
+			{ID: "b", Type: "Attribution", Props: Props{"band": "LIKELY"}, Citations: cited()},
+		} {
+			if _, err := tx.PutNode(n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.View(func(tx *Txn) error {
+		ds, err := tx.Dates([]string{"b", "a"})
+		if err != nil {
+			return err
+		}
+		if len(ds) != 2 || ds[0].Date != "" || ds[1].Date != "2022-09-07" || ds[1].Retraction != nil {
+			t.Errorf("Dates = %+v", ds)
+		}
+		if _, err := tx.Dates([]string{"missing"}); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Dates of a missing node: %v, want ErrNotFound", err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

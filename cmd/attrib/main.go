@@ -53,7 +53,7 @@ database, seeded with an annotated Arabic news article of 7 September 2022.`,
 		return usageError{fmt.Errorf("%w (see 'attrib %s --help')", err, c.Name())}
 	})
 	root.AddCommand(newServeCmd(), newSeedCmd(), newIngestCmd(), newExportCmd(), newImportCmd(),
-		newReindexCmd(), newCheckCmd(), newBackupCmd(), newRestoreCmd(), newVersionCmd())
+		newReindexCmd(), newCheckCmd(), newBackupCmd(), newRestoreCmd(), newGenCmd(), newVersionCmd())
 	return root
 }
 

@@ -1,0 +1,215 @@
+// Package bench measures attrib against its floors: what Badger needs at
+// minimum for each query's reads, what a bare gqlgen request costs, and what
+// gqlgen spends per output field. The testing.B benchmarks in this package
+// run only with -bench; cmd/attrib-load runs the whole comparison over
+// loopback HTTP and prints the tables of docs/performance.md.
+package bench
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/attrib/attrib/gen"
+	"github.com/attrib/attrib/ontology"
+	"github.com/attrib/attrib/store"
+)
+
+// Case is one benchmarked GraphQL request and its raw-read floor.
+//
+// Export, search and mutation cases are added here, to Cases, once those
+// features land: a Case with Query and Vars, and Raw doing the Badger reads
+// (or, for a mutation, the synced Badger Update of the same keys) the
+// request needs at minimum.
+type Case struct {
+	Name  string
+	Query string
+	Vars  map[string]any
+	// Raw does directly on Badger the reads the query needs at minimum: the
+	// same keys the store reads, values read but not decoded. Floor (a).
+	Raw func(db *badger.DB) error
+}
+
+// Fixture names the nodes the cases ask about. They are chosen by shape,
+// not by size, so the same incident serves at every corpus size.
+type Fixture struct {
+	Incident    string // an incident with at least 4 attributions and 4 responses
+	Attribution string // its first attribution, asked for by node(id)
+	Document    string // the document the attribution cites
+	Attributor  string // a hub state, whose attributions are paged
+}
+
+// firstIncident is where the search for the fixture incident starts: every
+// corpus of 1k or more has it, and generated incidents do not depend on the
+// corpus size.
+const firstIncident = 500
+
+// Pick chooses the fixture in a generated corpus.
+func Pick(s *store.Store) (Fixture, error) {
+	var f Fixture
+	err := s.View(func(tx *store.Txn) error {
+		start := firstIncident
+		if _, err := tx.Node(gen.IncidentID(start)); err != nil {
+			start = 1
+		}
+		for i := start; ; i++ {
+			id := gen.IncidentID(i)
+			if _, err := tx.Node(id); err != nil {
+				if errors.Is(err, store.ErrNotFound) {
+					return fmt.Errorf("bench: no incident with 4 attributions and 4 responses from %d on; is this a corpus from attrib gen?", start)
+				}
+				return err
+			}
+			atts, err := tx.Edges(id, store.In, ontology.Concerns)
+			if err != nil {
+				return err
+			}
+			resps, err := tx.Edges(id, store.In, ontology.Answers)
+			if err != nil {
+				return err
+			}
+			if len(atts) < 4 || len(resps) < 4 {
+				continue
+			}
+			a, err := tx.Node(gen.AttributionID(i, 1))
+			if err != nil {
+				return err
+			}
+			f = Fixture{Incident: id, Attribution: a.ID, Document: a.Citations[0].Document, Attributor: gen.StateID("GB")}
+			return nil
+		}
+	})
+	return f, err
+}
+
+// PageSize is the page of the dataloader-batching case.
+const PageSize = 100
+
+// Queries of the cases.
+const (
+	TypenameQuery = `{ __typename }`
+	NodeQuery     = `query Node($id: ID!) { node(id: $id) { id ... on Attribution { band confidence date { date } citations { exact prefix suffix start end translation { text } document { id title } } } } }`
+	TwoHopQuery   = `query TwoHop($id: ID!) { node(id: $id) { id ... on Incident { name date { date } attributions { id band confidence date { date } attributor { id code name } } responses { id kind date { date } actor { id code name } } } } }`
+	PageQuery     = `query Page($attributor: ID!) { attributions(first: 100, attributor: $attributor) { totalCount edges { node { id band date { date } attributor { id code name } } } } }`
+)
+
+// Cases returns the benchmarked requests about f. The first is the bare
+// request, floor (b) of every other.
+func Cases(f Fixture) []Case {
+	return []Case{
+		{Name: "typename", Query: TypenameQuery, Raw: func(*badger.DB) error { return nil }},
+		{Name: "node", Query: NodeQuery, Vars: map[string]any{"id": f.Attribution}, Raw: func(db *badger.DB) error {
+			return db.View(func(txn *badger.Txn) error {
+				return getAll(txn, f.Attribution, f.Document)
+			})
+		}},
+		{Name: "twohop", Query: TwoHopQuery, Vars: map[string]any{"id": f.Incident}, Raw: func(db *badger.DB) error {
+			return db.View(func(txn *badger.Txn) error { return rawTwoHop(txn, f.Incident) })
+		}},
+		{Name: "page100", Query: PageQuery, Vars: map[string]any{"attributor": f.Attributor}, Raw: func(db *badger.DB) error {
+			return db.View(func(txn *badger.Txn) error { return rawPage(txn, f.Attributor) })
+		}},
+	}
+}
+
+// rawTwoHop: the incident; its attributions (in-index scan, each record)
+// and each one's attributor (out-index scan, each distinct state); its
+// responses and each one's actor likewise.
+func rawTwoHop(txn *badger.Txn, incident string) error {
+	if err := getAll(txn, incident); err != nil {
+		return err
+	}
+	states := map[string]bool{}
+	for _, hop := range [][2]string{{ontology.Concerns, ontology.AttributedBy}, {ontology.Answers, ontology.RespondedBy}} {
+		claims, err := scan(txn, rawKey(tableIn, incident, hop[0]), 2)
+		if err != nil {
+			return err
+		}
+		for _, c := range claims {
+			if err := getAll(txn, c); err != nil {
+				return err
+			}
+			who, err := scan(txn, rawKey(tableOut, c, hop[1]), 2)
+			if err != nil {
+				return err
+			}
+			for _, s := range who {
+				if !states[s] {
+					states[s] = true
+					if err := getAll(txn, s); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// rawPage: the attributor's attributions (in-index scan), every record
+// (the page is ordered by date, which only the records hold), then for the
+// page the attributor of each (out-index scan) and that state once.
+func rawPage(txn *badger.Txn, attributor string) error {
+	atts, err := scan(txn, rawKey(tableIn, attributor, ontology.AttributedBy), 2)
+	if err != nil {
+		return err
+	}
+	if err := getAll(txn, atts...); err != nil {
+		return err
+	}
+	states := map[string]bool{}
+	for _, a := range atts[:min(PageSize, len(atts))] {
+		who, err := scan(txn, rawKey(tableOut, a, ontology.AttributedBy), 2)
+		if err != nil {
+			return err
+		}
+		for _, s := range who {
+			if !states[s] {
+				states[s] = true
+				if err := getAll(txn, s); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// getAll reads the value of each node; the bytes are touched, not decoded.
+func getAll(txn *badger.Txn, ids ...string) error {
+	for _, id := range ids {
+		item, err := txn.Get(rawKey(tableNode, id))
+		if err != nil {
+			return fmt.Errorf("raw get %s: %w", id, err)
+		}
+		if err := item.Value(func(v []byte) error {
+			if len(v) == 0 {
+				return fmt.Errorf("raw get %s: empty value", id)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scan returns part i of every key under prefix, keys only, as the store's
+// adjacency scans do.
+func scan(txn *badger.Txn, prefix []byte, part int) ([]string, error) {
+	opts := badger.DefaultIteratorOptions
+	opts.PrefetchValues = false
+	opts.Prefix = prefix
+	it := txn.NewIterator(opts)
+	defer it.Close()
+	var out []string
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		p, err := keyPart(it.Item().Key(), part)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}

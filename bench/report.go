@@ -1,0 +1,63 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/attrib/attrib/gen"
+)
+
+// Markdown writes the report as the tables of docs/performance.md.
+func (rep *Report) Markdown(w io.Writer, conns int) {
+	b := rep.bare()
+	fmt.Fprintf(w, "Floors: `{ __typename }` p50 %s in process, %s over HTTP (one connection); gqlgen per output field %s (static schema, %d fields: %s vs %s bare); %d procs.\n\n",
+		us(b.InProc.P50), us(b.HTTP.P50), ns(rep.PerField), rep.FloorItemsFields, us(rep.FloorItems.P50), us(rep.FloorBare.P50), rep.Procs)
+	fmt.Fprintln(w, "| case | fields | raw (a) p50 | in-proc p50 | p99 | floor a+b+c | ratio | HTTP x1 p50 | p99 | floor a+b+c | ratio |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
+	for _, r := range rep.Cases {
+		fl, fh := rep.Floor(r), rep.FloorHTTP(r)
+		fmt.Fprintf(w, "| %s | %d | %s | %s | %s | %s | %.2f | %s | %s | %s | %.2f |\n", r.Name, r.Fields,
+			us(r.Raw.P50), us(r.InProc.P50), us(r.InProc.P99), us(fl), ratio(r.InProc.P50, fl),
+			us(r.HTTP.P50), us(r.HTTP.P99), us(fh), ratio(r.HTTP.P50, fh))
+	}
+	fmt.Fprintf(w, "\nCPU time per request (process user+system, all threads; steadier than wall time on a shared machine); gqlgen per output field %s CPU.\n\n", ns(rep.PerFieldCPU))
+	fmt.Fprintln(w, "| case | raw (a) CPU | in-proc CPU | floor a+b+c CPU | CPU ratio |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|")
+	for _, r := range rep.Cases {
+		fc := rep.FloorCPU(r)
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %.2f |\n", r.Name, us(r.Raw.CPU), us(r.InProc.CPU), us(fc), ratio(r.InProc.CPU, fc))
+	}
+	fmt.Fprintf(w, "\n| case | HTTP x%d req/s | p50 | p99 | floor req/s | share of floor |\n|---|--:|--:|--:|--:|--:|\n", conns)
+	for _, r := range rep.Cases {
+		fps := rep.FloorPerSec(r)
+		fmt.Fprintf(w, "| %s | %.0f | %s | %s | %.0f | %.2f |\n", r.Name, r.HTTPConc.PerSec, us(r.HTTPConc.P50), us(r.HTTPConc.P99), fps, r.HTTPConc.PerSec/fps)
+	}
+	for _, r := range rep.Cases {
+		if r.Name == "node" {
+			fmt.Fprintf(w, "\nnode(id) with citations over HTTP, one connection: p50 %.2fx `{ __typename }` (target 2.5x).\n", ratio(r.HTTP.P50, b.HTTP.P50))
+		}
+	}
+	fmt.Fprintf(w, "\nRSS of the harness process (server and client): idle %d MB, peak under load %d MB.\n", rep.RSSIdle>>20, rep.RSSPeak>>20)
+}
+
+// Markdown writes the load comparison.
+func (l LoadResult) Markdown(w io.Writer) {
+	sr := float64(l.Keys) / l.Store.Seconds()
+	rr := float64(l.Keys) / l.Raw.Seconds()
+	fmt.Fprintf(w, "| bulk load, %d incidents | records | keys | time | keys/s | records/s |\n|---|--:|--:|--:|--:|--:|\n", l.Incidents)
+	fmt.Fprintf(w, "| store path (Update, PutNode/PutEdge, synced, %d-incident batches) | %d | %d | %s | %.0f | %.0f |\n",
+		gen.DefaultBatch, l.Records, l.Keys, l.Store.Round(time.Millisecond), sr, float64(l.Records)/l.Store.Seconds())
+	fmt.Fprintf(w, "| raw Badger WriteBatch, same keys and values | | %d | %s | %.0f | |\n", l.Keys, l.Raw.Round(time.Millisecond), rr)
+	fmt.Fprintf(w, "\nStore path rate is %.2f of the raw WriteBatch rate (target at least 0.33).\n", sr/rr)
+}
+
+func us(d time.Duration) string { return fmt.Sprintf("%.1f µs", float64(d)/1e3) }
+func ns(d time.Duration) string { return fmt.Sprintf("%d ns", d.Nanoseconds()) }
+
+func ratio(a, b time.Duration) float64 {
+	if b <= 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}

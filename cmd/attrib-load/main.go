@@ -1,0 +1,99 @@
+// Command attrib-load measures attrib against its floors on a generated
+// corpus and prints the tables of docs/performance.md: each benchmarked
+// query in process, over one loopback HTTP connection and over many, beside
+// the raw Badger reads it needs, a bare gqlgen request and gqlgen's cost
+// per output field, all measured in the same run. Every measurement is
+// bounded by --count requests and --duration; nothing listens beyond
+// 127.0.0.1.
+//
+//	attrib gen --data /tmp/corpus-1k --incidents 1000
+//	attrib-load --data /tmp/corpus-1k
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime/pprof"
+	"time"
+
+	"github.com/attrib/attrib/bench"
+	"github.com/attrib/attrib/store"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "attrib-load:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	var (
+		data       = flag.String("data", "", "data directory of a corpus written by 'attrib gen' (required)")
+		count      = flag.Int("count", 2000, "most timed requests per measurement")
+		duration   = flag.Duration("duration", 2*time.Second, "longest time per measurement")
+		conns      = flag.Int("conns", 32, "connections of the concurrent measurement")
+		load       = flag.Int("load", 1000, "incidents of the bulk-load comparison (0 skips it)")
+		cpuprofile = flag.String("cpuprofile", "", "write a CPU profile of the query measurements to this file")
+	)
+	flag.Parse()
+	if *data == "" {
+		return errors.New("--data is required: generate a corpus first with 'attrib gen --data DIR --incidents N'")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	abs, err := filepath.Abs(*data)
+	if err != nil {
+		return err
+	}
+	s, err := store.Open(abs, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	f, err := bench.Pick(s)
+	if err != nil {
+		return err
+	}
+	if *cpuprofile != "" {
+		pf, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	rep, err := bench.Run(ctx, bench.Config{Store: s, Count: *count, Duration: *duration, Warm: 50, Conns: *conns, Log: os.Stderr}, f)
+	if err != nil {
+		return err
+	}
+	rep.Markdown(os.Stdout, *conns)
+	pprof.StopCPUProfile()
+
+	// The load comparison runs last, so its memory does not count in the
+	// idle RSS above.
+	if *load > 0 {
+		dir, err := os.MkdirTemp("", "attrib-load-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		fmt.Fprintf(os.Stderr, "bulk load of %d incidents...\n", *load)
+		l, err := bench.MeasureLoad(dir, *load)
+		if err != nil {
+			return err
+		}
+		fmt.Println()
+		l.Markdown(os.Stdout)
+	}
+	return nil
+}

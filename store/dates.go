@@ -1,0 +1,44 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// Dated is what paging by date needs of a node: its "date" property ("" when
+// it has none) and its Meta, to leave out what the reader may not see.
+type Dated struct {
+	Date string
+	Meta
+}
+
+// Dates returns the date and meta of each node in ids, in order, decoding
+// nothing else. Paging thousands of claims by date
+// needs every date but only a page of records: this reads each record once
+// and keeps only its date, instead of decoding and holding them all.
+func (tx *Txn) Dates(ids []string) ([]Dated, error) {
+	out := make([]Dated, len(ids))
+	var rec struct {
+		Props struct {
+			Date string `json:"date"`
+		} `json:"properties"`
+		Meta
+	}
+	for i, id := range ids {
+		item, err := tx.t.Get(key(prefixNode, id))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil, fmt.Errorf("node %s: %w", id, ErrNotFound)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("node %s: read: %w", id, err)
+		}
+		rec.Props.Date, rec.Meta = "", Meta{}
+		if err := item.Value(func(b []byte) error { return decode(b, &rec) }); err != nil {
+			return nil, fmt.Errorf("node %s: decode record: %w", id, err)
+		}
+		out[i] = Dated{Date: rec.Props.Date, Meta: rec.Meta}
+	}
+	return out, nil
+}
