@@ -45,6 +45,9 @@ func Resolve(text string, q Quote) (Span, error) {
 	if q.Exact == "" {
 		return Span{}, errors.New("quote is empty")
 	}
+	if !utf8.ValidString(q.Exact) || !utf8.ValidString(q.Prefix) || !utf8.ValidString(q.Suffix) {
+		return Span{}, errors.New("quote is not valid UTF-8 text")
+	}
 	var hits []int // byte offsets of matching occurrences of Exact
 	for from := 0; from <= len(text); {
 		i := strings.Index(text[from:], q.Exact)
@@ -52,7 +55,11 @@ func Resolve(text string, q Quote) (Span, error) {
 			break
 		}
 		at := from + i
-		if strings.HasSuffix(text[:at], q.Prefix) && strings.HasPrefix(text[at+len(q.Exact):], q.Suffix) {
+		end := at + len(q.Exact)
+		// A valid quote in an invalid text could match inside a rune;
+		// only a match on code point boundaries is a span.
+		onBoundaries := utf8.RuneStart(text[at]) && (end == len(text) || utf8.RuneStart(text[end]))
+		if onBoundaries && strings.HasSuffix(text[:at], q.Prefix) && strings.HasPrefix(text[at+len(q.Exact):], q.Suffix) {
 			hits = append(hits, at)
 		}
 		_, size := utf8.DecodeRuneInString(text[at:])
