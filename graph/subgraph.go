@@ -1,10 +1,12 @@
 package graph
 
 import (
+	"context"
 	"errors"
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
@@ -16,8 +18,10 @@ import (
 const DefaultSubgraphCap = 10000
 
 // subgraphRequest turns GraphQL arguments into a walk request, with the
-// server's node cap.
-func (r *Resolver) subgraphRequest(root *string, roots []string, depth *int, edgeTypes []string, direction *model.Direction, nodeTypes []model.NodeType, includeRetracted *bool) (subgraph.Request, error) {
+// server's node cap and the principal's clearance: the walk itself leaves
+// out what the principal may not see, so the node cap counts only what is
+// shown and no way out of the walk can forget the filter.
+func (r *Resolver) subgraphRequest(ctx context.Context, root *string, roots []string, depth *int, edgeTypes []string, direction *model.Direction, nodeTypes []model.NodeType, includeRetracted *bool) (subgraph.Request, error) {
 	if root != nil && roots != nil {
 		return subgraph.Request{}, errInvalid("root", "give root or roots, not both")
 	}
@@ -43,10 +47,26 @@ func (r *Resolver) subgraphRequest(root *string, roots []string, depth *int, edg
 		req.NodeTypes = append(req.NodeTypes, string(t))
 	}
 	req.IncludeRetracted = includeRetracted != nil && *includeRetracted
+	if err := RetractedAllowed(auth.FromContext(ctx), req.IncludeRetracted); err != nil {
+		return req, &gqlerror.Error{Message: err.Error(), Extensions: map[string]any{"code": CodeForbidden}}
+	}
+	req.Clearance = clearance(ctx)
 	if err := req.Validate(); err != nil {
 		return req, selectionError(err)
 	}
 	return req, nil
+}
+
+// RetractedAllowed says whether p may ask a walk (subgraph, exportSubgraph,
+// GET /export) for retracted facts: editors and admins may. An export is a
+// file that leaves the server, and a retracted fact in it reads as live to
+// a tool that ignores attrib's retraction field, so a reader's exports hold
+// live facts only.
+func RetractedAllowed(p auth.Principal, includeRetracted bool) error {
+	if includeRetracted && !p.Can(auth.Editor) {
+		return errors.New("includeRetracted needs the editor role (you are " + p.Role.String() + "); send an editor's token as Authorization: Bearer <token>")
+	}
+	return nil
 }
 
 // selectionError gives walk errors their GraphQL codes: a limit or a bad
