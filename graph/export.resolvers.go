@@ -8,12 +8,9 @@ package graph
 import (
 	"context"
 	"errors"
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
-
-	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/export"
@@ -25,10 +22,9 @@ import (
 )
 
 func (r *mutationResolver) ImportGraph(ctx context.Context, data string) (*model.ImportReport, error) {
-	p := principal(ctx)
-	if !p.Can(auth.Editor) {
-		return nil, &gqlerror.Error{Message: fmt.Sprintf("importGraph needs the editor role (you are %s); send an editor's token as Authorization: Bearer <token>", p.Role),
-			Extensions: map[string]any{"code": CodeForbidden}}
+	p, err := requireEditor(ctx, "importGraph")
+	if err != nil {
+		return nil, err
 	}
 	// Only an admin's import keeps the authors a file names: anyone else
 	// could otherwise write facts in another's name.

@@ -48,25 +48,13 @@ func (r *Resolver) subgraphRequest(ctx context.Context, root *string, roots []st
 	}
 	req.IncludeRetracted = includeRetracted != nil && *includeRetracted
 	if err := RetractedAllowed(auth.FromContext(ctx), req.IncludeRetracted); err != nil {
-		return req, &gqlerror.Error{Message: err.Error(), Extensions: map[string]any{"code": CodeForbidden}}
+		return req, errForbidden(err.Error())
 	}
 	req.Clearance = clearance(ctx)
 	if err := req.Validate(); err != nil {
 		return req, selectionError(err)
 	}
 	return req, nil
-}
-
-// RetractedAllowed says whether p may ask a walk (subgraph, exportSubgraph,
-// GET /export) for retracted facts: editors and admins may. An export is a
-// file that leaves the server, and a retracted fact in it reads as live to
-// a tool that ignores attrib's retraction field, so a reader's exports hold
-// live facts only.
-func RetractedAllowed(p auth.Principal, includeRetracted bool) error {
-	if includeRetracted && !p.Can(auth.Editor) {
-		return errors.New("includeRetracted needs the editor role (you are " + p.Role.String() + "); send an editor's token as Authorization: Bearer <token>")
-	}
-	return nil
 }
 
 // selectionError gives walk errors their GraphQL codes: a limit or a bad

@@ -270,9 +270,36 @@ func (p *plan) attribute(tx *store.Txn, as As) error {
 		m.CreatedBy = as.Name
 		return nil
 	}
+	// A fact is marked at least as strictly as every document it cites,
+	// as package edit requires of mutations: else its quotes would show a
+	// document's text to readers the document is hidden from.
+	docMarking := map[string]string{}
+	for _, d := range p.docs {
+		docMarking[d.ID] = d.Marking
+	}
+	citesWithin := func(kind, id, marking string, cs []store.Citation) error {
+		for _, c := range cs {
+			m, ok := docMarking[c.Document]
+			if !ok {
+				d, err := tx.Node(c.Document)
+				if err != nil {
+					continue // apply reports a citation into no document
+				}
+				m = d.Marking
+				docMarking[c.Document] = m
+			}
+			if !ontology.Covers(marking, m) {
+				return fmt.Errorf("%w: %s %s is marked %s but cites document %s, which is marked %s: mark it at least %s; nothing was imported", ErrMarking, kind, id, clearanceName(marking), c.Document, m, m)
+			}
+		}
+		return nil
+	}
 	for _, group := range [][]store.Node{p.docs, p.nodes} {
 		for i := range group {
 			n := &group[i]
+			if err := citesWithin("node", n.ID, n.Marking, n.Citations); err != nil {
+				return err
+			}
 			old, err := tx.Node(n.ID)
 			if err != nil && !errors.Is(err, store.ErrNotFound) {
 				return err
@@ -288,6 +315,9 @@ func (p *plan) attribute(tx *store.Txn, as As) error {
 	}
 	for i := range p.edges {
 		e := &p.edges[i]
+		if err := citesWithin("edge", e.ID, e.Marking, e.Citations); err != nil {
+			return err
+		}
 		old, err := tx.Edge(e.ID)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return err

@@ -304,8 +304,9 @@ func TestBackupAcceptsAdminTokensOfTheTokenSet(t *testing.T) {
 }
 
 // importFile is a native export of one document marked marking and
-// written by bob, made in a store of its own.
-func importFile(t *testing.T, key, marking string) string {
+// written by bob, made in a store of its own; change, when set, alters the
+// store before the export.
+func importFile(t *testing.T, key, marking string, change ...func(*store.Txn) error) string {
 	t.Helper()
 	s, err := store.Open("", store.Options{InMemory: true})
 	if err != nil {
@@ -316,6 +317,11 @@ func importFile(t *testing.T, key, marking string) string {
 	if _, err := edit.New(s).AddDocument(bob, edit.Document{Key: key, Title: "imported", Text: "An imported note about Albania.", Language: "en"},
 		edit.Opts{Marking: marking}); err != nil {
 		t.Fatal(err)
+	}
+	for _, c := range change {
+		if err := s.Update(c); err != nil {
+			t.Fatal(err)
+		}
 	}
 	var b strings.Builder
 	if err := export.Write(s, subgraph.Request{Clearance: "RED"}, export.Native, &b); err != nil {
@@ -365,6 +371,23 @@ func TestImportNeedsAnEditorWithinTheirClearance(t *testing.T) {
 	downgraded := strings.Replace(importFile(t, "note-4", ""), `"imported"`, `"declassified"`, 1)
 	if r := e.gql(aliceToken, q, map[string]any{"data": downgraded}); r.code() != graph.CodeValidation {
 		t.Errorf("editor overwriting a RED record with a CLEAR one: %s", r.Body)
+	}
+	// Nor a CLEAR record quoting an AMBER document.
+	leaky := importFile(t, "note-5", "AMBER", func(tx *store.Txn) error {
+		amber, err := tx.Node(store.NodeID("Document", "note-5"))
+		if err != nil {
+			return err
+		}
+		clear := *amber
+		clear.ID, clear.Marking = store.NodeID("Document", "note-6"), ""
+		clear.Citations = append([]store.Citation{}, amber.Citations...)
+		clear.Citations[0].Document = clear.ID
+		clear.Citations = append(clear.Citations, amber.Citations[0])
+		_, err = tx.PutNode(&clear)
+		return err
+	})
+	if r := e.gql(aliceToken, q, map[string]any{"data": leaky}); r.code() != graph.CodeValidation || !strings.Contains(r.Body, "mark it at least AMBER") {
+		t.Errorf("editor importing a CLEAR record citing an AMBER document: %s", r.Body)
 	}
 	var red struct {
 		Node struct{ Title, Marking string }
