@@ -397,3 +397,30 @@ func TestImportNeedsAnEditorWithinTheirClearance(t *testing.T) {
 		t.Errorf("the RED record after a refused overwrite: %+v", red.Node)
 	}
 }
+
+// Without an admin in the token set, ATTRIB_ADMIN_TOKEN alone opens
+// backups, a reader's token is still told it lacks the role, and with no
+// admin credential at all the endpoint is disabled.
+func TestBackupWithoutAdminsInTheTokenSet(t *testing.T) {
+	e := newEnv(t, false)
+	tokens, err := auth.Parse(strings.NewReader("reader:reader:" + readerToken + "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		admin  server.Authorizer
+		token  string
+		status int
+	}{
+		{server.AdminToken(legacyAdmin), legacyAdmin, 200},
+		{server.AdminToken(legacyAdmin), readerToken, 403},
+		{server.AdminToken(legacyAdmin), badToken, 401},
+		{nil, readerToken, 403},
+		{nil, badToken, 403},
+	} {
+		e.srv.Config.Handler = server.Handler(server.Config{Store: e.store, Limits: graph.DefaultLimits, Tokens: tokens, Admin: c.admin})
+		if status, body := e.fetch(c.token, "/admin/backup"); status != c.status {
+			t.Errorf("admin %v, token %q: %d %.200s; want %d", c.admin != nil, c.token, status, body, c.status)
+		}
+	}
+}
