@@ -129,6 +129,16 @@ func (t *Tokens) add(field string) error {
 // Len returns the number of tokens.
 func (t *Tokens) Len() int { return len(t.entries) }
 
+// Has reports whether some token has role r.
+func (t *Tokens) Has(r Role) bool {
+	for _, e := range t.entries {
+		if e.p.Role == r {
+			return true
+		}
+	}
+	return false
+}
+
 // Lookup returns the principal whose token is token. Every entry is
 // compared, in constant time, so the time taken says nothing of which
 // entry matched or how much of a hash did.

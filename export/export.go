@@ -102,8 +102,21 @@ func (s *source) node(id string) (*store.Node, error) {
 	if err != nil {
 		return nil, err
 	}
+	n.Citations = s.cites(n.Citations)
 	normaliseNode(n)
 	return n, nil
+}
+
+// cites keeps the citations into documents the selection holds: a quote
+// out of a document the reader may not see is that document's text.
+func (s *source) cites(cs []store.Citation) []store.Citation {
+	out := cs[:0:0]
+	for _, c := range cs {
+		if s.sel.Cites(c.Document) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func (s *source) edge(id string) (*store.Edge, error) {
@@ -111,6 +124,7 @@ func (s *source) edge(id string) (*store.Edge, error) {
 	if err != nil {
 		return nil, err
 	}
+	e.Citations = s.cites(e.Citations)
 	if e.Props == nil {
 		e.Props = store.Props{}
 	}

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/export"
 	"github.com/attrib/attrib/graph/generated"
 	"github.com/attrib/attrib/graph/model"
@@ -21,8 +22,14 @@ import (
 )
 
 func (r *mutationResolver) ImportGraph(ctx context.Context, data string) (*model.ImportReport, error) {
-	rep, err := importer.Import(r.Store, []byte(data))
-	if errors.Is(err, importer.ErrMalformed) || errors.Is(err, importer.ErrCitation) {
+	p, err := requireEditor(ctx, "importGraph")
+	if err != nil {
+		return nil, err
+	}
+	// Only an admin's import keeps the authors a file names: anyone else
+	// could otherwise write facts in another's name.
+	rep, err := importer.ImportAs(r.Store, []byte(data), importer.As{Name: p.Name, Clearance: p.Role.Clearance(), KeepAuthors: p.Can(auth.Admin)})
+	if errors.Is(err, importer.ErrMalformed) || errors.Is(err, importer.ErrCitation) || errors.Is(err, importer.ErrMarking) {
 		return nil, errInvalid("data", "%v", err)
 	}
 	if err != nil {
@@ -46,7 +53,7 @@ func (r *mutationResolver) ImportGraph(ctx context.Context, data string) (*model
 }
 
 func (r *queryResolver) Subgraph(ctx context.Context, root *string, roots []string, depth *int, edgeTypes []string, direction *model.Direction, nodeTypes []model.NodeType, includeRetracted *bool) (*model.Subgraph, error) {
-	req, err := r.subgraphRequest(root, roots, depth, edgeTypes, direction, nodeTypes, includeRetracted)
+	req, err := r.subgraphRequest(ctx, root, roots, depth, edgeTypes, direction, nodeTypes, includeRetracted)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +69,7 @@ func (r *queryResolver) Subgraph(ctx context.Context, root *string, roots []stri
 }
 
 func (r *queryResolver) ExportSubgraph(ctx context.Context, root *string, roots []string, depth *int, format *model.ExportFormat, edgeTypes []string, direction *model.Direction, nodeTypes []model.NodeType, includeRetracted *bool) (string, error) {
-	req, err := r.subgraphRequest(root, roots, depth, edgeTypes, direction, nodeTypes, includeRetracted)
+	req, err := r.subgraphRequest(ctx, root, roots, depth, edgeTypes, direction, nodeTypes, includeRetracted)
 	if err != nil {
 		return "", err
 	}

@@ -1,10 +1,12 @@
 package graph
 
 import (
+	"context"
 	"errors"
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
@@ -16,8 +18,10 @@ import (
 const DefaultSubgraphCap = 10000
 
 // subgraphRequest turns GraphQL arguments into a walk request, with the
-// server's node cap.
-func (r *Resolver) subgraphRequest(root *string, roots []string, depth *int, edgeTypes []string, direction *model.Direction, nodeTypes []model.NodeType, includeRetracted *bool) (subgraph.Request, error) {
+// server's node cap and the principal's clearance: the walk itself leaves
+// out what the principal may not see, so the node cap counts only what is
+// shown and no way out of the walk can forget the filter.
+func (r *Resolver) subgraphRequest(ctx context.Context, root *string, roots []string, depth *int, edgeTypes []string, direction *model.Direction, nodeTypes []model.NodeType, includeRetracted *bool) (subgraph.Request, error) {
 	if root != nil && roots != nil {
 		return subgraph.Request{}, errInvalid("root", "give root or roots, not both")
 	}
@@ -43,6 +47,10 @@ func (r *Resolver) subgraphRequest(root *string, roots []string, depth *int, edg
 		req.NodeTypes = append(req.NodeTypes, string(t))
 	}
 	req.IncludeRetracted = includeRetracted != nil && *includeRetracted
+	if err := RetractedAllowed(auth.FromContext(ctx), req.IncludeRetracted); err != nil {
+		return req, errForbidden(err.Error())
+	}
+	req.Clearance = clearance(ctx)
 	if err := req.Validate(); err != nil {
 		return req, selectionError(err)
 	}

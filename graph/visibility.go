@@ -25,11 +25,13 @@ func visible(ctx context.Context, m store.Meta) bool {
 
 // cleared reports whether the request's principal may read marking.
 func cleared(ctx context.Context, marking string) bool {
-	level := ontology.MarkingLevel(marking)
-	if level < 0 { // an unknown marking is treated as the strictest
-		level = len(ontology.Markings)
-	}
-	return level <= ontology.MarkingLevel(auth.FromContext(ctx).Role.Clearance())
+	return ontology.Covers(clearance(ctx), marking)
+}
+
+// clearance is the most restricted marking the request's principal may
+// read; the walk of subgraph and export is handed the same value.
+func clearance(ctx context.Context) string {
+	return auth.FromContext(ctx).Role.Clearance()
 }
 
 // showRetracted reports whether the operation asked for retracted facts.

@@ -68,9 +68,42 @@ func (r *Report) WriteTo(w io.Writer) (int64, error) {
 	return int64(n), err
 }
 
+// ErrMarking means the file holds a record marked above the importer's
+// clearance, or would change a stored record the importer may not read;
+// nothing was written.
+var ErrMarking = errors.New("marking above your clearance")
+
+// As says who imports, for an import made on a principal's behalf (the
+// importGraph mutation). The local CLI imports as the operator, with no As.
+type As struct {
+	// Name is recorded as created_by on the records it imports.
+	Name string
+	// Clearance is the most restricted marking Name may read and so write
+	// (ontology.Covers); "" is CLEAR.
+	Clearance string
+	// KeepAuthors keeps the created_by and retraction a native file
+	// carries (an admin restoring another server's export). Otherwise the
+	// file's authors are not trusted: new records are Name's, and a
+	// stored record keeps its own author and retraction, as a mutation's
+	// upsert does.
+	KeepAuthors bool
+}
+
 // Import reads data, native or STIX (detected), and writes it into s in
-// one transaction.
+// one transaction, exactly as the file has it: what the operator of the
+// data directory does.
 func Import(s *store.Store, data []byte) (*Report, error) {
+	return importAs(s, data, nil)
+}
+
+// ImportAs imports data on a principal's behalf: every record must be
+// marked within as.Clearance, a stored record marked above it cannot be
+// changed, and authorship follows as (see As).
+func ImportAs(s *store.Store, data []byte, as As) (*Report, error) {
+	return importAs(s, data, &as)
+}
+
+func importAs(s *store.Store, data []byte, as *As) (*Report, error) {
 	var head struct {
 		Format *string `json:"format"`
 		Type   *string `json:"type"`
@@ -96,6 +129,11 @@ func Import(s *store.Store, data []byte) (*Report, error) {
 			return err
 		}
 		report = p.report
+		if as != nil {
+			if err := p.attribute(tx, *as); err != nil {
+				return err
+			}
+		}
 		return p.apply(tx)
 	})
 	if err != nil && strings.Contains(err.Error(), "transaction too big") {
@@ -207,6 +245,99 @@ func (p *plan) apply(tx *store.Txn) error {
 		}
 	}
 	return nil
+}
+
+// attribute checks every record's marking against as.Clearance and sets
+// who wrote it, before apply checks and writes the plan.
+func (p *plan) attribute(tx *store.Txn, as As) error {
+	check := func(kind, id string, m *store.Meta, stored *store.Meta) error {
+		if ontology.MarkingLevel(m.Marking) < 0 {
+			return fmt.Errorf("%w: %s %s: marking %q is not a TLP marking (one of %v)", ErrMalformed, kind, id, m.Marking, ontology.Markings)
+		}
+		if !ontology.Covers(as.Clearance, m.Marking) {
+			return fmt.Errorf("%w: %s %s is marked %s, above what %s may read (%s); nothing was imported", ErrMarking, kind, id, m.Marking, as.Name, clearanceName(as.Clearance))
+		}
+		if stored != nil && !ontology.Covers(as.Clearance, stored.Marking) {
+			return fmt.Errorf("%w: %s %s cannot be written by %s; nothing was imported", ErrMarking, kind, id, as.Name)
+		}
+		if as.KeepAuthors {
+			return nil
+		}
+		if stored != nil {
+			m.CreatedBy, m.Retraction = stored.CreatedBy, stored.Retraction
+			return nil
+		}
+		m.CreatedBy = as.Name
+		return nil
+	}
+	// A fact is marked at least as strictly as every document it cites,
+	// as package edit requires of mutations: else its quotes would show a
+	// document's text to readers the document is hidden from.
+	docMarking := map[string]string{}
+	for _, d := range p.docs {
+		docMarking[d.ID] = d.Marking
+	}
+	citesWithin := func(kind, id, marking string, cs []store.Citation) error {
+		for _, c := range cs {
+			m, ok := docMarking[c.Document]
+			if !ok {
+				d, err := tx.Node(c.Document)
+				if err != nil {
+					continue // apply reports a citation into no document
+				}
+				m = d.Marking
+				docMarking[c.Document] = m
+			}
+			if !ontology.Covers(marking, m) {
+				return fmt.Errorf("%w: %s %s is marked %s but cites document %s, which is marked %s: mark it at least %s; nothing was imported", ErrMarking, kind, id, clearanceName(marking), c.Document, m, m)
+			}
+		}
+		return nil
+	}
+	for _, group := range [][]store.Node{p.docs, p.nodes} {
+		for i := range group {
+			n := &group[i]
+			if err := citesWithin("node", n.ID, n.Marking, n.Citations); err != nil {
+				return err
+			}
+			old, err := tx.Node(n.ID)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			var stored *store.Meta
+			if old != nil {
+				stored = &old.Meta
+			}
+			if err := check("node", n.ID, &n.Meta, stored); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range p.edges {
+		e := &p.edges[i]
+		if err := citesWithin("edge", e.ID, e.Marking, e.Citations); err != nil {
+			return err
+		}
+		old, err := tx.Edge(e.ID)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		var stored *store.Meta
+		if old != nil {
+			stored = &old.Meta
+		}
+		if err := check("edge", e.ID, &e.Meta, stored); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func clearanceName(c string) string {
+	if c == "" {
+		return "CLEAR"
+	}
+	return c
 }
 
 // verify checks each citation against its document's text, naming the

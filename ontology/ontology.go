@@ -147,6 +147,18 @@ func MarkingLevel(m string) int {
 	return slices.Index(Markings, m)
 }
 
+// Covers reports whether a reader cleared up to clearance may read a
+// record marked marking. An unknown marking is treated as stricter than
+// every TLP marking, and an empty clearance as CLEAR, so a mistake hides a
+// record rather than shows it.
+func Covers(clearance, marking string) bool {
+	level := MarkingLevel(marking)
+	if level < 0 {
+		level = len(Markings)
+	}
+	return level <= MarkingLevel(clearance)
+}
+
 // ResponseKinds is the response taxonomy.
 var ResponseKinds = []string{
 	"DIPLOMATIC_SEVERANCE", // breaks off diplomatic relations

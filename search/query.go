@@ -23,7 +23,23 @@ type Query struct {
 	Lang  string   // "ar" or "en" searches only that language; "" both
 	From  int      // hits to skip
 	Size  int      // hits to return
+	// Visible, when set, keeps only hits on nodes whose meta it accepts
+	// (marking, retraction): the caller's read rule. Hidden hits are not
+	// counted in Total, so neither a page nor the count tells of them.
+	Visible func(store.Meta) bool
+	// Cleared, when set, says whether the caller may read a document
+	// marked so. A match inside the text of a document it refuses (a
+	// citation's quote) is neither shown nor used for the snippet, and a
+	// hit left with no match the caller may see is dropped.
+	Cleared func(marking string) bool
 }
+
+// filtered reports whether the caller's visibility applies.
+func (q Query) filtered() bool { return q.Visible != nil || q.Cleared != nil }
+
+// scanBatch is how many hits a filtered search reads from the index at a
+// time: every match is checked, so that Total counts only visible ones.
+const scanBatch = 500
 
 // Result is one page of hits and how many there are in all.
 type Result struct {
@@ -97,34 +113,85 @@ func (x *Index) Search(q Query) (*Result, error) {
 		}
 		bq = bleve.NewConjunctionQuery(bq, bleve.NewDisjunctionQuery(ts...))
 	}
-	req := bleve.NewSearchRequestOptions(bq, q.Size, q.From, false)
-	req.IncludeLocations = true
-	req.SortBy([]string{"-_score", "_id"})
 	idx := x.current()
 	if idx == nil {
 		return nil, errors.New("search index is closed")
 	}
-	res, err := idx.Search(req)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+	run := func(size, from int) (*bleve.SearchResult, error) {
+		req := bleve.NewSearchRequestOptions(bq, size, from, false)
+		req.IncludeLocations = true
+		req.SortBy([]string{"-_score", "_id"})
+		res, err := idx.Search(req)
+		if err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		return res, nil
 	}
-	out := &Result{Total: int(res.Total)}
-	if len(res.Hits) == 0 {
+	if !q.filtered() {
+		res, err := run(q.Size, q.From)
+		if err != nil {
+			return nil, err
+		}
+		out := &Result{Total: int(res.Total)}
+		if len(res.Hits) == 0 {
+			return out, nil
+		}
+		err = x.st.View(func(tx *store.Txn) error {
+			langs := newLangCache(tx)
+			for _, h := range res.Hits {
+				n, err := tx.Node(h.ID)
+				if errors.Is(err, store.ErrNotFound) {
+					continue // written since; the next catch-up drops it
+				}
+				if err != nil {
+					return err
+				}
+				hit, _ := describe(n, h, langs.of, nil)
+				out.Hits = append(out.Hits, hit)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("search: load hits: %w", err)
+		}
 		return out, nil
 	}
-	err = x.st.View(func(tx *store.Txn) error {
+	// Filtered: the index knows nothing of markings, so every match is
+	// read and checked in one snapshot, and the page is cut from the
+	// visible ones.
+	out := &Result{}
+	err := x.st.View(func(tx *store.Txn) error {
 		langs := newLangCache(tx)
-		for _, h := range res.Hits {
-			n, err := tx.Node(h.ID)
-			if errors.Is(err, store.ErrNotFound) {
-				continue // written since; the next catch-up drops it
-			}
+		docOK := docFilter(tx, q.Cleared)
+		for from := 0; ; from += scanBatch {
+			res, err := run(scanBatch, from)
 			if err != nil {
 				return err
 			}
-			out.Hits = append(out.Hits, describe(n, h, langs.of))
+			for _, h := range res.Hits {
+				n, err := tx.Node(h.ID)
+				if errors.Is(err, store.ErrNotFound) {
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				if q.Visible != nil && !q.Visible(n.Meta) {
+					continue
+				}
+				hit, ok := describe(n, h, langs.of, docOK)
+				if !ok {
+					continue
+				}
+				if out.Total >= q.From && len(out.Hits) < q.Size {
+					out.Hits = append(out.Hits, hit)
+				}
+				out.Total++
+			}
+			if len(res.Hits) < scanBatch {
+				return nil
+			}
 		}
-		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("search: load hits: %w", err)
@@ -132,12 +199,35 @@ func (x *Index) Search(q Query) (*Result, error) {
 	return out, nil
 }
 
+// docFilter says whether a match inside document id may be shown, reading
+// each document's marking once; nil when every document may.
+func docFilter(tx *store.Txn, cleared func(string) bool) func(id string) bool {
+	if cleared == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	return func(id string) bool {
+		ok, done := seen[id]
+		if done {
+			return ok
+		}
+		d, err := tx.Node(id)
+		ok = err == nil && cleared(d.Marking)
+		seen[id] = ok
+		return ok
+	}
+}
+
 // describe turns a bleve hit into a Hit: it picks the first field in
 // fieldOrder that matched, the earliest match in it, and builds the snippet
-// and offsets from the node's own values.
-func describe(n *store.Node, h *search.DocumentMatch, langOf func(string) string) Hit {
-	hit := Hit{ID: n.ID, Type: n.Type, Score: h.Score, Start: -1, End: -1}
+// and offsets from the node's own values. docOK, when set, hides matches
+// in the text of documents it refuses; ok is false when no match is left.
+func describe(n *store.Node, h *search.DocumentMatch, langOf func(string) string, docOK func(string) bool) (hit Hit, ok bool) {
+	hit = Hit{ID: n.ID, Type: n.Type, Score: h.Score, Start: -1, End: -1}
 	vals := fields(n, langOf)
+	if docOK != nil {
+		h = shown(h, vals, docOK)
+	}
 	for _, f := range fieldOrder {
 		if len(h.Locations[f]) > 0 {
 			kind := f[:strings.LastIndexByte(f, '_')]
@@ -181,9 +271,35 @@ func describe(n *store.Node, h *search.DocumentMatch, langOf func(string) string
 			e := s + utf8.RuneCountInString(v.text[first.Start:first.End])
 			hit.Document, hit.Start, hit.End = v.doc, v.base+s, v.base+e
 		}
-		return hit
+		return hit, true
 	}
-	return hit
+	return hit, len(hit.Fields) > 0
+}
+
+// shown returns h without the matches that lie in the text of a document
+// docOK refuses.
+func shown(h *search.DocumentMatch, vals map[string][]value, docOK func(string) bool) *search.DocumentMatch {
+	c := *h
+	c.Locations = search.FieldTermLocationMap{}
+	for f, terms := range h.Locations {
+		for term, locs := range terms {
+			var keep search.Locations
+			for _, l := range locs {
+				k := arrayPos(l)
+				if k < len(vals[f]) && vals[f][k].doc != "" && !docOK(vals[f][k].doc) {
+					continue
+				}
+				keep = append(keep, l)
+			}
+			if len(keep) > 0 {
+				if c.Locations[f] == nil {
+					c.Locations[f] = search.TermLocationMap{}
+				}
+				c.Locations[f][term] = keep
+			}
+		}
+	}
+	return &c
 }
 
 func arrayPos(l *search.Location) int {

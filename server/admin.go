@@ -10,19 +10,72 @@ import (
 	"strings"
 	"time"
 
+	"github.com/attrib/attrib/auth"
+	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/store"
 )
 
 // Authorizer decides whether a request may use the admin endpoints
-// (/admin/backup). The signed-in principals of the GraphQL API can plug in
-// here; until then AdminToken does.
+// (/admin/backup). Handler combines the configured bearer tokens (an admin
+// role's token is accepted) with Config.Admin, usually AdminToken.
 type Authorizer interface {
 	// AuthorizeAdmin returns nil when r may act as an administrator.
 	AuthorizeAdmin(r *http.Request) error
 }
 
 // ErrNoAdmin means no admin credential is configured on the server.
-var ErrNoAdmin = errors.New("admin endpoints are disabled: start the server with ATTRIB_ADMIN_TOKEN set")
+var ErrNoAdmin = errors.New("admin endpoints are disabled: start the server with an admin token in --tokens or ATTRIB_TOKENS, or with ATTRIB_ADMIN_TOKEN set")
+
+// ErrNotAdmin means the request's token is known but its role is not admin.
+var ErrNotAdmin = errors.New("not an admin")
+
+// roleAdmins accepts the token of any admin of tokens, and otherwise asks
+// fallback (nil: no other credential).
+type roleAdmins struct {
+	tokens   *auth.Tokens
+	fallback Authorizer
+}
+
+// adminAuthorizer is the Authorizer of Handler: admins of tokens, then
+// fallback. With neither an admin among tokens nor a fallback credential
+// the endpoint is disabled.
+func adminAuthorizer(tokens *auth.Tokens, fallback Authorizer) Authorizer {
+	if tokens == nil || tokens.Len() == 0 {
+		return fallback
+	}
+	return roleAdmins{tokens: tokens, fallback: fallback}
+}
+
+// AuthorizeAdmin implements Authorizer. A known token of a reader or
+// editor is ErrNotAdmin (403) even when the fallback would refuse it for
+// another reason, so the caller learns the token works but lacks the role.
+func (a roleAdmins) AuthorizeAdmin(r *http.Request) error {
+	if token, ok := bearer(r); ok {
+		if p, ok := a.tokens.Lookup(token); ok {
+			if p.Can(auth.Admin) {
+				return nil
+			}
+			return fmt.Errorf("%w: the token of %s has the %s role; backups need an admin's token", ErrNotAdmin, p.Name, p.Role)
+		}
+	}
+	fallback := a.fallback
+	if fallback == nil {
+		fallback = AdminToken("")
+	}
+	err := fallback.AuthorizeAdmin(r)
+	if errors.Is(err, ErrNoAdmin) && a.tokens.Has(auth.Admin) {
+		// Admins exist in the token set, so the endpoint is not disabled.
+		return errors.New("admin token missing or wrong: send Authorization: Bearer <token> with an admin's token")
+	}
+	return err
+}
+
+// bearer returns the token of r's Authorization header.
+func bearer(r *http.Request) (string, bool) {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	token = strings.TrimSpace(token)
+	return token, ok && strings.EqualFold(scheme, "Bearer") && token != ""
+}
 
 // AdminToken authorizes requests that carry "Authorization: Bearer <token>"
 // with this token. The empty token authorizes nothing.
@@ -45,17 +98,19 @@ func (t AdminToken) AuthorizeAdmin(r *http.Request) error {
 const BackupVersionTrailer = "Attrib-Next-Since"
 
 // backupHandler streams a full (since=0) or incremental backup of s.
-func backupHandler(s *store.Store, auth Authorizer, log *slog.Logger) http.Handler {
+func backupHandler(s *store.Store, authz Authorizer, log *slog.Logger) http.Handler {
+	if authz == nil {
+		authz = AdminToken("")
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if auth == nil {
-			auth = AdminToken("")
-		}
-		if err := auth.AuthorizeAdmin(r); err != nil {
+		if err := authz.AuthorizeAdmin(r); err != nil {
 			status := http.StatusUnauthorized
-			if errors.Is(err, ErrNoAdmin) {
+			if errors.Is(err, ErrNoAdmin) || errors.Is(err, ErrNotAdmin) {
 				status = http.StatusForbidden
+			} else {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="attrib"`)
 			}
-			http.Error(w, err.Error(), status)
+			writeError(w, status, graph.CodeAuth, err.Error())
 			return
 		}
 		var since uint64

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -9,7 +10,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/export"
+	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
 )
@@ -65,9 +68,11 @@ func ParseDirection(s string) (store.Direction, error) {
 	return 0, fmt.Errorf("%w: direction %q is not out, in or both", store.ErrInvalid, s)
 }
 
-// exportHandler serves GET /export: the file streams as it is written, as
-// an attachment. A refused request (unknown root 404; bad depth, format or
-// argument 400) gets its status before any byte of the file.
+// exportHandler serves GET /export behind auth.Middleware: the file streams
+// as it is written, as an attachment, holding only what the principal may
+// see. A refused request (unknown root 404; bad depth, format or argument
+// 400; retracted facts asked for without the editor role 403) gets its
+// status before any byte of the file.
 func exportHandler(s *store.Store, log *slog.Logger) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		req, f, err := ExportRequest(r.URL.Query())
@@ -75,6 +80,13 @@ func exportHandler(s *store.Store, log *slog.Logger) http.HandlerFunc {
 			http.Error(w, err.Error(), http.StatusBadRequest)
 			return
 		}
+		p := auth.FromContext(r.Context())
+		if err := graph.RetractedAllowed(p, req.IncludeRetracted); err != nil {
+			writeError(w, http.StatusForbidden, graph.CodeForbidden, err.Error())
+			return
+		}
+		// The walk leaves out what p may not see, as GraphQL reads do.
+		req.Clearance = p.Role.Clearance()
 		lw := &lazyHeader{w: w, start: func() {
 			h := w.Header()
 			h.Set("Content-Type", "application/json")
@@ -120,4 +132,13 @@ func (l *lazyHeader) Write(p []byte) (int, error) {
 		l.start()
 	}
 	return l.w.Write(p)
+}
+
+// writeError answers in the shape of a GraphQL error, as auth.Middleware
+// does, so a client reads every refusal the same way.
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	b, _ := json.Marshal(map[string]any{"errors": []any{map[string]any{"message": msg, "extensions": map[string]any{"code": code}}}})
+	_, _ = w.Write(append(b, '\n'))
 }

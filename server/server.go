@@ -83,8 +83,10 @@ func Handler(cfg Config) http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", auth.Middleware(cfg.Tokens, cfg.ReadsNeedToken, log, graph.NewHandler(cfg.Store, lim, log, graph.WithIndex(cfg.Index))))
-	mux.Handle("GET /admin/backup", backupHandler(cfg.Store, cfg.Admin, log))
-	mux.HandleFunc("GET /export", exportHandler(cfg.Store, log))
+	mux.Handle("GET /admin/backup", backupHandler(cfg.Store, adminAuthorizer(cfg.Tokens, cfg.Admin), log))
+	// /export is a read like /graphql: the same token rules, and the walk
+	// filters by the principal's clearance.
+	mux.Handle("GET /export", auth.Middleware(cfg.Tokens, cfg.ReadsNeedToken, log, exportHandler(cfg.Store, log)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintln(w, `{"status":"ok"}`)

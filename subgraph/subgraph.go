@@ -42,15 +42,31 @@ type Request struct {
 	// IncludeRetracted keeps retracted nodes and edges; by default a
 	// retracted fact is neither selected nor followed.
 	IncludeRetracted bool
+	// Clearance is the most restricted TLP marking the reader may see
+	// (ontology.Covers): a node, edge or document marked above it is
+	// neither selected nor followed nor counted against MaxNodes, exactly
+	// as if it were absent. "" is CLEAR, so a caller that forgets to set
+	// it shows too little, never too much. Callers acting for a principal
+	// pass its role's clearance; only the local CLI passes RED.
+	Clearance string
 }
 
 // Selection is what Walk selected, every list sorted by ID. Nodes holds the
 // selected nodes that are not Documents; Documents holds Document nodes
-// that were selected or that a selected record's citations point into.
+// that were selected or that a selected record's citations point into,
+// leaving out documents above the request's clearance: a citation into a
+// document not in Documents must not be shown (see Cites).
 type Selection struct {
 	Nodes     []string
 	Edges     []string
 	Documents []string
+}
+
+// Cites reports whether a citation into document id may be shown with the
+// selection: the reader may see the document.
+func (s *Selection) Cites(id string) bool {
+	_, ok := slices.BinarySearch(s.Documents, id)
+	return ok
 }
 
 // Validate checks the request's limits without touching the store.
@@ -124,9 +140,15 @@ func (w *walker) cite(cs []store.Citation) {
 	}
 }
 
+// visible reports whether the reader may see a record with meta m: its
+// marking within the clearance and, unless asked for, not retracted.
+func (w *walker) visible(m store.Meta) bool {
+	return ontology.Covers(w.r.Clearance, m.Marking) && (m.Retraction == nil || w.r.IncludeRetracted)
+}
+
 // keep reports whether a node read during the walk may be selected.
 func (w *walker) keep(n *store.Node) bool {
-	if n.Retraction != nil && !w.r.IncludeRetracted {
+	if !w.visible(n.Meta) {
 		return false
 	}
 	return len(w.r.NodeTypes) == 0 || slices.Contains(w.r.NodeTypes, n.Type)
@@ -168,6 +190,11 @@ func (w *walker) bfs() error {
 		if err != nil {
 			return fmt.Errorf("root %s: %w", id, err)
 		}
+		if !ontology.Covers(w.r.Clearance, n.Marking) {
+			// Worded as for an absent node: a marked root's existence is
+			// itself not for this reader.
+			return fmt.Errorf("root %s (%s %s): %w in this graph", id, typ, key, store.ErrNotFound)
+		}
 		if n.Retraction != nil && !w.r.IncludeRetracted {
 			return fmt.Errorf("root %s is retracted: %w (ask to include retracted facts to export it)", id, store.ErrNotFound)
 		}
@@ -208,7 +235,8 @@ func (w *walker) bfs() error {
 	return nil
 }
 
-// edges lists the live edges of id in dir whose type the request allows.
+// edges lists the edges of id in dir the reader may see and whose type the
+// request allows.
 func (w *walker) edges(id string, dir store.Direction) ([]store.EdgeRef, error) {
 	var refs []store.EdgeRef
 	types := w.r.EdgeTypes
@@ -221,14 +249,12 @@ func (w *walker) edges(id string, dir store.Direction) ([]store.EdgeRef, error) 
 			return nil, err
 		}
 		for _, ref := range rs {
-			if !w.r.IncludeRetracted {
-				e, err := w.tx.Edge(ref.ID)
-				if err != nil {
-					return nil, err
-				}
-				if e.Retraction != nil {
-					continue
-				}
+			e, err := w.tx.Edge(ref.ID)
+			if err != nil {
+				return nil, err
+			}
+			if !w.visible(e.Meta) {
+				continue
 			}
 			refs = append(refs, ref)
 		}
@@ -266,7 +292,9 @@ func (w *walker) selection() (*Selection, error) {
 		s.Nodes = append(s.Nodes, id)
 	}
 	// Documents cite themselves (their title line) and may cite other
-	// documents; follow until no new document appears.
+	// documents; follow until no new document appears. A cited document
+	// the reader may not see is dropped and not followed; a retracted one
+	// stays, as the evidence of the facts that cite it.
 	pending := make([]string, 0, len(w.docs))
 	for id := range w.docs {
 		pending = append(pending, id)
@@ -277,6 +305,10 @@ func (w *walker) selection() (*Selection, error) {
 		d, err := w.tx.Node(id)
 		if err != nil {
 			return nil, fmt.Errorf("cited document: %w", err)
+		}
+		if !ontology.Covers(w.r.Clearance, d.Marking) {
+			delete(w.docs, id)
+			continue
 		}
 		for _, c := range d.Citations {
 			if !w.docs[c.Document] {

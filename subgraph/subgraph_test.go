@@ -91,3 +91,63 @@ func TestLimits(t *testing.T) {
 		}
 	}
 }
+
+// walkMarked walks the seed after marking the article AMBER and one state
+// GREEN.
+func walkMarked(t *testing.T, r subgraph.Request) (*subgraph.Selection, error) {
+	t.Helper()
+	s, err := store.Open("", store.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	b, _ := seed.Default()
+	if _, err := seed.Load(s, b); err != nil {
+		t.Fatal(err)
+	}
+	err = s.Update(func(tx *store.Txn) error {
+		for id, m := range map[string]string{article: "AMBER", store.NodeID("State", "GB"): "GREEN"} {
+			n, err := tx.Node(id)
+			if err != nil {
+				return err
+			}
+			n.Marking = m
+			if _, err := tx.PutNode(n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sel *subgraph.Selection
+	err = s.View(func(tx *store.Txn) error {
+		sel, err = subgraph.Walk(tx, r)
+		return err
+	})
+	return sel, err
+}
+
+func TestClearanceHidesMarkedRecords(t *testing.T) {
+	gb := store.NodeID("State", "GB")
+	for _, c := range []struct {
+		clearance   string
+		gb, article bool
+	}{{"", false, false}, {"GREEN", true, false}, {"AMBER", true, true}} {
+		sel, err := walkMarked(t, subgraph.Request{Roots: []string{incident}, Depth: 2, Clearance: c.clearance})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := slices.Contains(sel.Nodes, gb); got != c.gb {
+			t.Errorf("clearance %q: GREEN state selected %v, want %v", c.clearance, got, c.gb)
+		}
+		if got := sel.Cites(article); got != c.article || slices.Contains(sel.Documents, article) != c.article {
+			t.Errorf("clearance %q: AMBER article cited %v, want %v", c.clearance, got, c.article)
+		}
+	}
+	// A marked root is, below its marking, not there.
+	if _, err := walkMarked(t, subgraph.Request{Roots: []string{gb}, Clearance: "CLEAR"}); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("GREEN root at CLEAR: %v, want not found", err)
+	}
+}

@@ -21,16 +21,18 @@ import (
 
 func newBackupCmd() *cobra.Command {
 	var (
-		serverURL, out string
-		since          uint64
+		serverURL, out, tokenFlag string
+		since                     uint64
 	)
 	cmd := &cobra.Command{
 		Use:   "backup --server URL -o FILE",
 		Short: "Take an online backup from a running server",
 		Long: `Backup asks a running server for a consistent snapshot of its database and
-writes it to FILE, while the server keeps serving and accepting writes. The
-server must run with ATTRIB_ADMIN_TOKEN set, and this command sends the same
-ATTRIB_ADMIN_TOKEN from its environment.
+writes it to FILE, while the server keeps serving and accepting writes. It
+needs an admin's bearer token: one with the admin role from the server's
+token set (--tokens, ATTRIB_TOKENS), or the ATTRIB_ADMIN_TOKEN the server was
+started with. The token is taken from --token, else $ATTRIB_TOKEN, else
+$ATTRIB_ADMIN_TOKEN, and is never printed.
 
 Without --since the backup is full. It prints the version to pass as
 --since to the next backup, which then holds only what changed since: keep
@@ -40,9 +42,12 @@ every file, and restore them oldest first with 'attrib restore'.`,
 			if serverURL == "" || out == "" {
 				return usageError{errors.New("backup needs --server URL and -o FILE")}
 			}
-			token := os.Getenv("ATTRIB_ADMIN_TOKEN")
+			token := clientToken(tokenFlag)
 			if token == "" {
-				return errors.New("ATTRIB_ADMIN_TOKEN is not set: export the admin token the server was started with")
+				token = os.Getenv("ATTRIB_ADMIN_TOKEN")
+			}
+			if token == "" {
+				return errors.New("backup needs an admin's token: pass --token, or set ATTRIB_TOKEN (or ATTRIB_ADMIN_TOKEN, the token the server was started with)")
 			}
 			n, next, err := backup(cmd.Context(), serverURL, token, since, out, cmd.ErrOrStderr())
 			if err != nil {
@@ -55,6 +60,7 @@ every file, and restore them oldest first with 'attrib restore'.`,
 	cmd.Flags().StringVar(&serverURL, "server", "", "URL of the running server, e.g. http://127.0.0.1:8080")
 	cmd.Flags().Uint64Var(&since, "since", 0, "version printed by the previous backup (0: full backup)")
 	cmd.Flags().StringVarP(&out, "output", "o", "", "file to write the backup to")
+	addTokenFlag(cmd, &tokenFlag)
 	return cmd
 }
 

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/attrib/attrib/export"
+	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
@@ -24,6 +25,7 @@ import (
 
 type exportFlags struct {
 	data, format, output, server string
+	token                        string
 	roots, edgeTypes, nodeTypes  []string
 	depth, maxNodes              int
 	direction                    string
@@ -42,7 +44,11 @@ same bytes here, from GET /export and from the GraphQL exportSubgraph field.
 
 The export streams with no node cap unless --max-nodes is given. With -o, the
 file appears only when the export succeeds. A data directory held by a running
-server is locked: stop the server, or fetch from it with --server URL.`,
+server is locked: stop the server, or fetch from it with --server URL.
+
+A local export holds every record, whatever its marking. From a server, the
+export holds what the token's role may read (anonymous: CLEAR only); send
+the token with --token or $ATTRIB_TOKEN.`,
 		Example: `  attrib export --root SW5jaWRlbnQ6MjAyMi0wNy0xNS1hbGJhbmlhLWdvdg --depth 2 -o cq5.json
   attrib export --format stix21 -o all.stix.json
   attrib export --server http://127.0.0.1:8080 --root SW5jaWRlbnQ6MjAyMi0wNy0xNS1hbGJhbmlhLWdvdg`,
@@ -62,7 +68,8 @@ server is locked: stop the server, or fetch from it with --server URL.`,
 	f.StringArrayVar(&fl.nodeTypes, "node-type", nil, "enter only nodes of this type (repeatable; roots are always kept)")
 	f.StringVar(&fl.direction, "direction", "both", "which way links are followed: out, in or both")
 	f.IntVar(&fl.maxNodes, "max-nodes", 0, "refuse a subgraph of more nodes than this (0: no cap)")
-	f.BoolVar(&fl.includeRetracted, "include-retracted", false, "keep retracted facts, with their retraction")
+	f.BoolVar(&fl.includeRetracted, "include-retracted", false, "keep retracted facts, with their retraction (from a server: needs an editor's token)")
+	addTokenFlag(cmd, &fl.token)
 	return cmd
 }
 
@@ -98,7 +105,7 @@ func runExport(cmd *cobra.Command, fl exportFlags) error {
 			w = io.MultiWriter(w, bar)
 		}
 		if fl.server != "" {
-			return fetchExport(cmd, fl.server, fl.query(), w)
+			return fetchExport(cmd, fl.server, clientToken(fl.token), fl.query(), w)
 		}
 		// Badger keeps a MANIFEST in every store: without one there is
 		// nothing to export (and a read-only open could not create it).
@@ -115,12 +122,17 @@ func runExport(cmd *cobra.Command, fl exportFlags) error {
 			return fmt.Errorf("export: %w", err)
 		}
 		defer s.Close()
+		// Whoever can open the data directory can read every record in
+		// it: a local export is not filtered by marking.
+		req.Clearance = ontology.Markings[len(ontology.Markings)-1]
 		return export.Write(s, req, format, w)
 	})
 }
 
-// fetchExport streams GET /export from a running server into w.
-func fetchExport(cmd *cobra.Command, base string, q url.Values, w io.Writer) error {
+// fetchExport streams GET /export from a running server into w, sending
+// token (when set) as a bearer token: the server exports what that token's
+// role may see.
+func fetchExport(cmd *cobra.Command, base, token string, q url.Values, w io.Writer) error {
 	u, err := url.Parse(strings.TrimRight(base, "/") + "/export")
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
 		return usageError{fmt.Errorf("export: --server %q is not an http(s) URL", base)}
@@ -130,6 +142,9 @@ func fetchExport(cmd *cobra.Command, base string, q url.Values, w io.Writer) err
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
+	if token != "" {
+		hreq.Header.Set("Authorization", "Bearer "+token)
+	}
 	client := &http.Client{Timeout: 30 * time.Minute}
 	resp, err := client.Do(hreq)
 	if err != nil {
@@ -138,7 +153,11 @@ func fetchExport(cmd *cobra.Command, base string, q url.Values, w io.Writer) err
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		return fmt.Errorf("export: server %s: %s: %s", base, resp.Status, strings.TrimSpace(string(msg)))
+		hint := ""
+		if resp.StatusCode == http.StatusUnauthorized {
+			hint = "\nsend a token the server knows with --token or $" + tokenEnv
+		}
+		return fmt.Errorf("export: server %s: %s: %s%s", base, resp.Status, strings.TrimSpace(string(msg)), hint)
 	}
 	if _, err := io.Copy(w, resp.Body); err != nil {
 		return fmt.Errorf("export: fetch from %s: %w", base, err)

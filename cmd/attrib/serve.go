@@ -37,8 +37,10 @@ FILE and from the ATTRIB_TOKENS environment variable, one "name:role:token"
 entry per line (';' also separates entries). Roles are reader, editor and
 admin. Reads are anonymous on a loopback address unless
 --require-token-for-reads; on any other address they need a token unless
---require-token-for-reads=false. With ATTRIB_ADMIN_TOKEN set, /admin/backup
-streams online backups to holders of that token (see 'attrib backup').`,
+--require-token-for-reads=false. GET /export follows the same rules, and
+exports only what the token's role may read. /admin/backup streams online
+backups to holders of an admin's token, or of ATTRIB_ADMIN_TOKEN when set
+(see 'attrib backup').`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log := logger()
