@@ -8,10 +8,13 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
 
+	"github.com/attrib/attrib/auth"
+	"github.com/attrib/attrib/edit"
 	"github.com/attrib/attrib/export"
 	"github.com/attrib/attrib/graph/generated"
 	"github.com/attrib/attrib/graph/model"
@@ -21,6 +24,10 @@ import (
 )
 
 func (r *mutationResolver) ImportGraph(ctx context.Context, data string) (*model.ImportReport, error) {
+	// An import writes like any mutation, so it needs an editor too.
+	if p := principal(ctx); !p.Can(auth.Editor) {
+		return nil, writeErr(&edit.ForbiddenError{Msg: fmt.Sprintf("importGraph needs the editor role (you are %s); send an editor's token as Authorization: Bearer <token>", p.Role)})
+	}
 	rep, err := importer.Import(r.Store, []byte(data))
 	if errors.Is(err, importer.ErrMalformed) || errors.Is(err, importer.ErrCitation) {
 		return nil, errInvalid("data", "%v", err)

@@ -197,8 +197,8 @@ func TestSubgraphCap(t *testing.T) {
 }
 
 func TestImportMutation(t *testing.T) {
-	srv := newLimitedServer(t, graph.DefaultLimits)
-	_, native := get(t, srv.URL+"/export?root="+url.QueryEscape(incident))
+	e := newEnv(t, false)
+	_, native := get(t, e.srv.URL+"/export?root="+url.QueryEscape(incident))
 	var res struct {
 		ImportGraph struct {
 			Format  string `json:"format"`
@@ -210,14 +210,18 @@ func TestImportMutation(t *testing.T) {
 		} `json:"importGraph"`
 	}
 	q := `mutation($data: String!) { importGraph(data: $data) { format written kept { type count } } }`
-	if errs := gql(t, srv, q, map[string]any{"data": native}, &res); len(errs) > 0 {
-		t.Fatal(errs)
+	// An import writes, so like every mutation it needs an editor.
+	for _, tok := range []string{"", readerToken} {
+		if r := e.gql(tok, q, map[string]any{"data": native}); r.code() != graph.CodeForbidden || !strings.Contains(r.Body, "editor") {
+			t.Errorf("import with token %q: %s", tok, r.Body)
+		}
 	}
+	e.must(aliceToken, q, map[string]any{"data": native}, &res)
 	if res.ImportGraph.Format != "attrib/1" || res.ImportGraph.Written != 0 || len(res.ImportGraph.Kept) == 0 {
 		t.Errorf("re-importing the server's own export: %+v", res.ImportGraph)
 	}
-	errs := gql(t, srv, q, map[string]any{"data": strings.Replace(native, `"exact":"`, `"exact":"x`, 1)}, nil)
-	if len(errs) != 1 || !strings.Contains(errs[0]["message"].(string), "citation 1") {
-		t.Errorf("tampered import: %v", errs)
+	r := e.gql(aliceToken, q, map[string]any{"data": strings.Replace(native, `"exact":"`, `"exact":"x`, 1)})
+	if len(r.Errors) != 1 || !strings.Contains(r.Errors[0].Message, "citation 1") {
+		t.Errorf("tampered import: %s", r.Body)
 	}
 }
