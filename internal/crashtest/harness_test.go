@@ -21,11 +21,12 @@ import (
 	"github.com/attrib/attrib/store"
 )
 
-// The writers' principal. The token is long and odd so that a leak into a
-// log would stand out.
+// The writers' principal, and an admin. The tokens are long and odd so
+// that a leak into a log would stand out.
 const (
 	writerName  = "crashtest"
 	writerToken = "tok-crashtest-editor-3b9d71e0c4a2"
+	adminToken  = "tok-crashtest-admin-8e25f0a7d61c"
 )
 
 // markerPrefix starts the English name (and key) of every Incident the
@@ -45,7 +46,7 @@ var tokensFile = sync.OnceValues(func() (string, error) {
 		return "", err
 	}
 	path := filepath.Join(dir, "tokens")
-	return path, os.WriteFile(path, []byte(writerName+":editor:"+writerToken+"\n"), 0o600)
+	return path, os.WriteFile(path, []byte(writerName+":editor:"+writerToken+"\nroot:admin:"+adminToken+"\n"), 0o600)
 })
 
 // proc is a running `attrib serve`.
