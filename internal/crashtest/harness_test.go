@@ -39,9 +39,34 @@ var article = store.NodeID("Document", "000_ee0890f214b0197b")
 // quote is a passage that occurs once in the seeded article.
 const quote = "(فرانس برس، رويترز، الأناضول)"
 
+// tempDirs are the directories the test binary made outside any test's
+// TempDir (the binary, the token file); TestMain removes them.
+var (
+	tempMu   sync.Mutex
+	tempDirs []string
+)
+
+func tempDir(pattern string) (string, error) {
+	dir, err := os.MkdirTemp("", pattern)
+	if err == nil {
+		tempMu.Lock()
+		tempDirs = append(tempDirs, dir)
+		tempMu.Unlock()
+	}
+	return dir, err
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, dir := range tempDirs {
+		os.RemoveAll(dir)
+	}
+	os.Exit(code)
+}
+
 // tokensFile writes the writers' token file once per test binary run.
 var tokensFile = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "attrib-crashtest-tokens")
+	dir, err := tempDir("attrib-crashtest-tokens")
 	if err != nil {
 		return "", err
 	}
@@ -381,7 +406,7 @@ func census(t *testing.T, dir string) map[string]int {
 
 // buildAttrib builds cmd/attrib once per test binary run.
 var buildAttrib = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "attrib-crashtest-bin")
+	dir, err := tempDir("attrib-crashtest-bin")
 	if err != nil {
 		return "", err
 	}
