@@ -13,8 +13,8 @@ import (
 // a date deletes an index entry. After value-log GC, full compaction and a
 // restart, no fact may come back unretracted and no deleted index entry may
 // come back. Values are large enough to live in the value log, where GC
-// rewrites them. (Once retraction is a mutation, the same must hold through
-// queries and exports: see docs/operations.md.)
+// rewrites them. internal/crashtest shows the same through the retract
+// mutation, queries and exports of the real server.
 func TestNoResurrectionAfterGCAndCompaction(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
 	s, err := store.Open(dir, store.Options{})

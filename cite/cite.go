@@ -45,8 +45,11 @@ func Resolve(text string, q Quote) (Span, error) {
 	if q.Exact == "" {
 		return Span{}, errors.New("quote is empty")
 	}
+	// An invalid byte could match inside a multi-byte character of the
+	// text, giving offsets past its end; valid UTF-8 only matches whole
+	// characters.
 	if !utf8.ValidString(q.Exact) || !utf8.ValidString(q.Prefix) || !utf8.ValidString(q.Suffix) {
-		return Span{}, errors.New("quote is not valid UTF-8 text")
+		return Span{}, fmt.Errorf("%w: the quote, prefix or suffix is not valid UTF-8", ErrNotFound)
 	}
 	var hits []int // byte offsets of matching occurrences of Exact
 	for from := 0; from <= len(text); {

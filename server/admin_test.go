@@ -2,17 +2,20 @@ package server
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/check"
 	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/seed"
@@ -53,9 +56,11 @@ func TestBackupNeedsTheAdminToken(t *testing.T) {
 	}
 }
 
-// A backup taken while writes continue holds every write acknowledged
-// before it started; a later incremental one holds the rest; both restore
-// into a store that passes check.
+// A backup taken while writes continue (through the upsertIncident
+// mutation, as clients make them) holds every write acknowledged before it
+// started; a later incremental one holds the rest; both restore into a
+// store that passes check. internal/crashtest does the same with the real
+// attrib serve, backup and restore processes.
 func TestBackupUnderWritesRestores(t *testing.T) {
 	s, err := store.Open(t.TempDir(), store.Options{})
 	if err != nil {
@@ -66,7 +71,11 @@ func TestBackupUnderWritesRestores(t *testing.T) {
 	if _, err := seed.Load(s, b); err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(Handler(Config{Store: s, Limits: graph.DefaultLimits, Admin: AdminToken("tok")}))
+	tokens, err := auth.Parse(strings.NewReader("writer:editor:" + writerToken))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(Handler(Config{Store: s, Limits: graph.DefaultLimits, Admin: AdminToken("tok"), Tokens: tokens}))
 	defer ts.Close()
 
 	var acked atomic.Int64 // writes 0..acked-1 are acknowledged
@@ -81,7 +90,7 @@ func TestBackupUnderWritesRestores(t *testing.T) {
 				return
 			default:
 			}
-			if err := s.Update(func(tx *store.Txn) error { return putMarker(tx, i) }); err != nil {
+			if err := writeMarker(ts, i); err != nil {
 				t.Error(err)
 				return
 			}
@@ -141,11 +150,44 @@ func TestBackupUnderWritesRestores(t *testing.T) {
 	}
 }
 
-// putMarker writes one Incident node, cited to nothing, keyed by i.
-func putMarker(tx *store.Txn, i int) error {
-	_, err := tx.PutNode(&store.Node{ID: store.NodeID("Incident", fmt.Sprintf("w%06d", i)), Type: "Incident",
-		Props: store.Props{"name": fmt.Sprint(i)}})
-	return err
+const writerToken = "tok-backup-writer-6c1f0e9b2a7d"
+
+// writeMarker writes Incident w<i> through the upsertIncident mutation,
+// citing the seeded article; nil means the server acknowledged it.
+func writeMarker(ts *httptest.Server, i int) error {
+	key := fmt.Sprintf("w%06d", i)
+	body, err := json.Marshal(map[string]any{
+		"query": `mutation($in: IncidentInput!) { upsertIncident(input: $in) { id } }`,
+		"variables": map[string]any{"in": map[string]any{
+			"key": key, "nameEn": key, "kind": "CYBERATTACK", "date": "2022-07-15",
+			"cite": []map[string]any{{"document": store.NodeID("Document", "000_ee0890f214b0197b"), "exact": "(فرانس برس، رويترز، الأناضول)"}},
+		}},
+	})
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequest(http.MethodPost, ts.URL+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+writerToken)
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Data   struct{ UpsertIncident *struct{ ID string } }
+		Errors []struct{ Message string }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return fmt.Errorf("write %s: %d: %w", key, resp.StatusCode, err)
+	}
+	if resp.StatusCode != http.StatusOK || len(out.Errors) > 0 || out.Data.UpsertIncident == nil {
+		return fmt.Errorf("write %s: %d %+v", key, resp.StatusCode, out.Errors)
+	}
+	return nil
 }
 
 // markers opens dir, checks it, and returns which markers it holds.

@@ -210,6 +210,12 @@ func TestImportMutation(t *testing.T) {
 		} `json:"importGraph"`
 	}
 	q := `mutation($data: String!) { importGraph(data: $data) { format written kept { type count } } }`
+	// An import writes, so like every mutation it needs an editor.
+	for _, tok := range []string{"", readerToken} {
+		if r := e.gql(tok, q, map[string]any{"data": native}); r.code() != graph.CodeForbidden || !strings.Contains(r.Body, "editor") {
+			t.Errorf("import with token %q: %s", tok, r.Body)
+		}
+	}
 	e.must(aliceToken, q, map[string]any{"data": native}, &res)
 	if res.ImportGraph.Format != "attrib/1" || res.ImportGraph.Written != 0 || len(res.ImportGraph.Kept) == 0 {
 		t.Errorf("re-importing the server's own export: %+v", res.ImportGraph)

@@ -1,7 +1,6 @@
 package crashtest
 
 import (
-	"bufio"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,40 +34,8 @@ func (l *syncLog) String() string {
 // its base URL; extra environment entries are added to the process's.
 func serveBinary(t *testing.T, dir string, env ...string) (*exec.Cmd, string, *syncLog) {
 	t.Helper()
-	bin, err := buildAttrib()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "serve", "--data", dir, "--addr", "127.0.0.1:0", "--max-objects", "5000")
-	cmd.Env = append(os.Environ(), env...)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	log := &syncLog{}
-	lines := bufio.NewScanner(stderr)
-	listening := regexp.MustCompile(`graphql=(http://[^ ]+)/graphql`)
-	deadline := time.Now().Add(30 * time.Second)
-	for lines.Scan() {
-		log.WriteString(lines.Text() + "\n")
-		if m := listening.FindStringSubmatch(lines.Text()); m != nil {
-			go func() { // keep draining the log
-				for lines.Scan() {
-					log.WriteString(lines.Text() + "\n")
-				}
-			}()
-			return cmd, m[1], log
-		}
-		if time.Now().After(deadline) {
-			break
-		}
-	}
-	t.Fatalf("attrib serve did not start:\n%s", log)
-	return nil, "", nil
+	p, _ := startServer(t, dir, env...)
+	return p.cmd, p.base, p.log
 }
 
 func run(t *testing.T, env []string, args ...string) (string, error) {

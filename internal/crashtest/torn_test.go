@@ -46,7 +46,7 @@ func TestTornTail(t *testing.T) {
 	l := newLedger()
 	p, _ := startServer(t, dir)
 	ctx, cancel := context.WithCancel(context.Background())
-	wg := runWriters(ctx, p.base, writers, 0, l)
+	wg := runWriters(ctx, p.base, writers, 0, l, nil)
 	time.Sleep(400 * time.Millisecond)
 	p.kill()
 	cancel()
@@ -97,7 +97,7 @@ func TestTornTail(t *testing.T) {
 	defer p.kill()
 	ctx2, cancel2 := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel2()
-	if err := write(ctx2, &http.Client{}, p.base, "after-the-tear"); err != nil {
+	if err := write(ctx2, &http.Client{}, p.base, markerPrefix+"after-the-tear"); err != nil {
 		t.Fatalf("write after reopening: %v", err)
 	}
 }
