@@ -6,24 +6,13 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
-	"github.com/attrib/attrib/seed"
+	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/store"
 )
 
 func seeded(t *testing.T) *store.Store {
 	t.Helper()
-	s, err := store.Open(t.TempDir(), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	b, err := seed.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := seed.Load(s, b); err != nil {
-		t.Fatal(err)
-	}
+	s := seedtest.Open(t, t.TempDir(), store.Options{})
 	return s
 }
 

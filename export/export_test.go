@@ -11,7 +11,7 @@ import (
 	"github.com/attrib/attrib/cite"
 	"github.com/attrib/attrib/export"
 	"github.com/attrib/attrib/internal/schematest"
-	"github.com/attrib/attrib/seed"
+	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
 )
@@ -20,18 +20,7 @@ var incident = store.NodeID("Incident", "2022-07-15-albania-gov")
 
 func seeded(t *testing.T) *store.Store {
 	t.Helper()
-	s, err := store.Open("", store.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	b, err := seed.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := seed.Load(s, b); err != nil {
-		t.Fatal(err)
-	}
+	s := seedtest.Store(t)
 	return s
 }
 

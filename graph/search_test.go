@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/attrib/attrib/graph"
+	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/search"
-	"github.com/attrib/attrib/seed"
 	"github.com/attrib/attrib/store"
 )
 
@@ -26,18 +26,7 @@ var (
 // server serves the seeded article with its search index.
 func server(t *testing.T) http.Handler {
 	t.Helper()
-	st, err := store.Open("", store.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	b, err := seed.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := seed.Load(st, b); err != nil {
-		t.Fatal(err)
-	}
+	st := seedtest.Store(t)
 	x, err := search.Open(filepath.Join(t.TempDir(), "search.bleve"), st, nil)
 	if err != nil {
 		t.Fatal(err)

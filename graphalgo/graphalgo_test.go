@@ -4,8 +4,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/ontology"
-	"github.com/attrib/attrib/seed"
 	"github.com/attrib/attrib/store"
 )
 
@@ -19,18 +19,7 @@ var (
 
 func seeded(t *testing.T) *store.Store {
 	t.Helper()
-	st, err := store.Open("", store.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	b, err := seed.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := seed.Load(st, b); err != nil {
-		t.Fatal(err)
-	}
+	st := seedtest.Store(t)
 	return st
 }
 

@@ -9,25 +9,14 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/attrib/attrib/seed"
+	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/store"
 )
 
 // seeded opens a store holding the embedded article and an index over it.
 func seeded(t *testing.T) (*store.Store, *Index) {
 	t.Helper()
-	st, err := store.Open("", store.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	b, err := seed.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := seed.Load(st, b); err != nil {
-		t.Fatal(err)
-	}
+	st := seedtest.Store(t)
 	x, err := Open(filepath.Join(t.TempDir(), "search.bleve"), st, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -17,7 +17,7 @@ import (
 
 	"github.com/attrib/attrib/cite"
 	"github.com/attrib/attrib/graph"
-	"github.com/attrib/attrib/seed"
+	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
 )
@@ -25,18 +25,7 @@ import (
 // newServer starts an HTTP server over a freshly seeded temp-dir store.
 func newServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	s, err := store.Open(t.TempDir(), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	b, err := seed.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := seed.Load(s, b); err != nil {
-		t.Fatal(err)
-	}
+	s := seedtest.Open(t, t.TempDir(), store.Options{})
 	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits}))
 	t.Cleanup(ts.Close)
 	return ts

@@ -11,25 +11,14 @@ import (
 	"testing"
 
 	"github.com/attrib/attrib/graph"
-	"github.com/attrib/attrib/seed"
+	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
 )
 
 func newLimitedServer(t *testing.T, lim graph.Limits) *httptest.Server {
 	t.Helper()
-	s, err := store.Open("", store.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	b, err := seed.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := seed.Load(s, b); err != nil {
-		t.Fatal(err)
-	}
+	s := seedtest.Store(t)
 	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: lim}))
 	t.Cleanup(srv.Close)
 	return srv

@@ -18,25 +18,14 @@ import (
 	"time"
 
 	"github.com/attrib/attrib/graph"
-	"github.com/attrib/attrib/seed"
+	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/store"
 )
 
 // seeded opens an in-memory store holding the embedded seed.
 func seeded(t testing.TB) *store.Store {
 	t.Helper()
-	s, err := store.Open("", store.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	b, err := seed.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := seed.Load(s, b); err != nil {
-		t.Fatal(err)
-	}
+	s := seedtest.Store(t)
 	return s
 }
 

@@ -17,7 +17,7 @@ import (
 	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/cite"
 	"github.com/attrib/attrib/graph"
-	"github.com/attrib/attrib/seed"
+	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
 )
@@ -81,18 +81,7 @@ func newEnv(t *testing.T, readsNeedToken bool) *env {
 	t.Helper()
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	s, err := store.Open(t.TempDir(), store.Options{Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	b, err := seed.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := seed.Load(s, b); err != nil {
-		t.Fatal(err)
-	}
+	s := seedtest.Open(t, t.TempDir(), store.Options{Logger: log})
 	tokens, err := auth.Parse(strings.NewReader(tokenFile))
 	if err != nil {
 		t.Fatal(err)
