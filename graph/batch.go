@@ -86,19 +86,36 @@ func (b *batcher[K, V]) enqueue(ctx context.Context, keys []K) []*result[V] {
 	}
 	b.mu.Unlock()
 	if run {
-		// Let the sibling resolvers that are already runnable (gqlgen
-		// starts one goroutine per list element) queue their keys first:
-		// a yield costs well under a microsecond, not a timer tick.
-		for range yields {
-			runtime.Gosched()
-		}
+		// Let the sibling resolvers that are runnable (gqlgen starts one
+		// goroutine per list element) queue their keys first, yielding
+		// while the queue still grows: a yield costs well under a
+		// microsecond, not a timer tick, and a lone lookup yields twice.
+		b.settle()
 		b.drain(ctx)
 	}
 	return rs
 }
 
-// yields is how many times a fetch lets runnable siblings go first.
-const yields = 3
+// maxYields bounds how long a fetch lets runnable siblings go first.
+const maxYields = 16
+
+// settle yields to other goroutines until a yield adds no key to the queue.
+func (b *batcher[K, V]) settle() {
+	queued := func() int {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		return len(b.queue)
+	}
+	n := queued()
+	for i := 0; i < maxYields; i++ {
+		runtime.Gosched()
+		m := queued()
+		if m == n && i > 0 {
+			return
+		}
+		n = m
+	}
+}
 
 // drain fetches the queue until it is empty. Keys queued during a fetch are
 // handed to a new goroutine, so the caller gets back to its own work as soon

@@ -67,10 +67,11 @@ func TestLoadersBatchAPageOfAttributions(t *testing.T) {
 		t.Fatalf("answer has %d attributors, want 100", got)
 	}
 	// Page nodes, their edges, the attributors and incidents: a few batches
-	// per level (more when the scheduler spreads resolvers past a batch's
-	// wait). Unbatched, it would be over 300.
-	if n := loaders.Batches.Load(); n > 50 {
-		t.Errorf("100 attributions with attributors took %d store transactions, want a few batches", n)
+	// per level, more on a loaded machine when the scheduler spreads the
+	// resolvers out (4 to 50 seen on 2 busy cores). Unbatched, it would be
+	// over 300: one read per attribution per field.
+	if n := loaders.Batches.Load(); n >= 100 {
+		t.Errorf("100 attributions with attributors took %d store transactions, want fewer than one per attribution", n)
 	} else {
 		t.Logf("100 attributions with attributors and incidents: %d batched store transactions", n)
 	}
