@@ -22,6 +22,9 @@ import (
 // the fixture (CQ5: everything within two hops of a party).
 const ExportDepth = 2
 
+// exportMinDuration is the least time the export measurement is given.
+const exportMinDuration = 10 * time.Second
+
 // ExportResult compares GET /export (native format, streamed over one
 // loopback connection) with Badger scanning the same records with their
 // values.
@@ -151,7 +154,8 @@ func MeasureExport(s *store.Store, client *http.Client, baseURL, root string, co
 	res.RSSBefore = rss()
 	var peak atomic.Uint64
 	stop := watchRSS(&peak)
-	res.HTTP, err = Measure(1, count, 1, d, get)
+	// An export of a big corpus takes seconds: give it time for a few.
+	res.HTTP, err = Measure(1, count, 1, max(d, exportMinDuration), get)
 	stop()
 	res.RSSPk = peak.Load()
 	if err != nil {
