@@ -48,9 +48,11 @@ check-generate:
 	@test -z "$$(git status --porcelain --untracked-files=all -- graph schema)" || { git status --porcelain -- graph schema; echo "go generate added files" >&2; exit 1; }
 
 ## bench: generate the benchmark corpora (once; they are deterministic) and
-## measure every query against its floors at each size; results go to
-## $(BENCH_DIR)/results-N.md. Not part of make test. BENCH_SIZES=100000
-## adds the big corpus (5-15 minutes to generate on 2 shared cores, 1.5 GB).
+## measure every query, search, export, import and a mutation against
+## their floors at each size; results go to $(BENCH_DIR)/results-N.md. Not
+## part of make test. BENCH_SIZES=100000 adds the big corpus (5-15 minutes
+## to generate on 2 shared cores, 1.5 GB; add BENCH_FLAGS=--no-search to
+## skip its search index).
 BENCH_DIR ?= bench-data
 BENCH_SIZES ?= 1000 10000
 BENCH_FLAGS ?= --count 2000 --duration 2s --conns 32 --load 1000
@@ -61,9 +63,10 @@ bench:
 	set -e; for n in $(BENCH_SIZES); do \
 		if [ ! -f $(BENCH_DIR)/corpus-$$n.done ]; then \
 			rm -rf $(BENCH_DIR)/corpus-$$n; \
-			$(BENCH_DIR)/attrib gen --data $(BENCH_DIR)/corpus-$$n --incidents $$n && touch $(BENCH_DIR)/corpus-$$n.done; \
+			$(BENCH_DIR)/attrib gen --data $(BENCH_DIR)/corpus-$$n --incidents $$n && \
+			$(BENCH_DIR)/attrib reindex --data $(BENCH_DIR)/corpus-$$n && touch $(BENCH_DIR)/corpus-$$n.done; \
 		fi; \
 		echo "== $$n incidents"; \
 		$(BENCH_DIR)/attrib-load --data $(BENCH_DIR)/corpus-$$n $(BENCH_FLAGS) | tee $(BENCH_DIR)/results-$$n.md; \
 	done
-	ATTRIB_BENCH_DATA=$(abspath $(BENCH_DIR))/corpus-$(firstword $(BENCH_SIZES)) $(GO) test ./bench -run '^$$' -bench 'Query|Raw|Floor' -benchtime 200x
+	ATTRIB_BENCH_DATA=$(abspath $(BENCH_DIR))/corpus-$(firstword $(BENCH_SIZES)) $(GO) test ./bench -run '^$$' -bench 'Query|Raw|Floor|Export' -benchtime 20x

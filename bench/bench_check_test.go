@@ -1,6 +1,9 @@
 package bench
 
 import (
+	"net/http"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,6 +12,8 @@ import (
 	"github.com/attrib/attrib/bench/floor"
 	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/graph"
+	"github.com/attrib/attrib/search"
+	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
 )
 
@@ -65,5 +70,72 @@ func TestFloorCountsFields(t *testing.T) {
 	}
 	if n, _ := Fields(ans); n != 1+10*9 {
 		t.Errorf("10 items gave %d fields, want %d", n, 1+10*9)
+	}
+}
+
+// TestNewCasesAnswer checks the search, export, import and mutation
+// measurements on a small corpus: each answers, each floor reads or writes
+// real keys, and the figures they report are the ones a run prints.
+func TestNewCasesAnswer(t *testing.T) {
+	s, err := store.Open("", store.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := gen.Load(s, gen.Options{Seed: 1, Incidents: 120}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Pick(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := search.Open(filepath.Join(t.TempDir(), "search.bleve"), s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	h := graph.NewHandler(s, graph.DefaultLimits, nil, graph.WithIndex(x))
+	for _, c := range SearchCases(x) {
+		ans, err := Do(h, c.Query, c.Vars)
+		if err != nil {
+			t.Fatalf("%s: %v", c.Name, err)
+		}
+		// totalCount and 20 hits of score, field, snippet, node{id __typename}.
+		if n, _ := Fields(ans); n < 2+20*6 {
+			t.Errorf("%s: %d fields; a hub's name should fill a page of 20", c.Name, n)
+		}
+		if err := c.Raw(s.DB()); err != nil {
+			t.Fatalf("%s raw: %v", c.Name, err)
+		}
+	}
+
+	srvURL, stop, err := listen(server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	e, err := MeasureExport(s, http.DefaultClient, strings.TrimSuffix(srvURL, "/graphql"), f.Attributor, 2, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Records < 100 || e.Bytes < int64(e.Records)*100 || e.HTTP.N != 2 || e.Raw.N != 2 || e.Seq.N != 2 {
+		t.Errorf("export = %+v; want a hub's subgraph of 100+ records, measured twice each way", e)
+	}
+
+	l, err := MeasureImport(t.TempDir(), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Records < 10*3 || l.Keys < l.Records || l.Import <= 0 || l.Raw <= 0 {
+		t.Errorf("import = %+v; want every record written and both timed", l)
+	}
+
+	m, err := MeasureMutation(t.TempDir(), 3, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Incident, its target edge, and their indexes at least.
+	if m.Keys < 4 || m.InProc.N != 3 || m.HTTP.N != 3 || m.Raw.N != 3 {
+		t.Errorf("mutation = %+v; want the keys of one upsert, three calls each way", m)
 	}
 }

@@ -1,9 +1,20 @@
 package bench
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
+	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/attrib/attrib/auth"
+	"github.com/attrib/attrib/search"
+	"github.com/attrib/attrib/server"
+	"github.com/attrib/attrib/subgraph"
 
 	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/graph"
@@ -19,6 +30,7 @@ import (
 var corpus struct {
 	once sync.Once
 	s    *store.Store
+	x    *search.Index
 	f    Fixture
 	dir  string
 	err  error
@@ -46,7 +58,11 @@ func openCorpus(b *testing.B) (*store.Store, Fixture) {
 				return
 			}
 		}
-		corpus.f, corpus.err = Pick(corpus.s)
+		if corpus.f, corpus.err = Pick(corpus.s); corpus.err != nil {
+			return
+		}
+		// The index 'attrib reindex' writes; built here when missing.
+		corpus.x, corpus.err = search.Open(filepath.Join(dir, "search.bleve"), corpus.s, nil)
 	})
 	if corpus.err != nil {
 		b.Fatal(corpus.err)
@@ -56,6 +72,9 @@ func openCorpus(b *testing.B) (*store.Store, Fixture) {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if corpus.x != nil {
+		corpus.x.Close()
+	}
 	if corpus.s != nil {
 		corpus.s.Close()
 	}
@@ -68,8 +87,8 @@ func TestMain(m *testing.M) {
 // BenchmarkQuery runs each case through the GraphQL handler in process.
 func BenchmarkQuery(b *testing.B) {
 	s, f := openCorpus(b)
-	h := graph.NewHandler(s, graph.DefaultLimits, nil)
-	for _, c := range Cases(f) {
+	h := graph.NewHandler(s, graph.DefaultLimits, nil, graph.WithIndex(corpus.x))
+	for _, c := range append(Cases(f), SearchCases(corpus.x)...) {
 		b.Run(c.Name, func(b *testing.B) {
 			op, err := InProcess(h, c.Query, c.Vars)
 			if err != nil {
@@ -88,7 +107,7 @@ func BenchmarkQuery(b *testing.B) {
 // BenchmarkRaw runs each case's floor (a): its minimal reads on Badger.
 func BenchmarkRaw(b *testing.B) {
 	s, f := openCorpus(b)
-	for _, c := range Cases(f) {
+	for _, c := range append(Cases(f), SearchCases(corpus.x)...) {
 		b.Run(c.Name, func(b *testing.B) {
 			for b.Loop() {
 				if err := c.Raw(s.DB()); err != nil {
@@ -112,5 +131,79 @@ func BenchmarkLoad(b *testing.B) {
 		}
 		b.ReportMetric(float64(l.Keys)/l.Store.Seconds(), "keys/s")
 		b.ReportMetric(float64(l.Keys)/l.Raw.Seconds(), "raw-keys/s")
+	}
+}
+
+// BenchmarkExport streams the native export of the subgraph within
+// ExportDepth of the hub state through the server, and the raw reads of
+// the same records.
+func BenchmarkExport(b *testing.B) {
+	s, f := openCorpus(b)
+	h := server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits})
+	req := subgraph.Request{Roots: []string{f.Attributor}, Depth: ExportDepth, Clearance: auth.Anonymous.Clearance()}
+	keys, err := exportKeys(s, req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	target := "/export?root=" + url.QueryEscape(f.Attributor) + "&depth=" + strconv.Itoa(ExportDepth)
+	b.Run("http", func(b *testing.B) {
+		for b.Loop() {
+			w := &discard{header: http.Header{}}
+			h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, target, nil))
+			if (w.code != 0 && w.code != http.StatusOK) || w.n == 0 {
+				b.Fatalf("export: status %d, %d bytes", w.code, w.n)
+			}
+		}
+		b.ReportMetric(float64(len(keys))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	})
+	b.Run("raw", func(b *testing.B) {
+		for b.Loop() {
+			if err := rawScan(s.DB(), keys); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(keys))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	})
+	b.Run("seq", func(b *testing.B) {
+		for b.Loop() {
+			if err := rawSeq(s.DB(), len(keys)); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(len(keys))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	})
+}
+
+// BenchmarkImport imports a native file of 100 generated incidents into a
+// fresh store per iteration, beside a WriteBatch of the same keys.
+func BenchmarkImport(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		dir := b.TempDir()
+		b.StartTimer()
+		l, err := MeasureImport(dir, 100)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(l.Keys)/l.Import.Seconds(), "keys/s")
+		b.ReportMetric(float64(l.Keys)/l.Raw.Seconds(), "raw-keys/s")
+	}
+}
+
+// BenchmarkMutation reports the p50 of upsertIncident as an editor, in
+// process and over HTTP, and of a raw synced Update of the same keys; b.N
+// is the number of runs of MeasureMutation (200 calls each).
+func BenchmarkMutation(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		dir := b.TempDir()
+		b.StartTimer()
+		m, err := MeasureMutation(dir, 200, time.Minute)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(m.InProc.P50.Microseconds()), "inproc-p50-µs")
+		b.ReportMetric(float64(m.HTTP.P50.Microseconds()), "http-p50-µs")
+		b.ReportMetric(float64(m.Raw.P50.Microseconds()), "raw-p50-µs")
 	}
 }

@@ -16,12 +16,10 @@ import (
 	"github.com/attrib/attrib/store"
 )
 
-// Case is one benchmarked GraphQL request and its raw-read floor.
-//
-// Export, search and mutation cases are added here, to Cases, once those
-// features land: a Case with Query and Vars, and Raw doing the Badger reads
-// (or, for a mutation, the synced Badger Update of the same keys) the
-// request needs at minimum.
+// Case is one benchmarked GraphQL request and its raw-read floor. Search
+// cases are in SearchCases; the export, import and mutation, which are not
+// one read-only GraphQL request each, are MeasureExport, MeasureImport and
+// MeasureMutation.
 type Case struct {
 	Name  string
 	Query string

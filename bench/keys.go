@@ -13,6 +13,7 @@ const (
 	tableNode = 'n'
 	tableOut  = 'o'
 	tableIn   = 'i'
+	tableEdge = 'e'
 )
 
 func rawKey(prefix byte, parts ...string) []byte {

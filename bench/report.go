@@ -39,6 +39,36 @@ func (rep *Report) Markdown(w io.Writer, conns int) {
 		}
 	}
 	fmt.Fprintf(w, "\nRSS of the harness process (server and client): idle %d MB, peak under load %d MB.\n", rep.RSSIdle>>20, rep.RSSPeak>>20)
+	e := rep.Export
+	if e.Records > 0 {
+		er, rr := e.Rate(e.HTTP), e.Rate(e.Raw)
+		fmt.Fprintf(w, "\n| export, depth %d around %s | records | bytes | p50 | p99 | records/s | MB/s |\n|---|--:|--:|--:|--:|--:|--:|\n", ExportDepth, e.Root)
+		fmt.Fprintf(w, "| GET /export native, one connection (n=%d) | %d | %d | %s | %s | %.0f | %.1f |\n", e.HTTP.N, e.Records, e.Bytes, us(e.HTTP.P50), us(e.HTTP.P99), er, float64(e.Bytes)/e.HTTP.P50.Seconds()/1e6)
+		fmt.Fprintf(w, "| raw Badger reads with values, same records in key order (n=%d) | %d | | %s | %s | %.0f | |\n", e.Raw.N, e.Records, us(e.Raw.P50), us(e.Raw.P99), rr)
+		sr := e.Rate(e.Seq)
+		fmt.Fprintf(w, "| raw Badger sequential scan with values, as many records (n=%d) | %d | | %s | %s | %.0f | |\n", e.Seq.N, e.Records, us(e.Seq.P50), us(e.Seq.P99), sr)
+		fmt.Fprintf(w, "\nExport rate is %.2f of the raw reads of the same records and %.2f of the sequential scan rate (target at least 0.25); RSS %d MB before, peak %d MB during the exports (growth %d MB).\n",
+			er/rr, er/sr, e.RSSBefore>>20, e.RSSPk>>20, (max(e.RSSPk, e.RSSBefore)-e.RSSBefore)>>20)
+	}
+}
+
+// Markdown writes the mutation comparison.
+func (m MutationResult) Markdown(w io.Writer) {
+	fmt.Fprintf(w, "| one mutation (upsertIncident with a target and a citation, editor token; %d keys) | n | p50 | p99 | CPU/op |\n|---|--:|--:|--:|--:|\n", m.Keys)
+	fmt.Fprintf(w, "| in process, through auth and the handler | %d | %s | %s | %s |\n", m.InProc.N, us(m.InProc.P50), us(m.InProc.P99), us(m.InProc.CPU))
+	fmt.Fprintf(w, "| over HTTP, one connection | %d | %s | %s | %s |\n", m.HTTP.N, us(m.HTTP.P50), us(m.HTTP.P99), us(m.HTTP.CPU))
+	fmt.Fprintf(w, "| raw synced Badger Update of the same %d keys | %d | %s | %s | %s |\n", m.Keys, m.Raw.N, us(m.Raw.P50), us(m.Raw.P99), us(m.Raw.CPU))
+	fmt.Fprintf(w, "\nMutation p50 is %.2fx the raw Update in process, %.2fx over HTTP (target at most 1.5x).\n", ratio(m.InProc.P50, m.Raw.P50), ratio(m.HTTP.P50, m.Raw.P50))
+}
+
+// Markdown writes the import comparison.
+func (l ImportResult) Markdown(w io.Writer) {
+	ir := float64(l.Keys) / l.Import.Seconds()
+	rr := float64(l.Keys) / l.Raw.Seconds()
+	fmt.Fprintf(w, "| import, native file of %d incidents (%d bytes) | records | keys | time | keys/s |\n|---|--:|--:|--:|--:|\n", l.Incidents, l.Bytes)
+	fmt.Fprintf(w, "| importer.Import (parse, verify citations, one synced transaction) | %d | %d | %s | %.0f |\n", l.Records, l.Keys, l.Import.Round(time.Millisecond), ir)
+	fmt.Fprintf(w, "| raw Badger WriteBatch, same keys and values | | %d | %s | %.0f |\n", l.Keys, l.Raw.Round(time.Millisecond), rr)
+	fmt.Fprintf(w, "\nImport rate is %.2f of the raw WriteBatch rate (target at least 0.33).\n", ir/rr)
 }
 
 // Markdown writes the load comparison.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/attrib/attrib/bench/floor"
 	"github.com/attrib/attrib/graph"
+	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
 )
@@ -30,6 +31,8 @@ type Config struct {
 	Warm     int
 	Conns    int       // the concurrent-connection measurement (32)
 	Log      io.Writer // progress lines; nil for none
+	// Index serves the search cases; nil leaves them out.
+	Index *search.Index
 }
 
 // Result is one case measured every way, with its floors.
@@ -56,6 +59,7 @@ type Report struct {
 	FloorItemsFields       int
 	RSSIdle, RSSPeak       uint64 // bytes, this process (server and client)
 	Procs                  int
+	Export                 ExportResult
 }
 
 // FloorItems is how many items the field-cost floor asks for.
@@ -69,8 +73,8 @@ func Run(ctx context.Context, cfg Config, f Fixture) (*Report, error) {
 		}
 	}
 	rep := &Report{Procs: runtime.GOMAXPROCS(0)}
-	h := graph.NewHandler(cfg.Store, graph.DefaultLimits, nil)
-	srvURL, stopSrv, err := listen(server.Handler(server.Config{Store: cfg.Store, Limits: graph.DefaultLimits}))
+	h := graph.NewHandler(cfg.Store, graph.DefaultLimits, nil, graph.WithIndex(cfg.Index))
+	srvURL, stopSrv, err := listen(server.Handler(server.Config{Store: cfg.Store, Index: cfg.Index, Limits: graph.DefaultLimits}))
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +167,11 @@ func Run(ctx context.Context, cfg Config, f Fixture) (*Report, error) {
 	}
 	rep.PerFieldConc = max(0, time.Duration((1/itemsConc.PerSec-1/bareConc.PerSec)*float64(time.Second))/time.Duration(rep.FloorItemsFields))
 
-	for _, c := range Cases(f) {
+	cases := Cases(f)
+	if cfg.Index != nil {
+		cases = append(cases, SearchCases(cfg.Index)...)
+	}
+	for _, c := range cases {
 		ans, err := Do(h, c.Query, c.Vars)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", c.Name, err)
@@ -207,6 +215,11 @@ func Run(ctx context.Context, cfg Config, f Fixture) (*Report, error) {
 	}
 	stopWatch()
 	rep.RSSPeak = peak.Load()
+	rep.Export, err = MeasureExport(cfg.Store, one, strings.TrimSuffix(srvURL, "/graphql"), f.Attributor, cfg.Count, cfg.Duration)
+	if err != nil {
+		return nil, err
+	}
+	logf("%-28s %d records, %d bytes: http p50=%s raw p50=%s", "export", rep.Export.Records, rep.Export.Bytes, rep.Export.HTTP.P50, rep.Export.Raw.P50)
 	if err := measureFloor(); err != nil {
 		return nil, err
 	}

@@ -77,41 +77,9 @@ const snippetContext = 40
 
 // Search runs q and returns the page of hits it asks for, best first.
 func (x *Index) Search(q Query) (*Result, error) {
-	text := strings.TrimSpace(q.Text)
-	if text == "" {
-		return nil, fmt.Errorf("%w: the query is empty; give at least one word", ErrInvalidQuery)
-	}
-	var wanted []string
-	switch q.Lang {
-	case "":
-		wanted = fieldOrder
-	case "ar", "en":
-		for _, f := range fieldOrder {
-			if strings.HasSuffix(f, "_"+q.Lang) {
-				wanted = append(wanted, f)
-			}
-		}
-	default:
-		return nil, fmt.Errorf("%w: lang %q: use ar, en, or leave it out for both", ErrInvalidQuery, q.Lang)
-	}
-	var any []query.Query
-	for _, f := range wanted {
-		m := bleve.NewMatchQuery(text)
-		m.SetField(f)
-		if b, ok := boosts[f]; ok {
-			m.SetBoost(b)
-		}
-		any = append(any, m)
-	}
-	var bq query.Query = bleve.NewDisjunctionQuery(any...)
-	if len(q.Types) > 0 {
-		var ts []query.Query
-		for _, t := range q.Types {
-			tq := bleve.NewTermQuery(t)
-			tq.SetField(fieldType)
-			ts = append(ts, tq)
-		}
-		bq = bleve.NewConjunctionQuery(bq, bleve.NewDisjunctionQuery(ts...))
+	bq, err := bleveQuery(q)
+	if err != nil {
+		return nil, err
 	}
 	idx := x.current()
 	if idx == nil {
@@ -160,7 +128,7 @@ func (x *Index) Search(q Query) (*Result, error) {
 	// read and checked in one snapshot, and the page is cut from the
 	// visible ones.
 	out := &Result{}
-	err := x.st.View(func(tx *store.Txn) error {
+	err = x.st.View(func(tx *store.Txn) error {
 		langs := newLangCache(tx)
 		docOK := docFilter(tx, q.Cleared)
 		for from := 0; ; from += scanBatch {
@@ -197,6 +165,48 @@ func (x *Index) Search(q Query) (*Result, error) {
 		return nil, fmt.Errorf("search: load hits: %w", err)
 	}
 	return out, nil
+}
+
+// bleveQuery is the index query of q: a match on every wanted field,
+// boosted, and the node-type filter.
+func bleveQuery(q Query) (query.Query, error) {
+	text := strings.TrimSpace(q.Text)
+	if text == "" {
+		return nil, fmt.Errorf("%w: the query is empty; give at least one word", ErrInvalidQuery)
+	}
+	var wanted []string
+	switch q.Lang {
+	case "":
+		wanted = fieldOrder
+	case "ar", "en":
+		for _, f := range fieldOrder {
+			if strings.HasSuffix(f, "_"+q.Lang) {
+				wanted = append(wanted, f)
+			}
+		}
+	default:
+		return nil, fmt.Errorf("%w: lang %q: use ar, en, or leave it out for both", ErrInvalidQuery, q.Lang)
+	}
+	var any []query.Query
+	for _, f := range wanted {
+		m := bleve.NewMatchQuery(text)
+		m.SetField(f)
+		if b, ok := boosts[f]; ok {
+			m.SetBoost(b)
+		}
+		any = append(any, m)
+	}
+	var bq query.Query = bleve.NewDisjunctionQuery(any...)
+	if len(q.Types) > 0 {
+		var ts []query.Query
+		for _, t := range q.Types {
+			tq := bleve.NewTermQuery(t)
+			tq.SetField(fieldType)
+			ts = append(ts, tq)
+		}
+		bq = bleve.NewConjunctionQuery(bq, bleve.NewDisjunctionQuery(ts...))
+	}
+	return bq, nil
 }
 
 // docFilter says whether a match inside document id may be shown, reading

@@ -92,13 +92,13 @@ func (r Request) Validate() error {
 
 // Walk selects the subgraph r asks for within tx. An unknown root is
 // store.ErrNotFound; a request past a limit is ErrLimit. Memory grows with
-// the number of IDs selected, never with the size of the records: records
-// are read one at a time and dropped.
+// the number of IDs selected and edges met, never with the size of the
+// records: records are read one at a time and dropped.
 func Walk(tx *store.Txn, r Request) (*Selection, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	w := walker{tx: tx, r: r, nodes: map[string]string{}, docs: map[string]bool{}}
+	w := walker{tx: tx, r: r, nodes: map[string]string{}, docs: map[string]bool{}, seen: map[string]edgeSeen{}}
 	if r.Direction == 0 {
 		w.r.Direction = store.Both
 	}
@@ -119,6 +119,16 @@ type walker struct {
 	r     Request
 	nodes map[string]string // selected node ID -> type
 	docs  map[string]bool   // documents cited by selected records
+	// seen holds what the walk has read of each edge: an edge is met from
+	// both its ends and again when the induced edges are gathered, and
+	// decoding it each time was most of an export's reads.
+	seen map[string]edgeSeen
+}
+
+// edgeSeen is what the walk keeps of an edge it has read.
+type edgeSeen struct {
+	visible bool
+	docs    []string // the documents its citations point into
 }
 
 // add selects node n, enforcing the cap.
@@ -249,17 +259,34 @@ func (w *walker) edges(id string, dir store.Direction) ([]store.EdgeRef, error) 
 			return nil, err
 		}
 		for _, ref := range rs {
-			e, err := w.tx.Edge(ref.ID)
+			es, err := w.edge(ref.ID)
 			if err != nil {
 				return nil, err
 			}
-			if !w.visible(e.Meta) {
+			if !es.visible {
 				continue
 			}
 			refs = append(refs, ref)
 		}
 	}
 	return refs, nil
+}
+
+// edge reads edge id once per walk.
+func (w *walker) edge(id string) (edgeSeen, error) {
+	if es, ok := w.seen[id]; ok {
+		return es, nil
+	}
+	e, err := w.tx.Edge(id)
+	if err != nil {
+		return edgeSeen{}, err
+	}
+	es := edgeSeen{visible: w.visible(e.Meta)}
+	for _, c := range e.Citations {
+		es.docs = append(es.docs, c.Document)
+	}
+	w.seen[id] = es
+	return es, nil
 }
 
 // selection gathers the induced edges and the cited documents.
@@ -276,11 +303,13 @@ func (w *walker) selection() (*Selection, error) {
 		for _, ref := range refs {
 			if _, ok := w.nodes[ref.To]; ok && !edges[ref.ID] {
 				edges[ref.ID] = true
-				e, err := w.tx.Edge(ref.ID)
+				es, err := w.edge(ref.ID)
 				if err != nil {
 					return nil, err
 				}
-				w.cite(e.Citations)
+				for _, d := range es.docs {
+					w.docs[d] = true
+				}
 			}
 		}
 	}

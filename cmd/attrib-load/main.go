@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/attrib/attrib/bench"
+	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/store"
 )
 
@@ -39,6 +40,9 @@ func run() error {
 		duration   = flag.Duration("duration", 2*time.Second, "longest time per measurement")
 		conns      = flag.Int("conns", 32, "connections of the concurrent measurement")
 		load       = flag.Int("load", 1000, "incidents of the bulk-load comparison (0 skips it)")
+		imports    = flag.Int("import", 100, "incidents of the import comparison (0 skips it)")
+		mutation   = flag.Bool("mutation", true, "measure one mutation against a raw synced Update")
+		noSearch   = flag.Bool("no-search", false, "leave out the search cases (they build the index when it is missing)")
 		cpuprofile = flag.String("cpuprofile", "", "write a CPU profile of the query measurements to this file")
 	)
 	flag.Parse()
@@ -61,6 +65,16 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	var x *search.Index
+	if !*noSearch {
+		// The index of 'attrib serve' and 'attrib reindex'; built here
+		// when missing.
+		fmt.Fprintln(os.Stderr, "opening the search index...")
+		if x, err = search.Open(filepath.Join(abs, "search.bleve"), s, nil); err != nil {
+			return fmt.Errorf("search index: %w (run attrib reindex --data %s)", err, *data)
+		}
+		defer x.Close()
+	}
 	if *cpuprofile != "" {
 		pf, err := os.Create(*cpuprofile)
 		if err != nil {
@@ -72,7 +86,7 @@ func run() error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	rep, err := bench.Run(ctx, bench.Config{Store: s, Count: *count, Duration: *duration, Warm: 50, Conns: *conns, Log: os.Stderr}, f)
+	rep, err := bench.Run(ctx, bench.Config{Store: s, Count: *count, Duration: *duration, Warm: 50, Conns: *conns, Log: os.Stderr, Index: x}, f)
 	if err != nil {
 		return err
 	}
@@ -94,6 +108,34 @@ func run() error {
 		}
 		fmt.Println()
 		l.Markdown(os.Stdout)
+	}
+	if *imports > 0 {
+		dir, err := os.MkdirTemp("", "attrib-import-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		fmt.Fprintf(os.Stderr, "import of %d incidents...\n", *imports)
+		l, err := bench.MeasureImport(dir, *imports)
+		if err != nil {
+			return err
+		}
+		fmt.Println()
+		l.Markdown(os.Stdout)
+	}
+	if *mutation {
+		dir, err := os.MkdirTemp("", "attrib-mutation-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		fmt.Fprintln(os.Stderr, "mutations...")
+		m, err := bench.MeasureMutation(dir, *count, *duration)
+		if err != nil {
+			return err
+		}
+		fmt.Println()
+		m.Markdown(os.Stdout)
 	}
 	return nil
 }

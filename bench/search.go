@@ -1,0 +1,34 @@
+package bench
+
+import (
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/attrib/attrib/search"
+)
+
+// Search queries of the cases: the name of a hub state, which the
+// generated articles mention often, in each language.
+const (
+	SearchArabic  = "ألبانيا"
+	SearchEnglish = "Albania"
+	SearchQuery   = `query Search($q: String!) { search(query: $q, first: 20) { totalCount edges { score field snippet node { id __typename } } } }`
+)
+
+// SearchCases returns the search requests, first: 20, in Arabic and in
+// English, with their floor (a): the same bleve query for the top 20 hits
+// (x.IndexOnly) and a read of each hit's record, what the page needs at
+// least. An anonymous search also reads every other match to check that
+// it may be shown and counted; that is attrib's cost, not the floor's.
+func SearchCases(x *search.Index) []Case {
+	var out []Case
+	for _, c := range []struct{ name, q string }{{"search-ar", SearchArabic}, {"search-en", SearchEnglish}} {
+		out = append(out, Case{Name: c.name, Query: SearchQuery, Vars: map[string]any{"q": c.q}, Raw: func(db *badger.DB) error {
+			ids, err := x.IndexOnly(search.Query{Text: c.q, Size: 20})
+			if err != nil {
+				return err
+			}
+			return db.View(func(txn *badger.Txn) error { return getAll(txn, ids...) })
+		}})
+	}
+	return out
+}
