@@ -85,9 +85,11 @@ func (x *Index) Search(q Query) (*Result, error) {
 	if idx == nil {
 		return nil, errors.New("search index is closed")
 	}
-	run := func(size, from int) (*bleve.SearchResult, error) {
+	// search runs bq; locations (where each match lies, for snippets and
+	// offsets) are asked for only where a hit will be described.
+	search := func(bq query.Query, size, from int, locations bool) (*bleve.SearchResult, error) {
 		req := bleve.NewSearchRequestOptions(bq, size, from, false)
-		req.IncludeLocations = true
+		req.IncludeLocations = locations
 		req.SortBy([]string{"-_score", "_id"})
 		res, err := idx.Search(req)
 		if err != nil {
@@ -95,8 +97,11 @@ func (x *Index) Search(q Query) (*Result, error) {
 		}
 		return res, nil
 	}
+	run := func(size, from int, locations bool) (*bleve.SearchResult, error) {
+		return search(bq, size, from, locations)
+	}
 	if !q.filtered() {
-		res, err := run(q.Size, q.From)
+		res, err := run(q.Size, q.From, true)
 		if err != nil {
 			return nil, err
 		}
@@ -131,12 +136,48 @@ func (x *Index) Search(q Query) (*Result, error) {
 	err = x.st.View(func(tx *store.Txn) error {
 		langs := newLangCache(tx)
 		docOK := docFilter(tx, q.Cleared)
-		for from := 0; ; from += scanBatch {
-			res, err := run(scanBatch, from)
+		// Each bleve request collects its from+size best matches again, so
+		// after a first batch the rest comes in one request, not many.
+		size, total := scanBatch, 0
+		for from := 0; ; from += size {
+			// Once the page is full the rest is only counted, which
+			// needs no locations; the rare match that must be described
+			// to be counted fetches its own.
+			located := len(out.Hits) < q.Size
+			if from > 0 && !located {
+				size = max(size, total-from)
+			}
+			res, err := run(size, from, located)
 			if err != nil {
 				return err
 			}
 			for _, h := range res.Hits {
+				onPage := out.Total >= q.From && len(out.Hits) < q.Size
+				if !onPage {
+					// Off the page a match is only counted: its outline
+					// (meta and cited documents) decides, without decoding
+					// the record or describing the match.
+					counted, sure, err := count(tx, h.ID, q.Visible, docOK)
+					if err != nil {
+						return err
+					}
+					if sure {
+						if counted {
+							out.Total++
+						}
+						continue
+					}
+				}
+				if !located {
+					one, err := search(query.NewConjunctionQuery([]query.Query{bq, query.NewDocIDQuery([]string{h.ID})}), 1, 0, true)
+					if err != nil {
+						return err
+					}
+					if len(one.Hits) == 0 {
+						continue
+					}
+					h = one.Hits[0]
+				}
 				n, err := tx.Node(h.ID)
 				if errors.Is(err, store.ErrNotFound) {
 					continue
@@ -156,7 +197,8 @@ func (x *Index) Search(q Query) (*Result, error) {
 				}
 				out.Total++
 			}
-			if len(res.Hits) < scanBatch {
+			total = int(res.Total)
+			if len(res.Hits) < size || from+len(res.Hits) >= total {
 				return nil
 			}
 		}
@@ -221,11 +263,39 @@ func docFilter(tx *store.Txn, cleared func(string) bool) func(id string) bool {
 		if done {
 			return ok
 		}
-		d, err := tx.Node(id)
+		d, err := tx.Outline(id)
 		ok = err == nil && cleared(d.Marking)
 		seen[id] = ok
 		return ok
 	}
+}
+
+// count decides from node id's outline whether a match on it counts: sure is
+// false when some of its matches may lie in a document the reader may not
+// see, and only describing the match can tell.
+func count(tx *store.Txn, id string, visible func(store.Meta) bool, docOK func(string) bool) (counted, sure bool, err error) {
+	o, err := tx.Outline(id)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, true, nil
+	}
+	if err != nil {
+		return false, false, err
+	}
+	if visible != nil && !visible(o.Meta) {
+		return false, true, nil
+	}
+	if docOK == nil {
+		return true, true, nil
+	}
+	if o.Type == "Document" && !docOK(id) {
+		return false, false, nil
+	}
+	for _, d := range o.CitedDocs {
+		if !docOK(d) {
+			return false, false, nil
+		}
+	}
+	return true, true, nil
 }
 
 // describe turns a bleve hit into a Hit: it picks the first field in

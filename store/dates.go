@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -41,4 +42,41 @@ func (tx *Txn) Dates(ids []string) ([]Dated, error) {
 		out[i] = Dated{Date: rec.Props.Date, Meta: rec.Meta}
 	}
 	return out, nil
+}
+
+// Outline is what deciding whether a reader may see a node needs: its type,
+// its Meta, and the documents its citations point into, without its
+// properties (a document's text can be many kilobytes).
+type Outline struct {
+	Type string
+	Meta
+	CitedDocs []string
+}
+
+// Outline reads the outline of node id.
+func (tx *Txn) Outline(id string) (Outline, error) {
+	var rec struct {
+		Type string `json:"type"`
+		Meta
+		Citations []struct {
+			Document string `json:"document"`
+		} `json:"citations"`
+	}
+	item, err := tx.t.Get(key(prefixNode, id))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return Outline{}, fmt.Errorf("node %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return Outline{}, fmt.Errorf("node %s: read: %w", id, err)
+	}
+	if err := item.Value(func(b []byte) error { return decode(b, &rec) }); err != nil {
+		return Outline{}, fmt.Errorf("node %s: decode record: %w", id, err)
+	}
+	o := Outline{Type: rec.Type, Meta: rec.Meta}
+	for _, c := range rec.Citations {
+		if !slices.Contains(o.CitedDocs, c.Document) {
+			o.CitedDocs = append(o.CitedDocs, c.Document)
+		}
+	}
+	return o, nil
 }

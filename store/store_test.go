@@ -283,3 +283,26 @@ func TestDates(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestOutlineReadsMetaAndCitedDocumentsOnly(t *testing.T) {
+	s := openTemp(t)
+	n := &Node{ID: "a", Type: "Attribution", Props: Props{"band": "LIKELY", "text": "long"},
+		Citations: []Citation{{Document: "d1", Exact: "x", End: 1}, {Document: "d2", Exact: "y", End: 1}, {Document: "d1", Exact: "z", End: 1}},
+		Meta:      Meta{Marking: "AMBER", Retraction: &Retraction{By: "alice", Reason: "wrong"}}}
+	if err := s.Update(func(tx *Txn) error { _, err := tx.PutNode(n); return err }); err != nil {
+		t.Fatal(err)
+	}
+	s.View(func(tx *Txn) error {
+		o, err := tx.Outline("a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Type != "Attribution" || o.Marking != "AMBER" || o.Retraction == nil || len(o.CitedDocs) != 2 || o.CitedDocs[0] != "d1" || o.CitedDocs[1] != "d2" {
+			t.Errorf("Outline = %+v", o)
+		}
+		if _, err := tx.Outline("missing"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Outline of a missing node: %v", err)
+		}
+		return nil
+	})
+}
