@@ -25,6 +25,7 @@ import (
 	"github.com/attrib/attrib/cite"
 	"github.com/attrib/attrib/edit"
 	"github.com/attrib/attrib/graph/generated"
+	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/store"
 )
@@ -185,7 +186,7 @@ func callerCode(err error) string {
 		return CodeLimit
 	case errors.Is(err, store.ErrNotFound):
 		return CodeNotFound
-	case errors.Is(err, store.ErrInvalid), errors.Is(err, store.ErrBadID):
+	case errors.Is(err, store.ErrInvalid), errors.Is(err, store.ErrBadID), errors.As(err, new(*ontology.ValueError)):
 		return CodeValidation
 	case errors.Is(err, cite.ErrNotFound), errors.Is(err, cite.ErrAmbiguous):
 		return CodeBadQuote

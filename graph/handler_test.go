@@ -87,6 +87,7 @@ func TestCallerErrorsKeepTheirCode(t *testing.T) {
 		{`{ attributions(attributor: "!!") { totalCount } }`, CodeValidation, "attributor"},
 		{`{ nope }`, CodeValidation, "nope"},
 		{`{ node(id: "eA") { id } }`, CodeValidation, "malformed id"},
+		{`{ incidents(from: "2022-02-30") { totalCount } }`, CodeValidation, "not a real date"},
 		{`{ incidents(first: 50000) { edges { node { citations { exact } links { citations { exact } } } } } }`, CodeLimit, "complexity"},
 	}
 	for _, c := range cases {

@@ -66,13 +66,19 @@ func ValidateNode(n *store.Node) error {
 func ValidDate(v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("%v is not a date string", v)
+		return &ValueError{Msg: fmt.Sprintf("%v is not a date string (YYYY-MM-DD)", v)}
 	}
 	if _, err := time.Parse(time.DateOnly, s); err != nil {
-		return fmt.Errorf("%q is not a real date (YYYY-MM-DD)", s)
+		return &ValueError{Msg: fmt.Sprintf("%q is not a real date (YYYY-MM-DD)", s)}
 	}
 	return nil
 }
+
+// ValueError is a value that breaks a rule of the ontology: the caller's
+// mistake, which the message explains.
+type ValueError struct{ Msg string }
+
+func (e *ValueError) Error() string { return e.Msg }
 
 // ValidateEdge checks an edge's type against the types of its endpoints.
 func ValidateEdge(e *store.Edge, fromType, toType string) error {
