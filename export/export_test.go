@@ -18,12 +18,6 @@ import (
 
 var incident = store.NodeID("Incident", "2022-07-15-albania-gov")
 
-func seeded(t *testing.T) *store.Store {
-	t.Helper()
-	s := seedtest.Store(t)
-	return s
-}
-
 func write(t *testing.T, s *store.Store, r subgraph.Request, f export.Format) []byte {
 	t.Helper()
 	var buf bytes.Buffer
@@ -41,7 +35,7 @@ type file struct {
 }
 
 func TestCQ5NativeIsSelfContained(t *testing.T) {
-	s := seeded(t)
+	s := seedtest.Store(t)
 	out := write(t, s, subgraph.Request{Roots: []string{incident}, Depth: 2}, export.Native)
 	if again := write(t, s, subgraph.Request{Roots: []string{incident}, Depth: 2}, export.Native); !bytes.Equal(out, again) {
 		t.Fatal("two exports of the same request differ")
@@ -122,7 +116,7 @@ func ids(ns []store.Node) []string {
 }
 
 func TestSTIXValidatesAgainstOfficialSchemas(t *testing.T) {
-	s := seeded(t)
+	s := seedtest.Store(t)
 	for _, r := range []subgraph.Request{{Roots: []string{incident}, Depth: 2}, {}} {
 		out := write(t, s, r, export.STIX21)
 		if again := write(t, s, r, export.STIX21); !bytes.Equal(out, again) {
@@ -167,7 +161,7 @@ func TestSTIXValidatesAgainstOfficialSchemas(t *testing.T) {
 }
 
 func TestViewerFormats(t *testing.T) {
-	s := seeded(t)
+	s := seedtest.Store(t)
 	r := subgraph.Request{Roots: []string{incident}, Depth: 1}
 	var nat file
 	json.Unmarshal(write(t, s, r, export.Native), &nat)
@@ -211,7 +205,7 @@ func TestViewerFormats(t *testing.T) {
 }
 
 func TestRefusalsWriteNothing(t *testing.T) {
-	s := seeded(t)
+	s := seedtest.Store(t)
 	cases := []struct {
 		name string
 		r    subgraph.Request
@@ -249,7 +243,7 @@ func TestParseFormatIgnoresCase(t *testing.T) {
 }
 
 func TestRetractedFactsOnlyOnRequest(t *testing.T) {
-	s := seeded(t)
+	s := seedtest.Store(t)
 	id := store.NodeID("Attribution", "gb-blames-ir")
 	err := s.Update(func(tx *store.Txn) error {
 		n, err := tx.Node(id)

@@ -15,12 +15,6 @@ import (
 	"github.com/attrib/attrib/store"
 )
 
-func seeded(t *testing.T) *store.Store {
-	t.Helper()
-	s := seedtest.Store(t)
-	return s
-}
-
 type gqlResponse struct {
 	Data   json.RawMessage `json:"data"`
 	Errors []struct {
@@ -55,12 +49,12 @@ const statesQuery = `{ states(first: 100) { edges { node { code attributionsMade
 
 func TestObjectCapRefusesWhileResolving(t *testing.T) {
 	lim := DefaultLimits
-	h := NewHandler(seeded(t), lim, nil)
+	h := NewHandler(seedtest.Store(t), lim, nil)
 	if _, out, body := do(t, h, statesQuery); len(out.Errors) != 0 {
 		t.Fatalf("within the default cap the query fails: %s", body)
 	}
 	lim.MaxObjects = 3
-	h = NewHandler(seeded(t), lim, nil)
+	h = NewHandler(seedtest.Store(t), lim, nil)
 	_, out, body := do(t, h, statesQuery)
 	if firstCode(out) != CodeLimit || len(out.Errors) != 1 || !strings.Contains(out.Errors[0].Message, "more than 3 objects") {
 		t.Fatalf("want one LIMIT error naming the cap, got %s", body)
@@ -73,14 +67,14 @@ func TestObjectCapRefusesWhileResolving(t *testing.T) {
 func TestTimeoutRefuses(t *testing.T) {
 	lim := DefaultLimits
 	lim.Timeout = time.Nanosecond
-	_, out, body := do(t, NewHandler(seeded(t), lim, nil), statesQuery)
+	_, out, body := do(t, NewHandler(seedtest.Store(t), lim, nil), statesQuery)
 	if firstCode(out) != CodeLimit || !strings.Contains(out.Errors[0].Message, "longer than the limit") {
 		t.Fatalf("want a LIMIT timeout error, got %s", body)
 	}
 }
 
 func TestCallerErrorsKeepTheirCode(t *testing.T) {
-	h := NewHandler(seeded(t), DefaultLimits, nil)
+	h := NewHandler(seedtest.Store(t), DefaultLimits, nil)
 	cases := []struct{ q, code, says string }{
 		{`{ documents(first: 101) { totalCount } }`, CodeValidation, "maximum page size"},
 		{`{ documents(after: "nope") { totalCount } }`, CodeValidation, "not a cursor"},
@@ -123,13 +117,13 @@ func TestInternalErrorsHideTheirDetails(t *testing.T) {
 
 func TestSuggestionsOnlyWithIntrospection(t *testing.T) {
 	q := `{ documnts { totalCount } }`
-	_, out, _ := do(t, NewHandler(seeded(t), DefaultLimits, nil), q)
+	_, out, _ := do(t, NewHandler(seedtest.Store(t), DefaultLimits, nil), q)
 	if !strings.Contains(out.Errors[0].Message, "Did you mean") {
 		t.Errorf("with introspection on, no suggestion: %q", out.Errors[0].Message)
 	}
 	lim := DefaultLimits
 	lim.Introspection = false
-	_, out, _ = do(t, NewHandler(seeded(t), lim, nil), q)
+	_, out, _ = do(t, NewHandler(seedtest.Store(t), lim, nil), q)
 	if strings.Contains(out.Errors[0].Message, "Did you mean") {
 		t.Errorf("with introspection off, the error suggests fields: %q", out.Errors[0].Message)
 	}
@@ -142,7 +136,7 @@ func TestIntrospectionQueryPasses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, out, body := do(t, NewHandler(seeded(t), DefaultLimits, nil), string(q))
+	code, out, body := do(t, NewHandler(seedtest.Store(t), DefaultLimits, nil), string(q))
 	if code != 200 || len(out.Errors) != 0 {
 		t.Fatalf("introspection refused: %d %.400s", code, body)
 	}
@@ -164,7 +158,7 @@ func TestPanicsBecomeInternalErrors(t *testing.T) {
 func TestConfiguredPageSize(t *testing.T) {
 	lim := DefaultLimits
 	lim.MaxPageSize = 2
-	h := NewHandler(seeded(t), lim, nil)
+	h := NewHandler(seedtest.Store(t), lim, nil)
 	_, out, body := do(t, h, `{ states(first: 3) { totalCount } }`)
 	if firstCode(out) != CodeValidation || !strings.Contains(out.Errors[0].Message, "between 0 and 2") {
 		t.Fatalf("first: 3 over a page size of 2: %s", body)

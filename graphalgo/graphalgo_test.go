@@ -17,12 +17,6 @@ var (
 	incident = store.NodeID("Incident", "2022-07-15-albania-gov")
 )
 
-func seeded(t *testing.T) *store.Store {
-	t.Helper()
-	st := seedtest.Store(t)
-	return st
-}
-
 func view(t *testing.T, st *store.Store, fn func(tx *store.Txn) error) {
 	t.Helper()
 	if err := st.View(fn); err != nil {
@@ -34,7 +28,7 @@ func view(t *testing.T, st *store.Store, fn func(tx *store.Txn) error) {
 // only who claimed what about which incident, the two states meet at the
 // incident and nowhere else.
 func TestPathJoinsTwoStatesThroughTheIncident(t *testing.T) {
-	st := seeded(t)
+	st := seedtest.Store(t)
 	view(t, st, func(tx *store.Txn) error {
 		ps, err := ShortestPaths(tx, britain, usa, PathOptions{EdgeTypes: []string{ontology.AttributedBy, ontology.Concerns}})
 		if err != nil {
@@ -69,7 +63,7 @@ func TestPathJoinsTwoStatesThroughTheIncident(t *testing.T) {
 }
 
 func TestPathsAndNeighbourhoodAreBounded(t *testing.T) {
-	st := seeded(t)
+	st := seedtest.Store(t)
 	view(t, st, func(tx *store.Txn) error {
 		if _, err := ShortestPaths(tx, britain, usa, PathOptions{MaxHops: MaxHops + 1}); !errors.Is(err, ErrBounds) {
 			t.Errorf("maxHops %d: err = %v, want ErrBounds", MaxHops+1, err)
@@ -94,7 +88,7 @@ func TestPathsAndNeighbourhoodAreBounded(t *testing.T) {
 }
 
 func TestTimelinePutsTheAttackFirst(t *testing.T) {
-	st := seeded(t)
+	st := seedtest.Store(t)
 	view(t, st, func(tx *store.Txn) error {
 		evs, err := Timeline(tx, Filter{Incident: incident})
 		if err != nil {
@@ -133,7 +127,7 @@ func TestTimelinePutsTheAttackFirst(t *testing.T) {
 }
 
 func TestTimeToAttributionIs54Days(t *testing.T) {
-	st := seeded(t)
+	st := seedtest.Store(t)
 	view(t, st, func(tx *store.Txn) error {
 		lags, err := TimeToAttribution(tx, incident, "")
 		if err != nil {
@@ -153,7 +147,7 @@ func TestTimeToAttributionIs54Days(t *testing.T) {
 }
 
 func TestAsOfBeforeTheClaimsKeepsOnlyTheIncident(t *testing.T) {
-	st := seeded(t)
+	st := seedtest.Store(t)
 	view(t, st, func(tx *store.Txn) error {
 		evs, err := Timeline(tx, Filter{AsOf: "2022-09-06"})
 		if err != nil {
@@ -181,7 +175,7 @@ func TestAsOfBeforeTheClaimsKeepsOnlyTheIncident(t *testing.T) {
 }
 
 func TestSummaryWhoBlamedWhom(t *testing.T) {
-	st := seeded(t)
+	st := seedtest.Store(t)
 	view(t, st, func(tx *store.Txn) error {
 		s, err := Summarize(tx, incident, "")
 		if err != nil {

@@ -120,9 +120,6 @@ func (b Band) Confidence() (c int, ok bool) {
 	return c, ok
 }
 
-// Valid reports whether b is a known band.
-func (b Band) Valid() bool { return slices.Contains(Bands, b) }
-
 // Enumerations of string properties, by node type and property name.
 var Enums = map[string]map[string][]string{
 	Document:     {"kind": {"ARTICLE", "REFERENCE", "STIX_BUNDLE", "REPORT"}},

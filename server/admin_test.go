@@ -18,6 +18,7 @@ import (
 	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/check"
 	"github.com/attrib/attrib/graph"
+	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/seed"
 	"github.com/attrib/attrib/store"
 )
@@ -41,7 +42,7 @@ func getBackup(t *testing.T, ts *httptest.Server, token string, since uint64) (*
 }
 
 func TestBackupNeedsTheAdminToken(t *testing.T) {
-	s := seeded(t)
+	s := seedtest.Store(t)
 	off := httptest.NewServer(Handler(Config{Store: s, Limits: graph.DefaultLimits}))
 	defer off.Close()
 	if resp, body := getBackup(t, off, "anything", 0); resp.StatusCode != http.StatusForbidden || !bytes.Contains(body, []byte("ATTRIB_ADMIN_TOKEN")) {

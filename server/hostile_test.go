@@ -19,15 +19,7 @@ import (
 
 	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/internal/seedtest"
-	"github.com/attrib/attrib/store"
 )
-
-// seeded opens an in-memory store holding the embedded seed.
-func seeded(t testing.TB) *store.Store {
-	t.Helper()
-	s := seedtest.Store(t)
-	return s
-}
 
 type hostile struct {
 	name   string
@@ -166,7 +158,7 @@ func heapNow() uint64 {
 // heap growth; the bounds asserted are sanity bounds, far above the norm.
 func TestHostileQueries(t *testing.T) {
 	var served atomic.Int64 // nanoseconds the last request spent in the handler
-	h := Handler(Config{Store: seeded(t), Limits: graph.DefaultLimits})
+	h := Handler(Config{Store: seedtest.Store(t), Limits: graph.DefaultLimits})
 	timed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		h.ServeHTTP(w, r)
