@@ -40,6 +40,12 @@ func TestFindsCorruption(t *testing.T) {
 			e := anEdge(t, s)
 			del(t, s, store.IndexKey(store.IndexEntry{Table: "in", Node: e.To, Type: e.Type, Other: e.From, Edge: e.ID}))
 		}},
+		{"adjacency entry misstates the edge's retraction", "lacks the entry", func(t *testing.T, s *store.Store) {
+			// A stale value would let readers follow a retracted link, or
+			// hide a live one: version 1, flags "retracted", the marking.
+			e := anEdge(t, s)
+			set(t, s, store.IndexKey(store.IndexEntry{Table: "out", Node: e.From, Type: e.Type, Other: e.To, Edge: e.ID}), append([]byte{1, 1}, e.Marking...))
+		}},
 		{"index entry without a record", "points at no matching record", func(t *testing.T, s *store.Store) {
 			set(t, s, store.IndexKey(store.IndexEntry{Table: "type", Type: "Incident", Node: "gone"}), nil)
 		}},

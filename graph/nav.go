@@ -62,18 +62,12 @@ func (r *Resolver) neighbours(ctx context.Context, id string, dir store.Directio
 	if err != nil {
 		return nil, err
 	}
-	edgeIDs := make([]string, len(refs))
-	for i, ref := range refs {
-		edgeIDs[i] = ref.ID
-	}
-	es, err := r.loaders(ctx).links.LoadAll(ctx, edgeIDs)
-	if err != nil {
-		return nil, err
-	}
+	// The adjacency index says whether each edge may be followed, so no
+	// edge record is read.
 	ids := make([]string, 0, len(refs))
 	seen := map[string]bool{}
-	for i, ref := range refs {
-		if !visible(ctx, es[i].Meta) {
+	for _, ref := range refs {
+		if !followable(ctx, ref) {
 			continue
 		}
 		if !seen[ref.Other] {
@@ -198,11 +192,7 @@ func (r *Resolver) candidates(typ string, cs []constraint) ([]string, error) {
 				// A retracted link no longer joins its ends. (Retracted
 				// nodes and markings are filtered where the candidates
 				// are loaded, in nodesByID.)
-				e, err := tx.Edge(ref.ID)
-				if err != nil {
-					return err
-				}
-				if e.Retraction == nil {
+				if !ref.Retracted {
 					next[ref.Other] = true
 				}
 			}

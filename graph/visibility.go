@@ -23,6 +23,12 @@ func visible(ctx context.Context, m store.Meta) bool {
 	return cleared(ctx, m.Marking) && (m.Retraction == nil || showRetracted(ctx))
 }
 
+// followable reports whether the request may follow an edge, from what the
+// adjacency index says of it: the same rule as visible.
+func followable(ctx context.Context, ref store.EdgeRef) bool {
+	return cleared(ctx, ref.Marking) && (!ref.Retracted || showRetracted(ctx))
+}
+
 // cleared reports whether the request's principal may read marking.
 func cleared(ctx context.Context, marking string) bool {
 	return ontology.Covers(clearance(ctx), marking)

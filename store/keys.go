@@ -11,8 +11,8 @@ import (
 //
 //	n | id                                  -> Node record (JSON)
 //	e | id                                  -> Edge record (JSON)
-//	o | lp(from) lp(type) lp(to) lp(edgeID)  -> empty  out-edge index
-//	i | lp(to) lp(type) lp(from) lp(edgeID)  -> empty  in-edge index
+//	o | lp(from) lp(type) lp(to) lp(edgeID)  -> visibility  out-edge index
+//	i | lp(to) lp(type) lp(from) lp(edgeID)  -> visibility  in-edge index
 //	t | lp(nodeType) lp(id)                 -> empty  nodes by type
 //	c | lp(stateCode)                       -> node id  states by ISO code
 //	d | lp(nodeType) lp(date) lp(id)        -> empty  dated nodes by date
@@ -33,7 +33,10 @@ import (
 // it applied and replays the log from there.
 //
 // Out and in indexes both exist so that the neighbours of a node, in either
-// direction, are one prefix scan with value prefetch off.
+// direction, are one prefix scan with value prefetch off. Their value is the
+// edge's marking and retraction (adjacency.go; empty in stores written
+// before it, until Open records it), so a reader knows whether it may follow
+// an edge without reading it.
 //
 // This is an on-disk contract: do not reorder or reuse these prefixes; add
 // new ones at the end.

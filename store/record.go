@@ -100,6 +100,10 @@ type EdgeRef struct {
 	To    string
 	Other string    // the endpoint that is not the node asked about
 	Dir   Direction // Out when the node asked about is From
+	// Marking and Retracted are the edge's, so that a reader can decide
+	// whether to follow it without reading it.
+	Marking   string
+	Retracted bool
 }
 
 // Errors callers can test for; storage-engine errors never leave the package

@@ -19,6 +19,11 @@ type IndexEntry struct {
 	Edge  string // out/in: edge ID
 	Date  string // date
 	Code  string // code
+	// out/in: the edge's marking and retraction as the entry records them;
+	// Recorded is false for an entry that carries none.
+	Marking   string
+	Retracted bool
+	Recorded  bool
 }
 
 // IndexEntries lists the entries the indexes must hold for n.
@@ -35,9 +40,10 @@ func (n *Node) IndexEntries() []IndexEntry {
 
 // IndexEntries lists the entries the indexes must hold for e.
 func (e *Edge) IndexEntries() []IndexEntry {
+	m, r := e.AdjacencyVisibility()
 	return []IndexEntry{
-		{Table: "out", Node: e.From, Type: e.Type, Other: e.To, Edge: e.ID},
-		{Table: "in", Node: e.To, Type: e.Type, Other: e.From, Edge: e.ID},
+		{Table: "out", Node: e.From, Type: e.Type, Other: e.To, Edge: e.ID, Marking: m, Retracted: r, Recorded: true},
+		{Table: "in", Node: e.To, Type: e.Type, Other: e.From, Edge: e.ID, Marking: m, Retracted: r, Recorded: true},
 	}
 }
 
@@ -98,7 +104,7 @@ func (tx *Txn) ScanIndexes(fn func(IndexEntry) error) error {
 			continue
 		}
 		var v []byte
-		if k[0] == prefixCode {
+		if k[0] == prefixCode || k[0] == prefixOut || k[0] == prefixIn {
 			var err error
 			if v, err = it.Item().ValueCopy(nil); err != nil {
 				return fmt.Errorf("read index %q: %w", k, err)
@@ -134,10 +140,13 @@ func decodeIndex(k, v []byte) (IndexEntry, error) {
 		return IndexEntry{}, fmt.Errorf("index key %q has %d parts, want %d", k, len(parts), n)
 	}
 	switch k[0] {
-	case prefixOut:
-		return IndexEntry{Table: "out", Node: parts[0], Type: parts[1], Other: parts[2], Edge: parts[3]}, nil
-	case prefixIn:
-		return IndexEntry{Table: "in", Node: parts[0], Type: parts[1], Other: parts[2], Edge: parts[3]}, nil
+	case prefixOut, prefixIn:
+		e := IndexEntry{Table: "out", Node: parts[0], Type: parts[1], Other: parts[2], Edge: parts[3]}
+		if k[0] == prefixIn {
+			e.Table = "in"
+		}
+		e.Marking, e.Retracted, e.Recorded = parseAdjacency(v)
+		return e, nil
 	case prefixType:
 		return IndexEntry{Table: "type", Type: parts[0], Node: parts[1]}, nil
 	case prefixCode:

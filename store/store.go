@@ -85,7 +85,14 @@ func Open(dir string, o Options) (*Store, error) {
 		}
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
-	return &Store{db: db}, nil
+	s := &Store{db: db}
+	if !o.ReadOnly {
+		if err := s.migrateAdjacency(); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open store %s: %w", dir, err)
+		}
+	}
+	return s, nil
 }
 
 // ErrLocked means another process holds the data directory.
@@ -300,18 +307,17 @@ func (tx *Txn) PutEdge(e *Edge) (changed bool, err error) {
 	if err := tx.t.Set(k, val); err != nil {
 		return false, fmt.Errorf("write edge %s: %w", e.ID, err)
 	}
-	if err := tx.t.Set(key(prefixOut, e.From, e.Type, e.To, e.ID), nil); err != nil {
-		return false, fmt.Errorf("index edge %s: %w", e.ID, err)
-	}
-	if err := tx.t.Set(key(prefixIn, e.To, e.Type, e.From, e.ID), nil); err != nil {
-		return false, fmt.Errorf("index edge %s: %w", e.ID, err)
+	if err := tx.putAdjacency(e); err != nil {
+		return false, err
 	}
 	tx.changes.addEdge(e.ID)
 	return true, nil
 }
 
 // Edges lists the edges of node id in direction dir, optionally of one type
-// (edgeType "" means all), from the adjacency indexes alone.
+// (edgeType "" means all), with each edge's marking and retraction, from
+// the adjacency indexes alone (in a store that predates their values and
+// is open read-only, from the edge records).
 func (tx *Txn) Edges(id string, dir Direction, edgeType string) ([]EdgeRef, error) {
 	var refs []EdgeRef
 	for _, d := range []Direction{Out, In} {
@@ -328,7 +334,7 @@ func (tx *Txn) Edges(id string, dir Direction, edgeType string) ([]EdgeRef, erro
 		} else {
 			pre = key(p, id)
 		}
-		err := tx.scanKeys(pre, func(k []byte) error {
+		err := tx.scanEntries(pre, func(k, v []byte) error {
 			parts, err := splitKey(k)
 			if err != nil || len(parts) != 4 {
 				return fmt.Errorf("adjacency index: bad key %q", k)
@@ -338,6 +344,14 @@ func (tx *Txn) Edges(id string, dir Direction, edgeType string) ([]EdgeRef, erro
 				r.From, r.To = parts[0], parts[2]
 			} else {
 				r.From, r.To = parts[2], parts[0]
+			}
+			var ok bool
+			if r.Marking, r.Retracted, ok = parseAdjacency(v); !ok {
+				e, err := tx.Edge(r.ID)
+				if err != nil {
+					return err
+				}
+				r.Marking, r.Retracted = e.AdjacencyVisibility()
 			}
 			refs = append(refs, r)
 			return nil
@@ -359,6 +373,24 @@ func (tx *Txn) scanKeys(prefix []byte, fn func(k []byte) error) error {
 	defer it.Close()
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
 		if err := fn(it.Item().Key()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// scanEntries is scanKeys with each entry's value, for indexes whose values
+// are small and kept beside the keys.
+func (tx *Txn) scanEntries(prefix []byte, fn func(k, v []byte) error) error {
+	opts := badger.DefaultIteratorOptions
+	opts.PrefetchValues = false
+	opts.Prefix = prefix
+	it := tx.t.NewIterator(opts)
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		item := it.Item()
+		err := item.Value(func(v []byte) error { return fn(item.Key(), v) })
+		if err != nil {
 			return err
 		}
 	}
