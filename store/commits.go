@@ -26,13 +26,13 @@ type Commit struct {
 const metaSeq = "seq"
 
 func (c *Commit) addNode(id string) {
-	if c != nil && c.first("n" + id) {
+	if c != nil && c.first("n"+id) {
 		c.Nodes = append(c.Nodes, id)
 	}
 }
 
 func (c *Commit) addEdge(id string) {
-	if c != nil && c.first("e" + id) {
+	if c != nil && c.first("e"+id) {
 		c.Edges = append(c.Edges, id)
 	}
 }
