@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -56,6 +57,41 @@ func TestNativeDecodeMatchesEncodingJSON(t *testing.T) {
 		}
 		if !reflect.DeepEqual(p.docs, want.Documents) || !reflect.DeepEqual(p.nodes, want.Nodes) || !reflect.DeepEqual(p.edges, want.Edges) {
 			t.Errorf("%s: planNative read other records than encoding/json:\n%+v\n%+v", name, p.docs, want.Documents)
+		}
+	}
+}
+
+// TestNativeRefusesUnknownFieldsAtEveryLevel: the native format is strict,
+// as encoding/json's DisallowUnknownFields made it, in every object of the
+// file; field names match case-insensitively, as they do there.
+func TestNativeRefusesUnknownFieldsAtEveryLevel(t *testing.T) {
+	doc, st := store.NodeID("Document", "d"), store.NodeID("State", "AL")
+	file := func(docExtra, citeExtra, trExtra, retrExtra, edgeExtra string) string {
+		return `{"format": "attrib/1", "documents": [{"id": "` + doc + `", "type": "Document", "properties": {"text": "abc", "any": {"x": 1}}` + docExtra + `,
+		  "citations": [{"document": "` + doc + `", "exact": "a", "prefix": "", "suffix": "bc", "start": 0, "end": 1` + citeExtra + `,
+		    "translation": {"lang": "en", "text": "a", "translator": "t", "authoritative": false` + trExtra + `}}],
+		  "retraction": {"by": "x", "at": "y", "reason": "z"` + retrExtra + `}}],
+		 "nodes": [{"id": "` + st + `", "type": "State", "properties": {"code": "AL"}, "citations": []}],
+		 "edges": [{"id": "e", "type": "T", "from": "a", "to": "b", "properties": null, "citations": null` + edgeExtra + `}]}`
+	}
+	if _, err := planNative([]byte(file(`, "MARKING": "AMBER"`, `, "End": 1`, "", "", `, "Created_By": "x"`))); err != nil {
+		t.Fatalf("a file with known fields in another case: %v", err)
+	}
+	for name, data := range map[string]string{
+		"document":    file(`, "extra": 1`, "", "", "", ""),
+		"citation":    file("", `, "extra": 1`, "", "", ""),
+		"translation": file("", "", `, "extra": 1`, "", ""),
+		"retraction":  file("", "", "", `, "extra": 1`, ""),
+		"edge":        file("", "", "", "", `, "extra": 1`),
+	} {
+		_, err := planNative([]byte(data))
+		if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), `"extra"`) {
+			t.Errorf("an unknown field in a %s: %v, want ErrMalformed naming it", name, err)
+		}
+		dec := json.NewDecoder(strings.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&nativeFile{}); err == nil {
+			t.Errorf("%s: encoding/json accepts the file the importer refuses", name)
 		}
 	}
 }
