@@ -185,12 +185,12 @@ func (w *writer) audit(op, id, kind, owner string, before, after any, marking st
 	c := &store.Change{At: w.at, By: w.p.Name, Op: op, Mutation: w.mutation, Record: id, Kind: kind, Owner: owner, Marking: marking}
 	var err error
 	if before != nil {
-		if c.Before, err = json.Marshal(before); err != nil {
+		if c.Before, err = encodeRecord(before); err != nil {
 			return fmt.Errorf("encode record: %w", err)
 		}
 	}
 	if after != nil {
-		if c.After, err = json.Marshal(after); err != nil {
+		if c.After, err = encodeRecord(after); err != nil {
 			return fmt.Errorf("encode record: %w", err)
 		}
 	}
@@ -199,6 +199,22 @@ func (w *writer) audit(op, id, kind, owner string, before, after any, marking st
 	}
 	w.lastSeq = c.Seq
 	return nil
+}
+
+// encodeRecord writes a record as it is stored (store.EncodeNode and
+// EncodeEdge write json.Marshal's bytes without its reflection).
+func encodeRecord(v any) ([]byte, error) {
+	switch r := v.(type) {
+	case *store.Node:
+		if r != nil {
+			return store.EncodeNode(r)
+		}
+	case *store.Edge:
+		if r != nil {
+			return store.EncodeEdge(r)
+		}
+	}
+	return json.Marshal(v)
 }
 
 // stricter returns the more restricted of two markings.

@@ -561,8 +561,8 @@ func (w *writer) fact(pl plan, o Opts) (string, error) {
 
 // sameRecord reports whether two nodes say the same thing.
 func sameRecord(a, b *store.Node) bool {
-	ja, err1 := json.Marshal(a)
-	jb, err2 := json.Marshal(b)
+	ja, err1 := store.EncodeNode(a)
+	jb, err2 := store.EncodeNode(b)
 	return err1 == nil && err2 == nil && bytes.Equal(ja, jb)
 }
 

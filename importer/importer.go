@@ -15,6 +15,9 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"unicode/utf8"
+
+	gojson "github.com/goccy/go-json"
 
 	"github.com/attrib/attrib/cite"
 	"github.com/attrib/attrib/ontology"
@@ -108,7 +111,10 @@ func importAs(s *store.Store, data []byte, as *As) (*Report, error) {
 		Format *string `json:"format"`
 		Type   *string `json:"type"`
 	}
-	if err := json.Unmarshal(data, &head); err != nil {
+	// goccy/go-json, like the store's reads: a native file is parsed
+	// twice (this look at its head, then planNative), and encoding/json
+	// took a third of an import's time doing so.
+	if err := gojson.Unmarshal(data, &head); err != nil {
 		return nil, fmt.Errorf("import: %w: not JSON: %v", ErrMalformed, err)
 	}
 	var planner func(*store.Txn) (*plan, error)
@@ -364,14 +370,9 @@ type nativeFile struct {
 }
 
 func planNative(data []byte) (*plan, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var f nativeFile
-	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("%w: data after the end of the JSON object", ErrMalformed)
+	if err := decodeNative(data, &f); err != nil {
+		return nil, err
 	}
 	if f.Nodes == nil || f.Edges == nil || f.Documents == nil {
 		return nil, fmt.Errorf("%w: nodes, edges and documents are all required", ErrMalformed)
@@ -400,4 +401,136 @@ func planNative(data []byte) (*plan, error) {
 		r.Kept["edge"] = len(f.Edges)
 	}
 	return &plan{docs: f.Documents, nodes: f.Nodes, edges: f.Edges, report: r}, nil
+}
+
+// decodeNative parses a native file strictly: no unknown field at any
+// level, nothing after the object. goccy/go-json decodes valid UTF-8 into
+// the same values as encoding/json (numbers as float64, field names
+// matched case-insensitively, escaped lone surrogates as U+FFFD) several
+// times faster. It keeps invalid UTF-8 bytes in strings, where
+// encoding/json puts U+FFFD, so a file that is not valid UTF-8 (which no
+// export writes) goes through encoding/json: what is stored must not depend
+// on the decoder. goccy's stream Decoder, the one that refuses unknown
+// fields, is not used: it is quadratic in the escapes of a large file and
+// garbles a character split across two reads; knownFields checks the
+// fields instead.
+func decodeNative(data []byte, f *nativeFile) error {
+	if !utf8.Valid(data) {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(f); err != nil {
+			return fmt.Errorf("%w: %v", ErrMalformed, err)
+		}
+		if dec.More() {
+			return fmt.Errorf("%w: data after the end of the JSON object", ErrMalformed)
+		}
+		return nil
+	}
+	// Unmarshal also refuses anything after the object.
+	if err := gojson.Unmarshal(data, f); err != nil {
+		return fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	if err := knownFields(data); err != nil {
+		return fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	return nil
+}
+
+// The fields of each object of a native file, as the structs name them.
+var (
+	fileFields        = []string{"format", "nodes", "edges", "documents"}
+	nodeFields        = []string{"id", "type", "properties", "citations", "marking", "created_by", "retraction"}
+	edgeFields        = append([]string{"from", "to"}, nodeFields...)
+	citationFields    = []string{"document", "exact", "prefix", "suffix", "start", "end", "translation"}
+	translationFields = []string{"lang", "text", "translator", "authoritative"}
+	retractionFields  = []string{"by", "at", "reason"}
+)
+
+type object = map[string]gojson.RawMessage
+
+// knownFields refuses a field that no struct of the native format has,
+// as encoding/json's DisallowUnknownFields does (names match
+// case-insensitively). data has already decoded into a nativeFile, so
+// every part has the shape checked here.
+func knownFields(data []byte) error {
+	var top object
+	if err := gojson.Unmarshal(data, &top); err != nil {
+		return err
+	}
+	if err := only(top, fileFields, "the file"); err != nil {
+		return err
+	}
+	for _, list := range []struct {
+		name   string
+		fields []string
+	}{{"nodes", nodeFields}, {"documents", nodeFields}, {"edges", edgeFields}} {
+		raw, ok := field(top, list.name)
+		if !ok {
+			continue
+		}
+		var recs []object
+		if err := gojson.Unmarshal(raw, &recs); err != nil {
+			return err
+		}
+		for i, rec := range recs {
+			where := fmt.Sprintf("%s[%d]", list.name, i)
+			if err := only(rec, list.fields, where); err != nil {
+				return err
+			}
+			if err := inner(rec, "retraction", retractionFields, where); err != nil {
+				return err
+			}
+			raw, ok := field(rec, "citations")
+			if !ok {
+				continue
+			}
+			var cs []object
+			if err := gojson.Unmarshal(raw, &cs); err != nil {
+				return err
+			}
+			for j, c := range cs {
+				w := fmt.Sprintf("%s.citations[%d]", where, j)
+				if err := only(c, citationFields, w); err != nil {
+					return err
+				}
+				if err := inner(c, "translation", translationFields, w); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// inner checks the fields of the object under name in o, if any.
+func inner(o object, name string, fields []string, where string) error {
+	raw, ok := field(o, name)
+	if !ok {
+		return nil
+	}
+	var sub object
+	if err := gojson.Unmarshal(raw, &sub); err != nil {
+		return err
+	}
+	return only(sub, fields, where+"."+name)
+}
+
+// field returns the value of o's field name, matched as encoding/json
+// matches it.
+func field(o object, name string) (gojson.RawMessage, bool) {
+	for k, v := range o {
+		if strings.EqualFold(k, name) {
+			return v, true
+		}
+	}
+	return nil, false
+}
+
+func only(o object, fields []string, where string) error {
+	for k := range o {
+		if !slices.ContainsFunc(fields, func(f string) bool { return strings.EqualFold(f, k) }) {
+			return fmt.Errorf("%s: unknown field %q", where, k)
+		}
+	}
+	return nil
 }

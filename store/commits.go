@@ -16,21 +16,37 @@ type Commit struct {
 	Seq   uint64   `json:"seq"`
 	Nodes []string `json:"nodes,omitempty"`
 	Edges []string `json:"edges,omitempty"`
+	// seen holds the IDs already listed, so that a transaction writing
+	// thousands of records (an import) lists each once in constant time
+	// rather than searching the lists.
+	seen map[string]struct{}
 }
 
 // metaSeq names the meta key holding the latest change number.
 const metaSeq = "seq"
 
 func (c *Commit) addNode(id string) {
-	if c != nil && !slices.Contains(c.Nodes, id) {
+	if c != nil && c.first("n"+id) {
 		c.Nodes = append(c.Nodes, id)
 	}
 }
 
 func (c *Commit) addEdge(id string) {
-	if c != nil && !slices.Contains(c.Edges, id) {
+	if c != nil && c.first("e"+id) {
 		c.Edges = append(c.Edges, id)
 	}
+}
+
+// first reports whether k is new to c, and remembers it.
+func (c *Commit) first(k string) bool {
+	if _, ok := c.seen[k]; ok {
+		return false
+	}
+	if c.seen == nil {
+		c.seen = map[string]struct{}{}
+	}
+	c.seen[k] = struct{}{}
+	return true
 }
 
 // logCommit appends what tx changed to the commit log and bumps the
@@ -46,6 +62,7 @@ func (tx *Txn) logCommit() (*Commit, error) {
 		return nil, err
 	}
 	c.Seq = seq + 1
+	c.seen = nil // what subscribers get is the lists alone
 	val, err := json.Marshal(c)
 	if err != nil {
 		return nil, fmt.Errorf("encode change %d: %w", c.Seq, err)

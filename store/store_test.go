@@ -306,3 +306,38 @@ func TestOutlineReadsMetaAndCitedDocumentsOnly(t *testing.T) {
 		return nil
 	})
 }
+
+func TestCommitListsEachRecordOnce(t *testing.T) {
+	s, err := Open("", Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var heard []Commit
+	s.Subscribe(func(c Commit) { heard = append(heard, c) })
+	a := &Node{ID: NodeID("State", "AL"), Type: "State", Props: Props{"code": "AL"}}
+	b := &Node{ID: NodeID("State", "IR"), Type: "State", Props: Props{"code": "IR"}}
+	e := &Edge{ID: EdgeID("RELATED", a.ID, b.ID), Type: "RELATED", From: a.ID, To: b.ID}
+	if err := s.Update(func(tx *Txn) error {
+		for i, n := range []*Node{a, b, a} {
+			n.Props["v"] = float64(i)
+			if _, err := tx.PutNode(n); err != nil {
+				return err
+			}
+			if i == 0 {
+				continue // b is not there yet
+			}
+			e.Props = Props{"v": float64(i)}
+			if _, err := tx.PutEdge(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(heard) != 1 || len(heard[0].Nodes) != 2 || heard[0].Nodes[0] != a.ID || heard[0].Nodes[1] != b.ID ||
+		len(heard[0].Edges) != 1 || heard[0].Edges[0] != e.ID {
+		t.Fatalf("commits = %+v, want one listing %s, %s and edge %s once each", heard, a.ID, b.ID, e.ID)
+	}
+}
