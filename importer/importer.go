@@ -17,6 +17,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/go-json-experiment/json/jsontext"
 	gojson "github.com/goccy/go-json"
 
 	"github.com/attrib/attrib/cite"
@@ -446,91 +447,84 @@ var (
 	retractionFields  = []string{"by", "at", "reason"}
 )
 
-type object = map[string]gojson.RawMessage
+// shape is what knownFields knows of an object of the native format: its
+// fields, and the shapes of the fields whose value is an object, or an
+// array of objects, that it checks in turn.
+type shape struct {
+	fields []string
+	inner  map[string]*shape
+}
+
+var (
+	citationShape = &shape{fields: citationFields, inner: map[string]*shape{"translation": {fields: translationFields}}}
+	recordInner   = map[string]*shape{"citations": citationShape, "retraction": {fields: retractionFields}}
+	fileShape     = &shape{fields: fileFields, inner: map[string]*shape{
+		"nodes":     {fields: nodeFields, inner: recordInner},
+		"documents": {fields: nodeFields, inner: recordInner},
+		"edges":     {fields: edgeFields, inner: recordInner},
+	}}
+)
 
 // knownFields refuses a field that no struct of the native format has,
 // as encoding/json's DisallowUnknownFields does (names match
-// case-insensitively). data has already decoded into a nativeFile, so
-// every part has the shape checked here.
+// case-insensitively, a repeated name is allowed). data has already
+// decoded into a nativeFile, so it is valid JSON of the shape checked here;
+// one pass of jsontext's token reader checks it without building any value.
 func knownFields(data []byte) error {
-	var top object
-	if err := gojson.Unmarshal(data, &top); err != nil {
-		return err
-	}
-	if err := only(top, fileFields, "the file"); err != nil {
-		return err
-	}
-	for _, list := range []struct {
-		name   string
-		fields []string
-	}{{"nodes", nodeFields}, {"documents", nodeFields}, {"edges", edgeFields}} {
-		raw, ok := field(top, list.name)
-		if !ok {
-			continue
-		}
-		var recs []object
-		if err := gojson.Unmarshal(raw, &recs); err != nil {
+	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	return fileShape.check(dec, "")
+}
+
+// check reads the next value from dec, checking its field names if it is
+// an object, or each element's if it is an array.
+func (s *shape) check(dec *jsontext.Decoder, where string) error {
+	switch dec.PeekKind() {
+	case '[':
+		if _, err := dec.ReadToken(); err != nil {
 			return err
 		}
-		for i, rec := range recs {
-			where := fmt.Sprintf("%s[%d]", list.name, i)
-			if err := only(rec, list.fields, where); err != nil {
+		for i := 0; dec.PeekKind() != ']'; i++ {
+			if err := s.check(dec, fmt.Sprintf("%s[%d]", where, i)); err != nil {
 				return err
-			}
-			if err := inner(rec, "retraction", retractionFields, where); err != nil {
-				return err
-			}
-			raw, ok := field(rec, "citations")
-			if !ok {
-				continue
-			}
-			var cs []object
-			if err := gojson.Unmarshal(raw, &cs); err != nil {
-				return err
-			}
-			for j, c := range cs {
-				w := fmt.Sprintf("%s.citations[%d]", where, j)
-				if err := only(c, citationFields, w); err != nil {
-					return err
-				}
-				if err := inner(c, "translation", translationFields, w); err != nil {
-					return err
-				}
 			}
 		}
+		_, err := dec.ReadToken()
+		return err
+	case '{':
+	default:
+		return dec.SkipValue()
 	}
-	return nil
-}
-
-// inner checks the fields of the object under name in o, if any.
-func inner(o object, name string, fields []string, where string) error {
-	raw, ok := field(o, name)
-	if !ok {
-		return nil
-	}
-	var sub object
-	if err := gojson.Unmarshal(raw, &sub); err != nil {
+	if _, err := dec.ReadToken(); err != nil {
 		return err
 	}
-	return only(sub, fields, where+"."+name)
-}
-
-// field returns the value of o's field name, matched as encoding/json
-// matches it.
-func field(o object, name string) (gojson.RawMessage, bool) {
-	for k, v := range o {
-		if strings.EqualFold(k, name) {
-			return v, true
+	for dec.PeekKind() != '}' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return err
+		}
+		name := tok.String()
+		i := slices.IndexFunc(s.fields, func(f string) bool { return strings.EqualFold(f, name) })
+		if i < 0 {
+			if where == "" {
+				return fmt.Errorf("the file: unknown field %q", name)
+			}
+			return fmt.Errorf("%s: unknown field %q", where, name)
+		}
+		sub := s.inner[s.fields[i]]
+		if sub == nil {
+			if err := dec.SkipValue(); err != nil {
+				return err
+			}
+			continue
+		}
+		next := s.fields[i]
+		if where != "" {
+			next = where + "." + next
+		}
+		if err := sub.check(dec, next); err != nil {
+			return err
 		}
 	}
-	return nil, false
-}
-
-func only(o object, fields []string, where string) error {
-	for k := range o {
-		if !slices.ContainsFunc(fields, func(f string) bool { return strings.EqualFold(f, k) }) {
-			return fmt.Errorf("%s: unknown field %q", where, k)
-		}
-	}
-	return nil
+	_, err := dec.ReadToken()
+	return err
 }
