@@ -71,8 +71,8 @@ func (r *queryResolver) Search(ctx context.Context, query string, types []model.
 	// The index pages over what this request may see (the read rule of
 	// visibility.go), so hidden hits neither show nor count, and a match in
 	// a document above the request's clearance never reaches a snippet.
+	// Retracted nodes are not indexed, so clearance is all the rule left.
 	q := search.Query{Text: query, From: from, Size: n,
-		Visible: func(m store.Meta) bool { return visible(ctx, m) },
 		Cleared: func(marking string) bool { return cleared(ctx, marking) }}
 	for _, t := range types {
 		q.Types = append(q.Types, string(t))

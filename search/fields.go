@@ -1,6 +1,9 @@
 package search
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/attrib/attrib/store"
 )
 
@@ -10,7 +13,30 @@ import (
 // offsets) first, then the names an entity goes by.
 const (
 	fieldType = "type"
+	// fieldMarking is the node's own marking, as markingTerm.
+	fieldMarking = "marking"
+	// fieldCited holds the markings of the documents the node's citations
+	// point into (markingTerm, or missingDoc), so that a reader's rule
+	// tells from the index alone which nodes may have a match in text it
+	// may not see.
+	fieldCited = "cited"
+	// fieldCites holds the IDs of the documents the node cites: when a
+	// document's marking or language changes, the nodes citing it are
+	// found here and indexed again.
+	fieldCites = "cites"
+	// fieldDocLangs is stored, not indexed: "<document ID> <language>" for
+	// each cited document, so that a hit is described without reading the
+	// documents it cites.
+	fieldDocLangs = "doc_langs"
 )
+
+// markingTerm is how a marking is indexed: prefixed, so that the empty
+// marking (CLEAR) is a term like any other.
+func markingTerm(marking string) string { return "m:" + marking }
+
+// missingDoc stands in fieldCited for a cited document the store does not
+// hold: no reader is cleared for it.
+const missingDoc = "missing"
 
 var fieldOrder = []string{
 	"text_ar", "text_en", // a Document's own text
@@ -102,9 +128,36 @@ func lang(tag string) string {
 	return "en"
 }
 
-// doc is what bleve indexes for a node.
-func doc(n *store.Node, langOf func(string) string) map[string]any {
-	d := map[string]any{fieldType: n.Type}
+// docInfo is what indexing a node needs to know of a document it cites.
+type docInfo struct {
+	found    bool
+	marking  string
+	language string
+}
+
+// doc is what bleve indexes for a node; info describes a cited document.
+func doc(n *store.Node, info func(string) docInfo) map[string]any {
+	d := map[string]any{fieldType: n.Type, fieldMarking: markingTerm(n.Marking)}
+	var cites, cited, langs []string
+	for _, c := range n.Citations {
+		if slices.Contains(cites, c.Document) {
+			continue
+		}
+		cites = append(cites, c.Document)
+		di := info(c.Document)
+		m := missingDoc
+		if di.found {
+			m = markingTerm(di.marking)
+		}
+		if !slices.Contains(cited, m) {
+			cited = append(cited, m)
+		}
+		langs = append(langs, c.Document+" "+di.language)
+	}
+	if len(cites) > 0 {
+		d[fieldCites], d[fieldCited], d[fieldDocLangs] = cites, cited, langs
+	}
+	langOf := func(id string) string { return info(id).language }
 	for name, vs := range fields(n, langOf) {
 		texts := make([]string, len(vs))
 		for i, v := range vs {
@@ -113,4 +166,26 @@ func doc(n *store.Node, langOf func(string) string) map[string]any {
 		d[name] = texts
 	}
 	return d
+}
+
+// storedLangs turns the stored fieldDocLangs of a hit back into a language
+// lookup: bleve returns one value as a string and several as a list.
+func storedLangs(v any) func(string) string {
+	m := map[string]string{}
+	add := func(s string) {
+		if id, l, ok := strings.Cut(s, " "); ok {
+			m[id] = l
+		}
+	}
+	switch v := v.(type) {
+	case string:
+		add(v)
+	case []any:
+		for _, e := range v {
+			if s, ok := e.(string); ok {
+				add(s)
+			}
+		}
+	}
+	return func(id string) string { return m[id] }
 }

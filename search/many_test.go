@@ -40,12 +40,12 @@ func TestFilteredSearchOverManyMatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	notRed := func(m store.Meta) bool { return m.Marking != "RED" }
+	notRed := func(m string) bool { return m != "RED" }
 	want := n - (n+2)/3
 
 	var all []string
 	for from := 0; ; from += 100 {
-		res, err := x.Search(Query{Text: "agency", From: from, Size: 100, Visible: notRed})
+		res, err := x.Search(Query{Text: "agency", From: from, Size: 100, Cleared: notRed})
 		if err != nil {
 			t.Fatal(err)
 		}
