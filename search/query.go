@@ -64,6 +64,9 @@ type Hit struct {
 	// the match is in a name or note of the node itself.
 	Document   string
 	Start, End int
+	// Node is the hit's record, as read to describe it: the caller needs
+	// not read it again.
+	Node *store.Node
 }
 
 // ErrInvalidQuery marks a query the caller must correct.
@@ -382,7 +385,7 @@ func docFilter(tx *store.Txn, cleared func(string) bool) func(id string) bool {
 // and offsets from the node's own values. docOK, when set, hides matches
 // in the text of documents it refuses; ok is false when no match is left.
 func describe(n *store.Node, h *search.DocumentMatch, langOf func(string) string, docOK func(string) bool) (hit Hit, ok bool) {
-	hit = Hit{ID: n.ID, Type: n.Type, Score: h.Score, Start: -1, End: -1}
+	hit = Hit{ID: n.ID, Type: n.Type, Score: h.Score, Start: -1, End: -1, Node: n}
 	vals := fields(n, langOf)
 	if docOK != nil {
 		h = shown(h, vals, docOK)
