@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -57,6 +58,10 @@ type Index struct {
 	idx bleve.Index
 
 	applyMu sync.Mutex // serialises catch-ups and rebuilds
+
+	// reads counts the node records searches read, so that tests can see
+	// that a reader's rule costs no read per match.
+	reads atomic.Int64
 }
 
 // Open opens the index at path over st, creating or rebuilding it as

@@ -116,6 +116,7 @@ func (x *Index) Search(q Query) (*Result, error) {
 		// or hidden since it was indexed (the index follows the store a
 		// moment behind).
 		load := func(h *search.DocumentMatch) (*store.Node, error) {
+			x.reads.Add(1)
 			n, err := tx.Node(h.ID)
 			if errors.Is(err, store.ErrNotFound) {
 				return nil, nil
