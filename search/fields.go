@@ -2,7 +2,6 @@ package search
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/attrib/attrib/store"
 )
@@ -24,10 +23,6 @@ const (
 	// document's marking or language changes, the nodes citing it are
 	// found here and indexed again.
 	fieldCites = "cites"
-	// fieldDocLangs is stored, not indexed: "<document ID> <language>" for
-	// each cited document, so that a hit is described without reading the
-	// documents it cites.
-	fieldDocLangs = "doc_langs"
 )
 
 // markingTerm is how a marking is indexed: prefixed, so that the empty
@@ -67,8 +62,8 @@ type value struct {
 
 // fields lists the searchable values of a node, by field. langOf gives a
 // document's language ("ar" or otherwise English). The same function builds
-// the indexed document and, at query time, maps a hit's array position back
-// to its text and offsets, so the two cannot drift apart.
+// the indexed document and, at query time (langOf nil), maps a hit's array
+// position back to its text and offsets, so the two cannot drift apart.
 func fields(n *store.Node, langOf func(doc string) string) map[string][]value {
 	f := map[string][]value{}
 	add := func(field, text string) {
@@ -109,9 +104,23 @@ func fields(n *store.Node, langOf func(doc string) string) map[string][]value {
 			add("note_ar", ep.String("text_ar"))
 		}
 	}
+	// A quote is indexed in the field of its document's language. Each
+	// quote field lists every citation in order, "" where the document is
+	// in the other language, so that a match's array position is its
+	// citation's index: describing a hit needs no document's language, and
+	// langOf is nil then.
 	for _, c := range n.Citations {
-		fl := "quote_" + lang(langOf(c.Document))
-		f[fl] = append(f[fl], value{text: c.Exact, doc: c.Document, base: c.Start, hasSpan: true})
+		in := ""
+		if langOf != nil {
+			in = lang(langOf(c.Document))
+		}
+		for _, l := range []string{"ar", "en"} {
+			v := value{text: c.Exact, doc: c.Document, base: c.Start, hasSpan: true}
+			if in != "" && in != l {
+				v = value{}
+			}
+			f["quote_"+l] = append(f["quote_"+l], v)
+		}
 		if t := c.Translation; t != nil {
 			add("note_"+lang(t.Lang), t.Text)
 		}
@@ -138,7 +147,7 @@ type docInfo struct {
 // doc is what bleve indexes for a node; info describes a cited document.
 func doc(n *store.Node, info func(string) docInfo) map[string]any {
 	d := map[string]any{fieldType: n.Type, fieldMarking: markingTerm(n.Marking)}
-	var cites, cited, langs []string
+	var cites, cited []string
 	for _, c := range n.Citations {
 		if slices.Contains(cites, c.Document) {
 			continue
@@ -152,13 +161,18 @@ func doc(n *store.Node, info func(string) docInfo) map[string]any {
 		if !slices.Contains(cited, m) {
 			cited = append(cited, m)
 		}
-		langs = append(langs, c.Document+" "+di.language)
 	}
 	if len(cites) > 0 {
-		d[fieldCites], d[fieldCited], d[fieldDocLangs] = cites, cited, langs
+		d[fieldCites], d[fieldCited] = cites, cited
 	}
 	langOf := func(id string) string { return info(id).language }
 	for name, vs := range fields(n, langOf) {
+		for len(vs) > 0 && vs[len(vs)-1].text == "" {
+			vs = vs[:len(vs)-1] // a trailing placeholder shifts nothing
+		}
+		if len(vs) == 0 {
+			continue
+		}
 		texts := make([]string, len(vs))
 		for i, v := range vs {
 			texts[i] = v.text
@@ -166,26 +180,4 @@ func doc(n *store.Node, info func(string) docInfo) map[string]any {
 		d[name] = texts
 	}
 	return d
-}
-
-// storedLangs turns the stored fieldDocLangs of a hit back into a language
-// lookup: bleve returns one value as a string and several as a list.
-func storedLangs(v any) func(string) string {
-	m := map[string]string{}
-	add := func(s string) {
-		if id, l, ok := strings.Cut(s, " "); ok {
-			m[id] = l
-		}
-	}
-	switch v := v.(type) {
-	case string:
-		add(v)
-	case []any:
-		for _, e := range v {
-			if s, ok := e.(string); ok {
-				add(s)
-			}
-		}
-	}
-	return func(id string) string { return m[id] }
 }

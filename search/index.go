@@ -42,7 +42,8 @@ var (
 
 // mappingVersion changes whenever the mapping or fields change; an index
 // built with another version is rebuilt.
-// Version 3 added the markings, the cited documents and their languages.
+// Version 3 added the markings and the cited documents, and lists every
+// citation in both quote fields.
 const mappingVersion = "3"
 
 // batchSize is how many nodes one bleve batch indexes during a rebuild.
@@ -380,10 +381,6 @@ func newMapping() *mapping.IndexMappingImpl {
 		kw.Store, kw.IncludeInAll, kw.DocValues = false, false, false
 		dm.AddFieldMappingsAt(f, kw)
 	}
-	langs := bleve.NewKeywordFieldMapping()
-	langs.Analyzer = keyword.Name
-	langs.Index, langs.Store, langs.IncludeInAll, langs.DocValues = false, true, false, false
-	dm.AddFieldMappingsAt(fieldDocLangs, langs)
 	for _, f := range fieldOrder {
 		a := en.AnalyzerName
 		if lang(f[len(f)-2:]) == "ar" {

@@ -103,7 +103,6 @@ func (x *Index) Search(q Query) (*Result, error) {
 	run := func(bq query.Query, size, from int) (*bleve.SearchResult, error) {
 		req := bleve.NewSearchRequestOptions(bq, size, from, false)
 		req.IncludeLocations = true
-		req.Fields = []string{fieldDocLangs}
 		req.SortBy([]string{"-_score", "_id"})
 		res, err := idx.Search(req)
 		if err != nil {
@@ -145,7 +144,7 @@ func (x *Index) Search(q Query) (*Result, error) {
 					if n == nil {
 						continue
 					}
-					if hit, ok := describe(n, h, storedLangs(h.Fields[fieldDocLangs]), docOK); ok {
+					if hit, ok := describe(n, h, docOK); ok {
 						unsure = append(unsure, hit)
 					}
 				}
@@ -204,7 +203,7 @@ func page(out *Result, hits []*search.DocumentMatch, load func(*search.DocumentM
 		if n == nil {
 			continue
 		}
-		hit, _ := describe(n, h, storedLangs(h.Fields[fieldDocLangs]), nil)
+		hit, _ := describe(n, h, nil)
 		out.Hits = append(out.Hits, hit)
 	}
 	return nil
@@ -385,9 +384,9 @@ func docFilter(tx *store.Txn, cleared func(string) bool) func(id string) bool {
 // fieldOrder that matched, the earliest match in it, and builds the snippet
 // and offsets from the node's own values. docOK, when set, hides matches
 // in the text of documents it refuses; ok is false when no match is left.
-func describe(n *store.Node, h *search.DocumentMatch, langOf func(string) string, docOK func(string) bool) (hit Hit, ok bool) {
+func describe(n *store.Node, h *search.DocumentMatch, docOK func(string) bool) (hit Hit, ok bool) {
 	hit = Hit{ID: n.ID, Type: n.Type, Score: h.Score, Start: -1, End: -1, Node: n}
-	vals := fields(n, langOf)
+	vals := fields(n, nil)
 	if docOK != nil {
 		h = shown(h, vals, docOK)
 	}
