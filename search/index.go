@@ -466,6 +466,7 @@ func citing(idx bleve.Index, docs []string) ([]string, error) {
 		for from, size := 0, 1000; ; from += size {
 			req := bleve.NewSearchRequestOptions(q, size, from, false)
 			req.Score = "none"
+			req.SortBy([]string{"_id"}) // a stable order to page through
 			res, err := idx.Search(req)
 			if err != nil {
 				return nil, fmt.Errorf("search index: find nodes citing changed documents: %w", err)
