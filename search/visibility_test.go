@@ -1,6 +1,7 @@
 package search
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -262,4 +263,31 @@ func TestOldIndexIsRebuilt(t *testing.T) {
 		t.Fatalf("version after open = %q, %v; want %s", v, err, mappingVersion)
 	}
 	m.want("crossing", m.doc, m.inc)
+}
+
+// A document cited more often than one request for its citers returns
+// still has every citer indexed again when its marking changes.
+func TestManyCitersFollowTheirDocument(t *testing.T) {
+	m := newMarked(t)
+	const n = 1203
+	err := m.st.Update(func(tx *store.Txn) error {
+		for i := range n {
+			c := m.incNode("", nil)
+			c.ID = store.NodeID("Incident", fmt.Sprint("many", i))
+			if _, err := tx.PutNode(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total, _ := m.ids("crossing"); total != n+2 {
+		t.Fatalf("total %d before the marking change, want %d", total, n+2)
+	}
+	m.put(m.docNode("RED"))
+	if total, ids := m.ids("crossing"); total != 0 {
+		t.Fatalf("total %d after the document was marked RED (%v), want 0", total, ids)
+	}
 }
