@@ -17,8 +17,9 @@ const (
 // SearchCases returns the search requests, first: 20, in Arabic and in
 // English, with their floor (a): the same bleve query for the top 20 hits
 // (x.IndexOnly) and a read of each hit's record, what the page needs at
-// least. An anonymous search also reads every other match to check that
-// it may be shown and counted; that is attrib's cost, not the floor's.
+// least. An anonymous search filters by marking inside the same bleve
+// query; the rare hit citing a document the reader may not see is read to
+// be checked, which is attrib's cost, not the floor's.
 func SearchCases(x *search.Index) []Case {
 	var out []Case
 	for _, c := range []struct{ name, q string }{{"search-ar", SearchArabic}, {"search-en", SearchEnglish}} {

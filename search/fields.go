@@ -1,6 +1,8 @@
 package search
 
 import (
+	"slices"
+
 	"github.com/attrib/attrib/store"
 )
 
@@ -10,7 +12,26 @@ import (
 // offsets) first, then the names an entity goes by.
 const (
 	fieldType = "type"
+	// fieldMarking is the node's own marking, as markingTerm.
+	fieldMarking = "marking"
+	// fieldCited holds the markings of the documents the node's citations
+	// point into (markingTerm, or missingDoc), so that a reader's rule
+	// tells from the index alone which nodes may have a match in text it
+	// may not see.
+	fieldCited = "cited"
+	// fieldCites holds the IDs of the documents the node cites: when a
+	// document's marking or language changes, the nodes citing it are
+	// found here and indexed again.
+	fieldCites = "cites"
 )
+
+// markingTerm is how a marking is indexed: prefixed, so that the empty
+// marking (CLEAR) is a term like any other.
+func markingTerm(marking string) string { return "m:" + marking }
+
+// missingDoc stands in fieldCited for a cited document the store does not
+// hold: no reader is cleared for it.
+const missingDoc = "missing"
 
 var fieldOrder = []string{
 	"text_ar", "text_en", // a Document's own text
@@ -41,8 +62,8 @@ type value struct {
 
 // fields lists the searchable values of a node, by field. langOf gives a
 // document's language ("ar" or otherwise English). The same function builds
-// the indexed document and, at query time, maps a hit's array position back
-// to its text and offsets, so the two cannot drift apart.
+// the indexed document and, at query time (langOf nil), maps a hit's array
+// position back to its text and offsets, so the two cannot drift apart.
 func fields(n *store.Node, langOf func(doc string) string) map[string][]value {
 	f := map[string][]value{}
 	add := func(field, text string) {
@@ -83,9 +104,23 @@ func fields(n *store.Node, langOf func(doc string) string) map[string][]value {
 			add("note_ar", ep.String("text_ar"))
 		}
 	}
+	// A quote is indexed in the field of its document's language. Each
+	// quote field lists every citation in order, "" where the document is
+	// in the other language, so that a match's array position is its
+	// citation's index: describing a hit needs no document's language, and
+	// langOf is nil then.
 	for _, c := range n.Citations {
-		fl := "quote_" + lang(langOf(c.Document))
-		f[fl] = append(f[fl], value{text: c.Exact, doc: c.Document, base: c.Start, hasSpan: true})
+		in := ""
+		if langOf != nil {
+			in = lang(langOf(c.Document))
+		}
+		for _, l := range []string{"ar", "en"} {
+			v := value{text: c.Exact, doc: c.Document, base: c.Start, hasSpan: true}
+			if in != "" && in != l {
+				v = value{}
+			}
+			f["quote_"+l] = append(f["quote_"+l], v)
+		}
 		if t := c.Translation; t != nil {
 			add("note_"+lang(t.Lang), t.Text)
 		}
@@ -102,10 +137,42 @@ func lang(tag string) string {
 	return "en"
 }
 
-// doc is what bleve indexes for a node.
-func doc(n *store.Node, langOf func(string) string) map[string]any {
-	d := map[string]any{fieldType: n.Type}
+// docInfo is what indexing a node needs to know of a document it cites.
+type docInfo struct {
+	found    bool
+	marking  string
+	language string
+}
+
+// doc is what bleve indexes for a node; info describes a cited document.
+func doc(n *store.Node, info func(string) docInfo) map[string]any {
+	d := map[string]any{fieldType: n.Type, fieldMarking: markingTerm(n.Marking)}
+	var cites, cited []string
+	for _, c := range n.Citations {
+		if slices.Contains(cites, c.Document) {
+			continue
+		}
+		cites = append(cites, c.Document)
+		di := info(c.Document)
+		m := missingDoc
+		if di.found {
+			m = markingTerm(di.marking)
+		}
+		if !slices.Contains(cited, m) {
+			cited = append(cited, m)
+		}
+	}
+	if len(cites) > 0 {
+		d[fieldCites], d[fieldCited] = cites, cited
+	}
+	langOf := func(id string) string { return info(id).language }
 	for name, vs := range fields(n, langOf) {
+		for len(vs) > 0 && vs[len(vs)-1].text == "" {
+			vs = vs[:len(vs)-1] // a trailing placeholder shifts nothing
+		}
+		if len(vs) == 0 {
+			continue
+		}
 		texts := make([]string, len(vs))
 		for i, v := range vs {
 			texts[i] = v.text

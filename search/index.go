@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -28,6 +29,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/unicodenorm"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/attrib/attrib/store"
 )
@@ -40,7 +42,9 @@ var (
 
 // mappingVersion changes whenever the mapping or fields change; an index
 // built with another version is rebuilt.
-const mappingVersion = "2"
+// Version 3 added the markings and the cited documents, and lists every
+// citation in both quote fields.
+const mappingVersion = "3"
 
 // batchSize is how many nodes one bleve batch indexes during a rebuild.
 const batchSize = 200
@@ -55,6 +59,10 @@ type Index struct {
 	idx bleve.Index
 
 	applyMu sync.Mutex // serialises catch-ups and rebuilds
+
+	// reads counts the node records searches read, so that tests can see
+	// that a reader's rule costs no read per match.
+	reads atomic.Int64
 }
 
 // Open opens the index at path over st, creating or rebuilding it as
@@ -154,20 +162,45 @@ func (x *Index) CatchUp() error {
 		if changes, err = tx.CommitsSince(have); err != nil {
 			return err
 		}
-		langs := newLangCache(tx)
+		infos := newDocInfos(tx)
+		index := func(id string) error {
+			n, err := tx.Node(id)
+			switch {
+			case errors.Is(err, store.ErrNotFound):
+				docs[id] = nil
+			case err != nil:
+				return err
+			case n.Retraction != nil:
+				docs[id] = nil
+			default:
+				docs[id] = doc(n, infos.of)
+			}
+			return nil
+		}
+		var changedDocs []string
 		for _, c := range changes {
 			for _, id := range c.Nodes {
-				n, err := tx.Node(id)
-				switch {
-				case errors.Is(err, store.ErrNotFound):
-					docs[id] = nil
-				case err != nil:
+				if err := index(id); err != nil {
 					return err
-				case n.Retraction != nil:
-					docs[id] = nil
-				default:
-					docs[id] = doc(n, langs.of)
 				}
+				if t, _, err := store.DecodeNodeID(id); err == nil && t == "Document" {
+					changedDocs = append(changedDocs, id)
+				}
+			}
+		}
+		// A node indexes the marking and language of every document it
+		// cites: when one of them changed (or appeared, or went), the
+		// nodes citing it are indexed again from this snapshot.
+		citers, err := citing(idx, changedDocs)
+		if err != nil {
+			return err
+		}
+		for _, id := range citers {
+			if _, done := docs[id]; done {
+				continue
+			}
+			if err := index(id); err != nil {
+				return err
 			}
 		}
 		return nil
@@ -247,7 +280,7 @@ func (x *Index) fill(idx bleve.Index, progress func(done, total int)) error {
 			}
 			ids = append(ids, got...)
 		}
-		langs := newLangCache(tx)
+		infos := newDocInfos(tx)
 		b := idx.NewBatch()
 		for i, id := range ids {
 			n, err := tx.Node(id)
@@ -255,7 +288,7 @@ func (x *Index) fill(idx bleve.Index, progress func(done, total int)) error {
 				return fmt.Errorf("search index: %w", err)
 			}
 			if n.Retraction == nil {
-				if err := b.Index(id, doc(n, langs.of)); err != nil {
+				if err := b.Index(id, doc(n, infos.of)); err != nil {
 					return fmt.Errorf("search index: node %s: %w", id, err)
 				}
 			}
@@ -342,9 +375,12 @@ func newMapping() *mapping.IndexMappingImpl {
 		return f
 	}
 	dm := bleve.NewDocumentStaticMapping()
-	kw := bleve.NewKeywordFieldMapping()
-	kw.Analyzer = keyword.Name
-	dm.AddFieldMappingsAt(fieldType, kw)
+	for _, f := range []string{fieldType, fieldMarking, fieldCited, fieldCites} {
+		kw := bleve.NewKeywordFieldMapping()
+		kw.Analyzer = keyword.Name
+		kw.Store, kw.IncludeInAll, kw.DocValues = false, false, false
+		dm.AddFieldMappingsAt(f, kw)
+	}
 	for _, f := range fieldOrder {
 		a := en.AnalyzerName
 		if lang(f[len(f)-2:]) == "ar" {
@@ -389,24 +425,59 @@ func addArabic(m *mapping.IndexMappingImpl) error {
 	})
 }
 
-// langCache remembers the language of each cited document.
-type langCache struct {
+// docInfos remembers what indexing needs of each cited document.
+type docInfos struct {
 	tx    *store.Txn
-	langs map[string]string
+	infos map[string]docInfo
 }
 
-func newLangCache(tx *store.Txn) langCache {
-	return langCache{tx: tx, langs: map[string]string{}}
+func newDocInfos(tx *store.Txn) docInfos {
+	return docInfos{tx: tx, infos: map[string]docInfo{}}
 }
 
-func (c langCache) of(doc string) string {
-	if l, ok := c.langs[doc]; ok {
-		return l
+func (c docInfos) of(doc string) docInfo {
+	if d, ok := c.infos[doc]; ok {
+		return d
 	}
-	l := ""
+	var d docInfo
 	if n, err := c.tx.Node(doc); err == nil {
-		l = n.Props.String("language")
+		d = docInfo{found: true, marking: n.Marking, language: n.Props.String("language")}
 	}
-	c.langs[doc] = l
-	return l
+	c.infos[doc] = d
+	return d
+}
+
+// citingBatch is how many documents one request for their citers names.
+const citingBatch = 512
+
+// citing returns the IDs of the indexed nodes that cite any of docs.
+func citing(idx bleve.Index, docs []string) ([]string, error) {
+	var out []string
+	for len(docs) > 0 {
+		part := docs[:min(len(docs), citingBatch)]
+		docs = docs[len(part):]
+		var qs []query.Query
+		for _, d := range part {
+			t := bleve.NewTermQuery(d)
+			t.SetField(fieldCites)
+			qs = append(qs, t)
+		}
+		q := bleve.NewDisjunctionQuery(qs...)
+		for from, size := 0, 1000; ; from += size {
+			req := bleve.NewSearchRequestOptions(q, size, from, false)
+			req.Score = "none"
+			req.SortBy([]string{"_id"}) // a stable order to page through
+			res, err := idx.Search(req)
+			if err != nil {
+				return nil, fmt.Errorf("search index: find nodes citing changed documents: %w", err)
+			}
+			for _, h := range res.Hits {
+				out = append(out, h.ID)
+			}
+			if len(res.Hits) < size {
+				break
+			}
+		}
+	}
+	return out, nil
 }

@@ -40,12 +40,13 @@ func TestFilteredSearchOverManyMatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	notRed := func(m store.Meta) bool { return m.Marking != "RED" }
+	notRed := func(m string) bool { return m != "RED" }
 	want := n - (n+2)/3
 
 	var all []string
+	reads := x.reads.Load()
 	for from := 0; ; from += 100 {
-		res, err := x.Search(Query{Text: "agency", From: from, Size: 100, Visible: notRed})
+		res, err := x.Search(Query{Text: "agency", From: from, Size: 100, Cleared: notRed})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -61,6 +62,10 @@ func TestFilteredSearchOverManyMatches(t *testing.T) {
 	}
 	if len(all) != want {
 		t.Fatalf("paged through %d hits, want %d", len(all), want)
+	}
+	// The index filters and counts: only the hits shown were read.
+	if got := x.reads.Load() - reads; got != int64(want) {
+		t.Errorf("paging read %d records from the store, want the %d shown", got, want)
 	}
 	seen := map[string]bool{}
 	for _, id := range all {

@@ -23,22 +23,20 @@ type Query struct {
 	Lang  string   // "ar" or "en" searches only that language; "" both
 	From  int      // hits to skip
 	Size  int      // hits to return
-	// Visible, when set, keeps only hits on nodes whose meta it accepts
-	// (marking, retraction): the caller's read rule. Hidden hits are not
-	// counted in Total, so neither a page nor the count tells of them.
-	Visible func(store.Meta) bool
-	// Cleared, when set, says whether the caller may read a document
-	// marked so. A match inside the text of a document it refuses (a
-	// citation's quote) is neither shown nor used for the snippet, and a
-	// hit left with no match the caller may see is dropped.
+	// Cleared, when set, is the caller's read rule on markings. A hit on a
+	// node marked so that it refuses is neither shown nor counted in
+	// Total, so neither a page nor the count tells of it; a match inside
+	// the text of a document it refuses (a citation's quote) is neither
+	// shown nor used for the snippet, and a hit left with no match the
+	// caller may see is dropped. It is asked once per marking the index
+	// holds, not once per match. Retracted nodes are never indexed, so the
+	// retraction half of a read rule needs nothing here.
 	Cleared func(marking string) bool
 }
 
-// filtered reports whether the caller's visibility applies.
-func (q Query) filtered() bool { return q.Visible != nil || q.Cleared != nil }
-
-// scanBatch is how many hits a filtered search reads from the index at a
-// time: every match is checked, so that Total counts only visible ones.
+// scanBatch is how many hits one index request reads when every hit of a
+// query must be looked at: the hits that may have a match in a document
+// the reader may not see.
 const scanBatch = 500
 
 // Result is one page of hits and how many there are in all.
@@ -66,6 +64,9 @@ type Hit struct {
 	// the match is in a name or note of the node itself.
 	Document   string
 	Start, End int
+	// Node is the hit's record, as read to describe it: the caller needs
+	// not read it again.
+	Node *store.Node
 }
 
 // ErrInvalidQuery marks a query the caller must correct.
@@ -76,6 +77,12 @@ var ErrInvalidQuery = errors.New("invalid search")
 const snippetContext = 40
 
 // Search runs q and returns the page of hits it asks for, best first.
+//
+// The reader's rule becomes an index filter, so that bleve counts the
+// visible hits itself and only the page's hits are read from the store:
+// the node's own marking must be cleared, and a node citing a document the
+// reader may not see (rare) is described, every one, to learn whether a
+// match it may see is left.
 func (x *Index) Search(q Query) (*Result, error) {
 	bq, err := bleveQuery(q)
 	if err != nil {
@@ -85,11 +92,17 @@ func (x *Index) Search(q Query) (*Result, error) {
 	if idx == nil {
 		return nil, errors.New("search index is closed")
 	}
-	// search runs bq; locations (where each match lies, for snippets and
-	// offsets) are asked for only where a hit will be described.
-	search := func(bq query.Query, size, from int, locations bool) (*bleve.SearchResult, error) {
+	rule, err := readRule(idx, q.Cleared)
+	if err != nil {
+		return nil, err
+	}
+	out := &Result{}
+	if rule.nothing {
+		return out, nil
+	}
+	run := func(bq query.Query, size, from int) (*bleve.SearchResult, error) {
 		req := bleve.NewSearchRequestOptions(bq, size, from, false)
-		req.IncludeLocations = locations
+		req.IncludeLocations = true
 		req.SortBy([]string{"-_score", "_id"})
 		res, err := idx.Search(req)
 		if err != nil {
@@ -97,116 +110,213 @@ func (x *Index) Search(q Query) (*Result, error) {
 		}
 		return res, nil
 	}
-	run := func(size, from int, locations bool) (*bleve.SearchResult, error) {
-		return search(bq, size, from, locations)
-	}
-	if !q.filtered() {
-		res, err := run(q.Size, q.From, true)
-		if err != nil {
-			return nil, err
+	err = x.st.View(func(tx *store.Txn) error {
+		// load reads a hit's node from this snapshot; nil when it is gone
+		// or hidden since it was indexed (the index follows the store a
+		// moment behind).
+		load := func(h *search.DocumentMatch) (*store.Node, error) {
+			x.reads.Add(1)
+			n, err := tx.Node(h.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				return nil, nil
+			}
+			if err != nil {
+				return nil, err
+			}
+			if n.Retraction != nil || (q.Cleared != nil && !q.Cleared(n.Marking)) {
+				return nil, nil
+			}
+			return n, nil
 		}
-		out := &Result{Total: int(res.Total)}
-		if len(res.Hits) == 0 {
-			return out, nil
-		}
-		err = x.st.View(func(tx *store.Txn) error {
-			langs := newLangCache(tx)
-			for _, h := range res.Hits {
-				n, err := tx.Node(h.ID)
-				if errors.Is(err, store.ErrNotFound) {
-					continue // written since; the next catch-up drops it
-				}
+		var unsure []Hit
+		if uq := rule.query(bq, true); uq != nil {
+			docOK := docFilter(tx, q.Cleared)
+			for from := 0; ; from += scanBatch {
+				res, err := run(uq, scanBatch, from)
 				if err != nil {
 					return err
 				}
-				hit, _ := describe(n, h, langs.of, nil)
-				out.Hits = append(out.Hits, hit)
+				for _, h := range res.Hits {
+					n, err := load(h)
+					if err != nil {
+						return err
+					}
+					if n == nil {
+						continue
+					}
+					if hit, ok := describe(n, h, docOK); ok {
+						unsure = append(unsure, hit)
+					}
+				}
+				if len(res.Hits) < scanBatch {
+					break
+				}
 			}
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("search: load hits: %w", err)
 		}
-		return out, nil
-	}
-	// Filtered: the index knows nothing of markings, so every match is
-	// read and checked in one snapshot, and the page is cut from the
-	// visible ones.
-	out := &Result{}
-	err = x.st.View(func(tx *store.Txn) error {
-		langs := newLangCache(tx)
-		docOK := docFilter(tx, q.Cleared)
-		// Each bleve request collects its from+size best matches again, so
-		// after a first batch the rest comes in one request, not many.
-		size, total := scanBatch, 0
-		for from := 0; ; from += size {
-			// Once the page is full the rest is only counted, which
-			// needs no locations; the rare match that must be described
-			// to be counted fetches its own.
-			located := len(out.Hits) < q.Size
-			if from > 0 && !located {
-				size = max(size, total-from)
-			}
-			res, err := run(size, from, located)
+		sq := rule.query(bq, false)
+		if len(unsure) == 0 {
+			res, err := run(sq, q.Size, q.From)
 			if err != nil {
 				return err
 			}
-			for _, h := range res.Hits {
-				onPage := out.Total >= q.From && len(out.Hits) < q.Size
-				if !onPage {
-					// Off the page a match is only counted: its outline
-					// (meta and cited documents) decides, without decoding
-					// the record or describing the match.
-					counted, sure, err := count(tx, h.ID, q.Visible, docOK)
-					if err != nil {
-						return err
-					}
-					if sure {
-						if counted {
-							out.Total++
-						}
-						continue
-					}
-				}
-				if !located {
-					one, err := search(query.NewConjunctionQuery([]query.Query{bq, query.NewDocIDQuery([]string{h.ID})}), 1, 0, true)
-					if err != nil {
-						return err
-					}
-					if len(one.Hits) == 0 {
-						continue
-					}
-					h = one.Hits[0]
-				}
-				n, err := tx.Node(h.ID)
-				if errors.Is(err, store.ErrNotFound) {
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				if q.Visible != nil && !q.Visible(n.Meta) {
-					continue
-				}
-				hit, ok := describe(n, h, langs.of, docOK)
-				if !ok {
-					continue
-				}
-				if out.Total >= q.From && len(out.Hits) < q.Size {
-					out.Hits = append(out.Hits, hit)
-				}
-				out.Total++
-			}
-			total = int(res.Total)
-			if len(res.Hits) < size || from+len(res.Hits) >= total {
-				return nil
-			}
+			out.Total = int(res.Total)
+			return page(out, res.Hits, load)
 		}
+		// Merge the visible unsure hits into the others, in the index's
+		// order, and cut the page from both.
+		res, err := run(sq, q.From+q.Size, 0)
+		if err != nil {
+			return err
+		}
+		out.Total = int(res.Total) + len(unsure)
+		i, j := 0, 0
+		for rank := 0; rank < q.From+q.Size && (i < len(res.Hits) || j < len(unsure)); rank++ {
+			if j == len(unsure) || (i < len(res.Hits) && before(res.Hits[i].Score, res.Hits[i].ID, unsure[j].Score, unsure[j].ID)) {
+				if rank >= q.From {
+					if err := page(out, res.Hits[i:i+1], load); err != nil {
+						return err
+					}
+				}
+				i++
+				continue
+			}
+			if rank >= q.From {
+				out.Hits = append(out.Hits, unsure[j])
+			}
+			j++
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("search: load hits: %w", err)
 	}
 	return out, nil
+}
+
+// page describes hits onto out.
+func page(out *Result, hits []*search.DocumentMatch, load func(*search.DocumentMatch) (*store.Node, error)) error {
+	for _, h := range hits {
+		n, err := load(h)
+		if err != nil {
+			return err
+		}
+		if n == nil {
+			continue
+		}
+		hit, _ := describe(n, h, nil)
+		out.Hits = append(out.Hits, hit)
+	}
+	return nil
+}
+
+// before reports whether a hit scored s1 with ID id1 comes before one
+// scored s2 with ID id2 in the index's order: best first, then by ID.
+func before(s1 float64, id1 string, s2 float64, id2 string) bool {
+	if s1 != s2 {
+		return s1 > s2
+	}
+	return id1 < id2
+}
+
+// rule is a reader's rule on markings, in terms of the index.
+type rule struct {
+	nothing bool     // no marking in the index is cleared
+	own     []string // the node's own marking must be one of these; nil: any
+	docs    []string // markings (of fieldCited) of the documents it refuses
+}
+
+// readRule asks cleared once for each marking the index holds.
+func readRule(idx bleve.Index, cleared func(string) bool) (rule, error) {
+	var r rule
+	if cleared == nil {
+		return r, nil
+	}
+	own, err := fieldTerms(idx, fieldMarking)
+	if err != nil {
+		return r, err
+	}
+	refused := false
+	for _, t := range own {
+		if cleared(strings.TrimPrefix(t, markingTerm(""))) {
+			r.own = append(r.own, t)
+		} else {
+			refused = true
+		}
+	}
+	if !refused {
+		r.own = nil
+	} else if len(r.own) == 0 {
+		r.nothing = true
+	}
+	cited, err := fieldTerms(idx, fieldCited)
+	if err != nil {
+		return r, err
+	}
+	for _, t := range cited {
+		if t == missingDoc || !cleared(strings.TrimPrefix(t, markingTerm(""))) {
+			r.docs = append(r.docs, t)
+		}
+	}
+	return r, nil
+}
+
+// query filters bq by the rule: to the hits that cite a refused document
+// when unsure (nil when there can be none), else to the others. The filter
+// does not score, so a hit scores as it does unfiltered.
+func (r rule) query(bq query.Query, unsure bool) query.Query {
+	if unsure && len(r.docs) == 0 {
+		return nil
+	}
+	if !unsure && r.own == nil && r.docs == nil {
+		return bq
+	}
+	terms := func(field string, ts []string) query.Query {
+		var qs []query.Query
+		for _, t := range ts {
+			tq := bleve.NewTermQuery(t)
+			tq.SetField(field)
+			qs = append(qs, tq)
+		}
+		return bleve.NewDisjunctionQuery(qs...)
+	}
+	var must []query.Query
+	if r.own != nil {
+		must = append(must, terms(fieldMarking, r.own))
+	}
+	f := bleve.NewBooleanQuery()
+	switch {
+	case unsure:
+		must = append(must, terms(fieldCited, r.docs))
+	case r.docs != nil:
+		f.AddMustNot(terms(fieldCited, r.docs))
+	}
+	f.AddMust(must...)
+	b := bleve.NewBooleanQuery()
+	b.Must = bq
+	b.AddFilter(f)
+	return b
+}
+
+// fieldTerms lists the terms the index holds for field.
+func fieldTerms(idx bleve.Index, field string) ([]string, error) {
+	d, err := idx.FieldDict(field)
+	if err != nil {
+		return nil, fmt.Errorf("search: read %s terms: %w", field, err)
+	}
+	defer d.Close()
+	var out []string
+	for {
+		e, err := d.Next()
+		if err != nil {
+			return nil, fmt.Errorf("search: read %s terms: %w", field, err)
+		}
+		if e == nil {
+			return out, nil
+		}
+		if e.Count > 0 {
+			out = append(out, e.Term)
+		}
+	}
 }
 
 // bleveQuery is the index query of q: a match on every wanted field,
@@ -270,41 +380,13 @@ func docFilter(tx *store.Txn, cleared func(string) bool) func(id string) bool {
 	}
 }
 
-// count decides from node id's outline whether a match on it counts: sure is
-// false when some of its matches may lie in a document the reader may not
-// see, and only describing the match can tell.
-func count(tx *store.Txn, id string, visible func(store.Meta) bool, docOK func(string) bool) (counted, sure bool, err error) {
-	o, err := tx.Outline(id)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, true, nil
-	}
-	if err != nil {
-		return false, false, err
-	}
-	if visible != nil && !visible(o.Meta) {
-		return false, true, nil
-	}
-	if docOK == nil {
-		return true, true, nil
-	}
-	if o.Type == "Document" && !docOK(id) {
-		return false, false, nil
-	}
-	for _, d := range o.CitedDocs {
-		if !docOK(d) {
-			return false, false, nil
-		}
-	}
-	return true, true, nil
-}
-
 // describe turns a bleve hit into a Hit: it picks the first field in
 // fieldOrder that matched, the earliest match in it, and builds the snippet
 // and offsets from the node's own values. docOK, when set, hides matches
 // in the text of documents it refuses; ok is false when no match is left.
-func describe(n *store.Node, h *search.DocumentMatch, langOf func(string) string, docOK func(string) bool) (hit Hit, ok bool) {
-	hit = Hit{ID: n.ID, Type: n.Type, Score: h.Score, Start: -1, End: -1}
-	vals := fields(n, langOf)
+func describe(n *store.Node, h *search.DocumentMatch, docOK func(string) bool) (hit Hit, ok bool) {
+	hit = Hit{ID: n.ID, Type: n.Type, Score: h.Score, Start: -1, End: -1, Node: n}
+	vals := fields(n, nil)
 	if docOK != nil {
 		h = shown(h, vals, docOK)
 	}

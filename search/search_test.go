@@ -235,3 +235,58 @@ func TestUnreadableIndexIsRebuilt(t *testing.T) {
 		t.Fatalf("rebuilt index: %+v, want Iran", res)
 	}
 }
+
+// A node citing documents in both languages is described from the right
+// citation whichever language the match is in: a quote's place in its
+// field is its citation's place among the node's citations.
+func TestQuotesInMixedLanguagesKeepTheirCitations(t *testing.T) {
+	st, err := store.Open("", store.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	en, ar := store.NodeID("Document", "en"), store.NodeID("Document", "ar")
+	enText, arText := "Officials in Tirana blamed Tehran.", "قطعت ألبانيا علاقاتها مع إيران."
+	person := store.NodeID("Person", "p")
+	err = st.Update(func(tx *store.Txn) error {
+		for _, n := range []*store.Node{
+			{ID: en, Type: "Document", Props: store.Props{"language": "en", "text": enText}},
+			{ID: ar, Type: "Document", Props: store.Props{"language": "ar", "text": arText}},
+			{ID: person, Type: "Person", Citations: []store.Citation{
+				{Document: en, Exact: "Officials in Tirana", Start: 0, End: 19},
+				{Document: ar, Exact: "علاقاتها مع إيران", Start: 13, End: 30},
+				{Document: en, Exact: "blamed Tehran", Start: 20, End: 33},
+			}},
+		} {
+			if _, err := tx.PutNode(n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := Open(filepath.Join(t.TempDir(), "search.bleve"), st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	for _, tc := range []struct{ query, doc, text, want string }{
+		{"إيران", ar, arText, "إيران"},
+		{"Tehran", en, enText, "Tehran"},
+		{"officials", en, enText, "Officials"},
+	} {
+		res, err := x.Search(Query{Text: tc.query, Types: []string{"Person"}, Size: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) != 1 {
+			t.Fatalf("%s: hits %+v, want the person", tc.query, res.Hits)
+		}
+		h := res.Hits[0]
+		if h.Field != "quote" || h.Document != tc.doc || runes(tc.text, h.Start, h.End) != tc.want {
+			t.Errorf("%s: shown in %s of %s at [%d,%d), want %q in %s", tc.query, h.Field, h.Document, h.Start, h.End, tc.want, tc.doc)
+		}
+	}
+}
