@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
@@ -104,7 +105,7 @@ func Walk(tx *store.Txn, r Request) (*Selection, error) {
 		return nil, err
 	}
 	w := walker{tx: tx, r: r, nodes: map[string]bool{}, rejected: map[string]bool{},
-		edges: map[string]bool{}, docs: map[string]bool{}}
+		edges: map[string]bool{}, hidden: map[string]bool{}, docs: map[string]bool{}}
 	if r.Direction == 0 {
 		w.r.Direction = store.Both
 	}
@@ -130,6 +131,7 @@ type walker struct {
 	nodes    map[string]bool // selected node ID -> is a Document
 	rejected map[string]bool // nodes read and not selected
 	edges    map[string]bool // selected edges
+	hidden   map[string]bool // edges read and not selected (marked or retracted)
 	docs     map[string]bool // documents cited by selected records
 }
 
@@ -224,45 +226,94 @@ func (w *walker) bfs() error {
 		frontier = append(frontier, id)
 	}
 	for hop := 0; hop < w.r.Depth && len(frontier) > 0; hop++ {
-		var next []string
-		for _, id := range frontier {
-			refs, err := w.refs(id, w.r.Direction)
-			if err != nil {
-				return err
-			}
-			for _, ref := range refs {
-				// An edge to a node already selected joins two selected
-				// nodes: selection reads it once, with the others.
-				if w.selected(ref.Other) || w.rejected[ref.Other] {
-					continue
-				}
-				eo, err := w.tx.EdgeOutline(ref.ID)
-				if err != nil {
-					return err
-				}
-				if !w.visible(eo.Meta) {
-					continue
-				}
-				o, err := w.tx.Outline(ref.Other)
-				if err != nil {
-					return err
-				}
-				if !w.keep(o) {
-					w.rejected[ref.Other] = true
-					continue
-				}
-				if err := w.add(ref.Other, o); err != nil {
-					return err
-				}
-				// Both ends are now selected: the edge is in the subgraph.
-				w.edges[ref.ID] = true
-				w.cite(eo.CitedDocs)
-				next = append(next, ref.Other)
-			}
+		var err error
+		if frontier, err = w.hop(frontier); err != nil {
+			return err
 		}
-		frontier = next
 	}
 	return nil
+}
+
+// step is an edge from the frontier to a node not yet selected.
+type step struct {
+	edge, node string
+}
+
+// hop selects the nodes one hop from frontier and returns them.
+//
+// It reads the nodes met first, each once: most are selected, and every
+// edge between two selected nodes is in the subgraph and must be read
+// anyway. Of the edges to a node it may select it then reads only until
+// one the reader may see; selection reads the others, so each edge is read
+// once. Nodes and edges are read in ID order, not in the order met, which
+// walks Badger's tables forward. Which nodes are selected depends on
+// neither order: the node cap refuses, it does not truncate.
+func (w *walker) hop(frontier []string) ([]string, error) {
+	var steps []step
+	for _, id := range frontier {
+		refs, err := w.refs(id, w.r.Direction)
+		if err != nil {
+			return nil, err
+		}
+		for _, ref := range refs {
+			// An edge to a node already selected joins two selected
+			// nodes: selection reads it, with the others.
+			if w.selected(ref.Other) || w.rejected[ref.Other] {
+				continue
+			}
+			steps = append(steps, step{edge: ref.ID, node: ref.Other})
+		}
+	}
+	nodes := make([]string, 0, len(steps))
+	for _, st := range steps {
+		nodes = append(nodes, st.node)
+	}
+	slices.Sort(nodes)
+	nodes = slices.Compact(nodes)
+	kept := map[string]store.Outline{}
+	for _, id := range nodes {
+		o, err := w.tx.Outline(id)
+		if err != nil {
+			return nil, err
+		}
+		if !w.keep(o) {
+			w.rejected[id] = true
+			continue
+		}
+		kept[id] = o
+	}
+	slices.SortFunc(steps, func(a, b step) int { return strings.Compare(a.edge, b.edge) })
+	reached := map[string]bool{}
+	for _, st := range steps {
+		if _, ok := kept[st.node]; !ok || reached[st.node] || w.edges[st.edge] || w.hidden[st.edge] {
+			continue
+		}
+		eo, err := w.tx.EdgeOutline(st.edge)
+		if err != nil {
+			return nil, err
+		}
+		if !w.visible(eo.Meta) {
+			w.hidden[st.edge] = true
+			continue
+		}
+		// Both ends will be selected: the edge is in the subgraph.
+		reached[st.node] = true
+		w.edges[st.edge] = true
+		w.cite(eo.CitedDocs)
+	}
+	// A node met only through edges the reader may not see is not
+	// selected, and may still be reached later by another edge.
+	next := nodes[:0]
+	for _, id := range nodes {
+		if !reached[id] {
+			continue
+		}
+		if err := w.add(id, kept[id]); err != nil {
+			return nil, err
+		}
+		next = append(next, id)
+	}
+	return next, nil
 }
 
 // refs lists the edges of id in dir whose type the request allows, from
@@ -286,12 +337,20 @@ func (w *walker) refs(id string, dir store.Direction) ([]store.EdgeRef, error) {
 // selection gathers the induced edges and the cited documents.
 func (w *walker) selection() (*Selection, error) {
 	s := &Selection{}
+	all := make([]string, 0, len(w.nodes))
 	for id, isDoc := range w.nodes {
+		all = append(all, id)
 		if isDoc {
 			w.docs[id] = true
 		} else {
 			s.Nodes = append(s.Nodes, id)
 		}
+	}
+	// In key order, as in hop: the adjacency scans and the edge reads then
+	// walk the tables forward.
+	slices.Sort(all)
+	var induced []string
+	for _, id := range all {
 		// Out edges only: each edge among selected nodes is seen once,
 		// from its start.
 		refs, err := w.refs(id, store.Out)
@@ -299,20 +358,25 @@ func (w *walker) selection() (*Selection, error) {
 			return nil, err
 		}
 		for _, ref := range refs {
-			if !w.selected(ref.To) || w.edges[ref.ID] {
-				continue
+			if w.selected(ref.To) && !w.edges[ref.ID] && !w.hidden[ref.ID] {
+				induced = append(induced, ref.ID)
 			}
-			eo, err := w.tx.EdgeOutline(ref.ID)
-			if err != nil {
-				return nil, err
-			}
-			if !w.visible(eo.Meta) {
-				continue
-			}
-			w.edges[ref.ID] = true
+		}
+	}
+	all = nil
+	slices.Sort(induced)
+	induced = slices.Compact(induced)
+	for _, id := range induced {
+		eo, err := w.tx.EdgeOutline(id)
+		if err != nil {
+			return nil, err
+		}
+		if w.visible(eo.Meta) {
+			w.edges[id] = true
 			w.cite(eo.CitedDocs)
 		}
 	}
+	induced = nil
 	// Documents cite themselves (their title line) and may cite other
 	// documents; follow until no new document appears. A cited document
 	// the reader may not see is dropped and not followed; a retracted one
@@ -321,6 +385,9 @@ func (w *walker) selection() (*Selection, error) {
 	for id := range w.docs {
 		pending = append(pending, id)
 	}
+	// Taken from the end: read in key order.
+	slices.Sort(pending)
+	slices.Reverse(pending)
 	for len(pending) > 0 {
 		id := pending[len(pending)-1]
 		pending = pending[:len(pending)-1]
