@@ -57,11 +57,22 @@ func (f Format) Extension() string {
 // selection and every record come from one snapshot. Nothing is written
 // when the request is refused (unknown root, bad depth, past a limit).
 func Write(s *store.Store, r subgraph.Request, f Format, w io.Writer) error {
+	_, err := write(s, r, f, w)
+	return err
+}
+
+// written counts how the native writer wrote records, for tests.
+type written struct {
+	verbatim, decoded int
+}
+
+func write(s *store.Store, r subgraph.Request, f Format, w io.Writer) (written, error) {
+	var n written
 	if _, err := ParseFormat(string(f)); err != nil {
-		return err
+		return n, err
 	}
 	if err := r.Validate(); err != nil {
-		return fmt.Errorf("export: %w", err)
+		return n, fmt.Errorf("export: %w", err)
 	}
 	err := s.View(func(tx *store.Txn) error {
 		sel, err := subgraph.Walk(tx, r)
@@ -80,21 +91,24 @@ func Write(s *store.Store, r subgraph.Request, f Format, w io.Writer) error {
 		case Cytoscape:
 			err = writeCytoscape(bw, src)
 		}
+		n = src.written
 		if err != nil {
 			return err
 		}
 		return bw.Flush()
 	})
 	if err != nil {
-		return fmt.Errorf("export: %w", err)
+		return n, fmt.Errorf("export: %w", err)
 	}
-	return nil
+	return n, nil
 }
 
 // source reads the selected records one at a time.
 type source struct {
-	tx  *store.Txn
-	sel *subgraph.Selection
+	tx       *store.Txn
+	sel      *subgraph.Selection
+	withheld *withheld // built at the first record, see verbatim
+	written  written
 }
 
 func (s *source) node(id string) (*store.Node, error) {
@@ -170,13 +184,19 @@ func (l *list) add(v any) error {
 	if err != nil {
 		return err
 	}
+	l.next()
+	_, err = l.w.Write(b)
+	return err
+}
+
+// next starts the next item: the separator and the indent.
+func (l *list) next() {
 	if l.n > 0 {
 		l.w.WriteString(",")
 	}
-	l.w.WriteString("\n" + l.indent)
+	l.w.WriteString("\n")
+	l.w.WriteString(l.indent)
 	l.n++
-	_, err = l.w.Write(b)
-	return err
 }
 
 // close writes the closing bracket, on its own line when the list is not

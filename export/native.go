@@ -16,33 +16,21 @@ func writeNative(w *bufio.Writer, src *source) error {
 	w.WriteString("{\n  \"format\": \"" + NativeFormat + "\",\n  \"nodes\": [")
 	l := &list{w: w, indent: "    "}
 	for _, id := range src.sel.Nodes {
-		n, err := src.node(id)
-		if err != nil {
-			return err
-		}
-		if err := l.add(n); err != nil {
+		if err := src.writeRecord(l, false, id); err != nil {
 			return err
 		}
 	}
 	l.close("],\n  \"edges\": [")
 	l = &list{w: w, indent: "    "}
 	for _, id := range src.sel.Edges {
-		e, err := src.edge(id)
-		if err != nil {
-			return err
-		}
-		if err := l.add(e); err != nil {
+		if err := src.writeRecord(l, true, id); err != nil {
 			return err
 		}
 	}
 	l.close("],\n  \"documents\": [")
 	l = &list{w: w, indent: "    "}
 	for _, id := range src.sel.Documents {
-		d, err := src.node(id)
-		if err != nil {
-			return err
-		}
-		if err := l.add(d); err != nil {
+		if err := src.writeRecord(l, false, id); err != nil {
 			return err
 		}
 	}

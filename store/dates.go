@@ -55,6 +55,28 @@ type Outline struct {
 
 // Outline reads the outline of node id.
 func (tx *Txn) Outline(id string) (Outline, error) {
+	return tx.outline(prefixNode, "node", id)
+}
+
+// EdgeOutline reads the outline of edge id: deciding whether a reader may
+// see an edge, and which documents it cites, needs no more.
+func (tx *Txn) EdgeOutline(id string) (Outline, error) {
+	return tx.outline(prefixEdge, "edge", id)
+}
+
+func (tx *Txn) outline(prefix byte, kind, id string) (Outline, error) {
+	var o Outline
+	err := tx.value(prefix, kind, id, func(b []byte) error {
+		var err error
+		o, err = ParseOutline(b)
+		return err
+	})
+	return o, err
+}
+
+// ParseOutline reads the outline of a stored node or edge record, as
+// NodeValue and EdgeValue give it.
+func ParseOutline(b []byte) (Outline, error) {
 	var rec struct {
 		Type string `json:"type"`
 		Meta
@@ -62,15 +84,8 @@ func (tx *Txn) Outline(id string) (Outline, error) {
 			Document string `json:"document"`
 		} `json:"citations"`
 	}
-	item, err := tx.t.Get(key(prefixNode, id))
-	if errors.Is(err, badger.ErrKeyNotFound) {
-		return Outline{}, fmt.Errorf("node %s: %w", id, ErrNotFound)
-	}
-	if err != nil {
-		return Outline{}, fmt.Errorf("node %s: read: %w", id, err)
-	}
-	if err := item.Value(func(b []byte) error { return decode(b, &rec) }); err != nil {
-		return Outline{}, fmt.Errorf("node %s: decode record: %w", id, err)
+	if err := decode(b, &rec); err != nil {
+		return Outline{}, fmt.Errorf("decode record: %w", err)
 	}
 	o := Outline{Type: rec.Type, Meta: rec.Meta}
 	for _, c := range rec.Citations {
@@ -79,4 +94,29 @@ func (tx *Txn) Outline(id string) (Outline, error) {
 		}
 	}
 	return o, nil
+}
+
+// NodeValue calls fn with node id's record as stored (JSON, see Node),
+// without decoding it. b is valid only during fn: fn must not keep it.
+func (tx *Txn) NodeValue(id string, fn func(b []byte) error) error {
+	return tx.value(prefixNode, "node", id, fn)
+}
+
+// EdgeValue calls fn with edge id's record as stored, like NodeValue.
+func (tx *Txn) EdgeValue(id string, fn func(b []byte) error) error {
+	return tx.value(prefixEdge, "edge", id, fn)
+}
+
+func (tx *Txn) value(prefix byte, kind, id string, fn func(b []byte) error) error {
+	item, err := tx.t.Get(key(prefix, id))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return fmt.Errorf("%s %s: %w", kind, id, ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("%s %s: read: %w", kind, id, err)
+	}
+	if err := item.Value(fn); err != nil {
+		return fmt.Errorf("%s %s: %w", kind, id, err)
+	}
+	return nil
 }

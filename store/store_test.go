@@ -1,7 +1,10 @@
 package store
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"slices"
 	"testing"
 )
 
@@ -340,4 +343,48 @@ func TestCommitListsEachRecordOnce(t *testing.T) {
 		len(heard[0].Edges) != 1 || heard[0].Edges[0] != e.ID {
 		t.Fatalf("commits = %+v, want one listing %s, %s and edge %s once each", heard, a.ID, b.ID, e.ID)
 	}
+}
+
+func TestEdgeOutlineAndStoredBytes(t *testing.T) {
+	s := openTemp(t)
+	a := &Node{ID: "a", Type: "State", Props: Props{"name_en": "A & B"}}
+	b := &Node{ID: "b", Type: "State"}
+	e := &Edge{ID: EdgeID("REL", "a", "b"), Type: "REL", From: "a", To: "b",
+		Citations: []Citation{{Document: "d1", Exact: "x", End: 1}, {Document: "d1", Exact: "y", End: 1}},
+		Meta:      Meta{Marking: "RED"}}
+	if err := s.Update(func(tx *Txn) error {
+		for _, n := range []*Node{a, b} {
+			if _, err := tx.PutNode(n); err != nil {
+				return err
+			}
+		}
+		_, err := tx.PutEdge(e)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s.View(func(tx *Txn) error {
+		o, err := tx.EdgeOutline(e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.Type != "REL" || o.Marking != "RED" || !slices.Equal(o.CitedDocs, []string{"d1"}) {
+			t.Errorf("EdgeOutline = %+v", o)
+		}
+		// The stored bytes are encoding/json's, HTML escaping included:
+		// export relies on it.
+		want, _ := json.Marshal(a)
+		if err := tx.NodeValue("a", func(b []byte) error {
+			if !bytes.Equal(b, want) || !bytes.Contains(b, []byte(`A \u0026 B`)) {
+				t.Errorf("NodeValue = %s, want %s", b, want)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.EdgeValue("missing", func([]byte) error { return nil }); !errors.Is(err, ErrNotFound) {
+			t.Errorf("EdgeValue of a missing edge: %v", err)
+		}
+		return nil
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
@@ -60,6 +61,10 @@ type Selection struct {
 	Nodes     []string
 	Edges     []string
 	Documents []string
+	// Withheld holds the documents that selected records cite but the
+	// reader may not see. When it is empty no citation has to be dropped,
+	// and an export can copy records without reading their citations.
+	Withheld []string
 }
 
 // Cites reports whether a citation into document id may be shown with the
@@ -92,13 +97,15 @@ func (r Request) Validate() error {
 
 // Walk selects the subgraph r asks for within tx. An unknown root is
 // store.ErrNotFound; a request past a limit is ErrLimit. Memory grows with
-// the number of IDs selected and edges met, never with the size of the
-// records: records are read one at a time and dropped.
+// the number of IDs selected and rejected, never with the size of the
+// records: the walk reads only each record's outline (type, marking,
+// retraction, cited documents), one at a time, and keeps IDs.
 func Walk(tx *store.Txn, r Request) (*Selection, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	w := walker{tx: tx, r: r, nodes: map[string]string{}, docs: map[string]bool{}, seen: map[string]edgeSeen{}}
+	w := walker{tx: tx, r: r, nodes: map[string]bool{}, rejected: map[string]bool{},
+		edges: map[string]bool{}, hidden: map[string]bool{}, docs: map[string]bool{}}
 	if r.Direction == 0 {
 		w.r.Direction = store.Both
 	}
@@ -114,39 +121,41 @@ func Walk(tx *store.Txn, r Request) (*Selection, error) {
 	return w.selection()
 }
 
+// The walk reads each record it meets at most once where it can: a node is
+// read when first reached (and remembered as selected or rejected), and an
+// edge only when its far end is new or when it joins two selected nodes.
+// Reading every edge met, and reading it whole, was most of an export.
 type walker struct {
-	tx    *store.Txn
-	r     Request
-	nodes map[string]string // selected node ID -> type
-	docs  map[string]bool   // documents cited by selected records
-	// seen holds what the walk has read of each edge: an edge is met from
-	// both its ends and again when the induced edges are gathered, and
-	// decoding it each time was most of an export's reads.
-	seen map[string]edgeSeen
+	tx       *store.Txn
+	r        Request
+	nodes    map[string]bool // selected node ID -> is a Document
+	rejected map[string]bool // nodes read and not selected
+	edges    map[string]bool // selected edges
+	hidden   map[string]bool // edges read and not selected (marked or retracted)
+	docs     map[string]bool // documents cited by selected records
 }
 
-// edgeSeen is what the walk keeps of an edge it has read.
-type edgeSeen struct {
-	visible bool
-	docs    []string // the documents its citations point into
+func (w *walker) selected(id string) bool {
+	_, ok := w.nodes[id]
+	return ok
 }
 
-// add selects node n, enforcing the cap.
-func (w *walker) add(n *store.Node) error {
-	if _, ok := w.nodes[n.ID]; ok {
+// add selects node id with outline o, enforcing the cap.
+func (w *walker) add(id string, o store.Outline) error {
+	if _, ok := w.nodes[id]; ok {
 		return nil
 	}
 	if w.r.MaxNodes > 0 && len(w.nodes) >= w.r.MaxNodes {
 		return fmt.Errorf("%w: the subgraph has more than %d nodes, the node cap; ask for fewer roots, a smaller depth or narrower types, or raise the cap", ErrLimit, w.r.MaxNodes)
 	}
-	w.nodes[n.ID] = n.Type
-	w.cite(n.Citations)
+	w.nodes[id] = o.Type == ontology.Document
+	w.cite(o.CitedDocs)
 	return nil
 }
 
-func (w *walker) cite(cs []store.Citation) {
-	for _, c := range cs {
-		w.docs[c.Document] = true
+func (w *walker) cite(docs []string) {
+	for _, d := range docs {
+		w.docs[d] = true
 	}
 }
 
@@ -157,11 +166,11 @@ func (w *walker) visible(m store.Meta) bool {
 }
 
 // keep reports whether a node read during the walk may be selected.
-func (w *walker) keep(n *store.Node) bool {
-	if !w.visible(n.Meta) {
+func (w *walker) keep(o store.Outline) bool {
+	if !w.visible(o.Meta) {
 		return false
 	}
-	return len(w.r.NodeTypes) == 0 || slices.Contains(w.r.NodeTypes, n.Type)
+	return len(w.r.NodeTypes) == 0 || slices.Contains(w.r.NodeTypes, o.Type)
 }
 
 func (w *walker) all() error {
@@ -171,14 +180,14 @@ func (w *walker) all() error {
 			return err
 		}
 		for _, id := range ids {
-			n, err := w.tx.Node(id)
+			o, err := w.tx.Outline(id)
 			if err != nil {
 				return err
 			}
-			if !w.keep(n) {
+			if !w.keep(o) {
 				continue
 			}
-			if err := w.add(n); err != nil {
+			if err := w.add(id, o); err != nil {
 				return err
 			}
 		}
@@ -193,61 +202,123 @@ func (w *walker) bfs() error {
 		if err != nil {
 			return fmt.Errorf("root %q: %w: %v", id, store.ErrNotFound, err)
 		}
-		n, err := w.tx.Node(id)
+		o, err := w.tx.Outline(id)
 		if errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("root %s (%s %s): %w in this graph", id, typ, key, store.ErrNotFound)
 		}
 		if err != nil {
 			return fmt.Errorf("root %s: %w", id, err)
 		}
-		if !ontology.Covers(w.r.Clearance, n.Marking) {
+		if !ontology.Covers(w.r.Clearance, o.Marking) {
 			// Worded as for an absent node: a marked root's existence is
 			// itself not for this reader.
 			return fmt.Errorf("root %s (%s %s): %w in this graph", id, typ, key, store.ErrNotFound)
 		}
-		if n.Retraction != nil && !w.r.IncludeRetracted {
+		if o.Retraction != nil && !w.r.IncludeRetracted {
 			return fmt.Errorf("root %s is retracted: %w (ask to include retracted facts to export it)", id, store.ErrNotFound)
 		}
 		if _, seen := w.nodes[id]; seen {
 			continue
 		}
-		if err := w.add(n); err != nil {
+		if err := w.add(id, o); err != nil {
 			return err
 		}
 		frontier = append(frontier, id)
 	}
 	for hop := 0; hop < w.r.Depth && len(frontier) > 0; hop++ {
-		var next []string
-		for _, id := range frontier {
-			refs, err := w.edges(id, w.r.Direction)
-			if err != nil {
-				return err
-			}
-			for _, ref := range refs {
-				if _, seen := w.nodes[ref.Other]; seen {
-					continue
-				}
-				n, err := w.tx.Node(ref.Other)
-				if err != nil {
-					return err
-				}
-				if !w.keep(n) {
-					continue
-				}
-				if err := w.add(n); err != nil {
-					return err
-				}
-				next = append(next, n.ID)
-			}
+		var err error
+		if frontier, err = w.hop(frontier); err != nil {
+			return err
 		}
-		frontier = next
 	}
 	return nil
 }
 
-// edges lists the edges of id in dir the reader may see and whose type the
-// request allows.
-func (w *walker) edges(id string, dir store.Direction) ([]store.EdgeRef, error) {
+// step is an edge from the frontier to a node not yet selected.
+type step struct {
+	edge, node string
+}
+
+// hop selects the nodes one hop from frontier and returns them.
+//
+// It reads the nodes met first, each once: most are selected, and every
+// edge between two selected nodes is in the subgraph and must be read
+// anyway. Of the edges to a node it may select it then reads only until
+// one the reader may see; selection reads the others, so each edge is read
+// once. Nodes and edges are read in ID order, not in the order met, which
+// walks Badger's tables forward. Which nodes are selected depends on
+// neither order: the node cap refuses, it does not truncate.
+func (w *walker) hop(frontier []string) ([]string, error) {
+	var steps []step
+	for _, id := range frontier {
+		refs, err := w.refs(id, w.r.Direction)
+		if err != nil {
+			return nil, err
+		}
+		for _, ref := range refs {
+			// An edge to a node already selected joins two selected
+			// nodes: selection reads it, with the others.
+			if w.selected(ref.Other) || w.rejected[ref.Other] {
+				continue
+			}
+			steps = append(steps, step{edge: ref.ID, node: ref.Other})
+		}
+	}
+	nodes := make([]string, 0, len(steps))
+	for _, st := range steps {
+		nodes = append(nodes, st.node)
+	}
+	slices.Sort(nodes)
+	nodes = slices.Compact(nodes)
+	kept := map[string]store.Outline{}
+	for _, id := range nodes {
+		o, err := w.tx.Outline(id)
+		if err != nil {
+			return nil, err
+		}
+		if !w.keep(o) {
+			w.rejected[id] = true
+			continue
+		}
+		kept[id] = o
+	}
+	slices.SortFunc(steps, func(a, b step) int { return strings.Compare(a.edge, b.edge) })
+	reached := map[string]bool{}
+	for _, st := range steps {
+		if _, ok := kept[st.node]; !ok || reached[st.node] || w.edges[st.edge] || w.hidden[st.edge] {
+			continue
+		}
+		eo, err := w.tx.EdgeOutline(st.edge)
+		if err != nil {
+			return nil, err
+		}
+		if !w.visible(eo.Meta) {
+			w.hidden[st.edge] = true
+			continue
+		}
+		// Both ends will be selected: the edge is in the subgraph.
+		reached[st.node] = true
+		w.edges[st.edge] = true
+		w.cite(eo.CitedDocs)
+	}
+	// A node met only through edges the reader may not see is not
+	// selected, and may still be reached later by another edge.
+	next := nodes[:0]
+	for _, id := range nodes {
+		if !reached[id] {
+			continue
+		}
+		if err := w.add(id, kept[id]); err != nil {
+			return nil, err
+		}
+		next = append(next, id)
+	}
+	return next, nil
+}
+
+// refs lists the edges of id in dir whose type the request allows, from
+// the adjacency index alone.
+func (w *walker) refs(id string, dir store.Direction) ([]store.EdgeRef, error) {
 	var refs []store.EdgeRef
 	types := w.r.EdgeTypes
 	if len(types) == 0 {
@@ -258,68 +329,54 @@ func (w *walker) edges(id string, dir store.Direction) ([]store.EdgeRef, error) 
 		if err != nil {
 			return nil, err
 		}
-		for _, ref := range rs {
-			es, err := w.edge(ref.ID)
-			if err != nil {
-				return nil, err
-			}
-			if !es.visible {
-				continue
-			}
-			refs = append(refs, ref)
-		}
+		refs = append(refs, rs...)
 	}
 	return refs, nil
-}
-
-// edge reads edge id once per walk.
-func (w *walker) edge(id string) (edgeSeen, error) {
-	if es, ok := w.seen[id]; ok {
-		return es, nil
-	}
-	e, err := w.tx.Edge(id)
-	if err != nil {
-		return edgeSeen{}, err
-	}
-	es := edgeSeen{visible: w.visible(e.Meta)}
-	for _, c := range e.Citations {
-		es.docs = append(es.docs, c.Document)
-	}
-	w.seen[id] = es
-	return es, nil
 }
 
 // selection gathers the induced edges and the cited documents.
 func (w *walker) selection() (*Selection, error) {
 	s := &Selection{}
-	edges := map[string]bool{}
-	for id := range w.nodes {
+	all := make([]string, 0, len(w.nodes))
+	for id, isDoc := range w.nodes {
+		all = append(all, id)
+		if isDoc {
+			w.docs[id] = true
+		} else {
+			s.Nodes = append(s.Nodes, id)
+		}
+	}
+	// In key order, as in hop: the adjacency scans and the edge reads then
+	// walk the tables forward.
+	slices.Sort(all)
+	var induced []string
+	for _, id := range all {
 		// Out edges only: each edge among selected nodes is seen once,
 		// from its start.
-		refs, err := w.edges(id, store.Out)
+		refs, err := w.refs(id, store.Out)
 		if err != nil {
 			return nil, err
 		}
 		for _, ref := range refs {
-			if _, ok := w.nodes[ref.To]; ok && !edges[ref.ID] {
-				edges[ref.ID] = true
-				es, err := w.edge(ref.ID)
-				if err != nil {
-					return nil, err
-				}
-				for _, d := range es.docs {
-					w.docs[d] = true
-				}
+			if w.selected(ref.To) && !w.edges[ref.ID] && !w.hidden[ref.ID] {
+				induced = append(induced, ref.ID)
 			}
 		}
 	}
-	for id, typ := range w.nodes {
-		if typ == ontology.Document {
-			w.docs[id] = true
-			continue
+	all = nil
+	slices.Sort(induced)
+	induced = slices.Compact(induced)
+	for _, id := range induced {
+		eo, err := w.tx.EdgeOutline(id)
+		if err != nil {
+			return nil, err
 		}
-		s.Nodes = append(s.Nodes, id)
+		if w.visible(eo.Meta) {
+			w.edges[id] = true
+			w.cite(eo.CitedDocs)
+		}
 	}
+	induced = nil
 	// Documents cite themselves (their title line) and may cite other
 	// documents; follow until no new document appears. A cited document
 	// the reader may not see is dropped and not followed; a retracted one
@@ -328,25 +385,29 @@ func (w *walker) selection() (*Selection, error) {
 	for id := range w.docs {
 		pending = append(pending, id)
 	}
+	// Taken from the end: read in key order.
+	slices.Sort(pending)
+	slices.Reverse(pending)
 	for len(pending) > 0 {
 		id := pending[len(pending)-1]
 		pending = pending[:len(pending)-1]
-		d, err := w.tx.Node(id)
+		o, err := w.tx.Outline(id)
 		if err != nil {
 			return nil, fmt.Errorf("cited document: %w", err)
 		}
-		if !ontology.Covers(w.r.Clearance, d.Marking) {
+		if !ontology.Covers(w.r.Clearance, o.Marking) {
 			delete(w.docs, id)
+			s.Withheld = append(s.Withheld, id)
 			continue
 		}
-		for _, c := range d.Citations {
-			if !w.docs[c.Document] {
-				w.docs[c.Document] = true
-				pending = append(pending, c.Document)
+		for _, d := range o.CitedDocs {
+			if !w.docs[d] {
+				w.docs[d] = true
+				pending = append(pending, d)
 			}
 		}
 	}
-	for id := range edges {
+	for id := range w.edges {
 		s.Edges = append(s.Edges, id)
 	}
 	for id := range w.docs {
@@ -355,5 +416,6 @@ func (w *walker) selection() (*Selection, error) {
 	slices.Sort(s.Nodes)
 	slices.Sort(s.Edges)
 	slices.Sort(s.Documents)
+	slices.Sort(s.Withheld)
 	return s, nil
 }

@@ -145,6 +145,10 @@ func TestClearanceHidesMarkedRecords(t *testing.T) {
 		if got := sel.Cites(article); got != c.article || slices.Contains(sel.Documents, article) != c.article {
 			t.Errorf("clearance %q: AMBER article cited %v, want %v", c.clearance, got, c.article)
 		}
+		// What an export must drop citations into, and only that.
+		if got := slices.Equal(sel.Withheld, []string{article}); got == c.article {
+			t.Errorf("clearance %q: withheld %v", c.clearance, sel.Withheld)
+		}
 	}
 	// A marked root is, below its marking, not there.
 	if _, err := walkMarked(t, subgraph.Request{Roots: []string{gb}, Clearance: "CLEAR"}); !errors.Is(err, store.ErrNotFound) {

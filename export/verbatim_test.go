@@ -1,0 +1,156 @@
+package export
+
+import (
+	"bufio"
+	"bytes"
+	"testing"
+
+	"github.com/attrib/attrib/gen"
+	"github.com/attrib/attrib/internal/seedtest"
+	"github.com/attrib/attrib/ontology"
+	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/subgraph"
+)
+
+// both writes r as native with the fast path on and off; the bytes must be
+// the same.
+func both(t *testing.T, s *store.Store, r subgraph.Request) written {
+	t.Helper()
+	var fast, slow bytes.Buffer
+	n, err := write(s, r, Native, &fast)
+	if err != nil {
+		t.Fatalf("export %+v: %v", r, err)
+	}
+	verbatimOff = true
+	defer func() { verbatimOff = false }()
+	if _, err := write(s, r, Native, &slow); err != nil {
+		t.Fatalf("export %+v without the fast path: %v", r, err)
+	}
+	if !bytes.Equal(fast.Bytes(), slow.Bytes()) {
+		a, b := fast.Bytes(), slow.Bytes()
+		i := 0
+		for i < min(len(a), len(b)) && a[i] == b[i] {
+			i++
+		}
+		t.Fatalf("export %+v: copied records differ from decoded ones at byte %d:\n%.200s\n%.200s", r, i, a[i:], b[i:])
+	}
+	return n
+}
+
+func TestCopiedRecordsMatchDecodedOnTheSeed(t *testing.T) {
+	s := seedtest.Store(t)
+	n := both(t, s, subgraph.Request{Roots: []string{store.NodeID("Incident", "2022-07-15-albania-gov")}, Depth: 2})
+	if n.verbatim == 0 || n.decoded != 0 {
+		t.Errorf("CQ5 on the seed: %d records copied, %d decoded; want all copied", n.verbatim, n.decoded)
+	}
+	both(t, s, subgraph.Request{Clearance: "RED"})
+}
+
+// markedCorpus is a generated graph where some documents, nodes and edges
+// are marked or retracted, and some records hold HTML characters, a
+// literal backslash-u sequence, or no properties and citations at all: each
+// difference between the stored bytes and the file.
+func markedCorpus(t *testing.T) *store.Store {
+	t.Helper()
+	s, err := store.Open("", store.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := gen.Load(s, gen.Options{Seed: 1, Incidents: 20}); err != nil {
+		t.Fatal(err)
+	}
+	markings := []string{"GREEN", "AMBER", "RED"}
+	err = s.Update(func(tx *store.Txn) error {
+		var nodes []*store.Node
+		if err := tx.ScanNodes(func(_ string, n *store.Node) error { nodes = append(nodes, n); return nil }); err != nil {
+			return err
+		}
+		for i, n := range nodes {
+			switch {
+			case n.Type == ontology.Document && i%4 == 0:
+				n.Marking = markings[i%3]
+			case n.Type == ontology.Incident && i%3 == 0:
+				n.Props["note"] = `<b>Tom & Jerry</b> \u003c is not < and "\\u0026" stays`
+			case n.Type == ontology.Attribution && i%5 == 0:
+				n.Marking = "AMBER"
+			case n.Type == ontology.Attribution && i%5 == 1:
+				n.Retraction = &store.Retraction{By: "analyst", At: "2026-01-02T03:04:05Z", Reason: "<wrong>"}
+			case n.Type == ontology.Organization && i%2 == 0:
+				n.Props, n.Citations = nil, nil
+			default:
+				continue
+			}
+			if _, err := tx.PutNode(n); err != nil {
+				return err
+			}
+		}
+		var edges []*store.Edge
+		if err := tx.ScanEdges(func(_ string, e *store.Edge) error { edges = append(edges, e); return nil }); err != nil {
+			return err
+		}
+		for i, e := range edges {
+			switch i % 11 {
+			case 0:
+				e.Marking = markings[i%3]
+			case 1:
+				e.Props, e.Citations = nil, nil
+			case 2:
+				e.Props = store.Props{"why": "a > b && c < d"}
+			default:
+				continue
+			}
+			if _, err := tx.PutEdge(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestCopiedRecordsMatchDecodedOnAMarkedCorpus(t *testing.T) {
+	s := markedCorpus(t)
+	var copied, decoded int
+	for _, r := range []subgraph.Request{
+		{Roots: []string{gen.StateID("GB")}, Depth: 2},
+		{Roots: []string{gen.StateID("GB")}, Depth: 2, Clearance: "GREEN"},
+		{Roots: []string{gen.StateID("GB")}, Depth: 2, Clearance: "AMBER", IncludeRetracted: true},
+		{Roots: []string{gen.IncidentID(3)}, Depth: 3},
+		{},
+		{Clearance: "RED", IncludeRetracted: true},
+	} {
+		n := both(t, s, r)
+		copied += n.verbatim
+		decoded += n.decoded
+	}
+	// Both paths must have run: otherwise the comparison shows nothing.
+	if copied == 0 || decoded == 0 {
+		t.Fatalf("%d records copied, %d decoded: a path was never taken", copied, decoded)
+	}
+}
+
+func TestWriteUnescapedUndoesOnlyHTMLEscapes(t *testing.T) {
+	for in, want := range map[string]string{
+		`"a\u003cb\u003e\u0026c"`:          `"a<b>&c"`,
+		`"\\u003c"`:                        `"\\u003c"`,
+		`"\\\u003c"`:                       `"\\<"`,
+		`"\u2028\n\"\u00e9"`:               `"\u2028\n\"\u00e9"`,
+		`{"x":"\u0026\u0026","y":"plain"}`: `{"x":"&&","y":"plain"}`,
+		`"\u003`:                           `"\u003`,
+		`\`:                                `\`,
+	} {
+		var buf bytes.Buffer
+		w := bufio.NewWriter(&buf)
+		if err := writeUnescaped(w, []byte(in)); err != nil {
+			t.Fatal(err)
+		}
+		w.Flush()
+		if buf.String() != want {
+			t.Errorf("writeUnescaped(%s) = %s, want %s", in, buf.String(), want)
+		}
+	}
+}
