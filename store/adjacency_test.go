@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
@@ -147,5 +148,82 @@ func TestOldStoreAdjacencyIsReadFromRecordsThenRecordedAtOpen(t *testing.T) {
 	}
 	if len(entries) != 2 || !want[entries[0]] || !want[entries[1]] {
 		t.Fatalf("adjacency entries after Open = %+v, want %+v", entries, e.IndexEntries())
+	}
+}
+
+// A read transaction reuses its adjacency iterators across Edges calls;
+// lookups in any order, seeking back and forth, must answer as lookups
+// each in a transaction of its own.
+func TestEdgesInOneReadTransactionMatchFreshLookups(t *testing.T) {
+	s := openTemp(t)
+	var ids []string
+	err := s.Update(func(tx *Txn) error {
+		for i := range 6 {
+			n := &Node{ID: NodeID("State", string(rune('A'+i))), Type: "State", Citations: cited()}
+			ids = append(ids, n.ID)
+			if _, err := tx.PutNode(n); err != nil {
+				return err
+			}
+		}
+		for i := range ids {
+			for j := range ids {
+				if i == j || (i+j)%3 == 0 {
+					continue
+				}
+				typ := "SUPPORTED"
+				if i < j {
+					typ = "CONDEMNED"
+				}
+				e := &Edge{ID: EdgeID(typ, ids[i], ids[j]), Type: typ, From: ids[i], To: ids[j], Citations: cited()}
+				if _, err := tx.PutEdge(e); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type q struct {
+		id  string
+		dir Direction
+		typ string
+	}
+	var qs []q
+	for k := len(ids) - 1; k >= 0; k-- { // backwards, so every seek goes back
+		for _, d := range []Direction{Both, In, Out} {
+			for _, typ := range []string{"", "SUPPORTED", "CONDEMNED", "NONE"} {
+				qs = append(qs, q{ids[k], d, typ})
+			}
+		}
+	}
+	fresh := make([][]EdgeRef, len(qs))
+	for i, x := range qs {
+		if err := s.View(func(tx *Txn) (err error) { fresh[i], err = tx.Edges(x.id, x.dir, x.typ); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err = s.View(func(tx *Txn) error {
+		for i, x := range qs {
+			got, err := tx.Edges(x.id, x.dir, x.typ)
+			if err != nil {
+				return err
+			}
+			if fmt.Sprint(got) != fmt.Sprint(fresh[i]) {
+				t.Errorf("Edges(%s, %d, %q) in a shared transaction = %v, alone = %v", x.id, x.dir, x.typ, got, fresh[i])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, f := range fresh {
+		total += len(f)
+	}
+	if total == 0 {
+		t.Fatal("the fixture has no edges")
 	}
 }

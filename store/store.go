@@ -143,13 +143,54 @@ func (s *Store) Update(fn func(*Txn) error) error {
 
 // View runs fn in a read-only transaction over a consistent snapshot.
 func (s *Store) View(fn func(*Txn) error) error {
-	return s.db.View(func(t *badger.Txn) error { return fn(&Txn{t: t}) })
+	return s.db.View(func(t *badger.Txn) error {
+		tx := &Txn{t: t, read: true}
+		defer tx.closeAdjacency()
+		return fn(tx)
+	})
 }
 
 // Txn is a transaction over the graph.
 type Txn struct {
 	t       *badger.Txn
 	changes *Commit // what this read-write transaction changed; nil in View
+	// A read transaction keeps one iterator per adjacency table and seeks
+	// it for every Edges call: opening a Badger iterator costs more than
+	// the few entries a node's lookup reads.
+	read bool
+	adj  [2]*badger.Iterator // out, in
+}
+
+// adjacency returns the iterator over the adjacency table of prefix p and
+// whether the caller must close it: a read transaction's is kept for its
+// next lookup, a write transaction's is opened for the one call.
+func (tx *Txn) adjacency(p byte) (it *badger.Iterator, own bool) {
+	i := 0
+	if p == prefixIn {
+		i = 1
+	}
+	if tx.read && tx.adj[i] != nil {
+		return tx.adj[i], false
+	}
+	opts := badger.DefaultIteratorOptions
+	opts.PrefetchValues = false
+	opts.Prefix = []byte{p}
+	it = tx.t.NewIterator(opts)
+	if !tx.read {
+		return it, true
+	}
+	tx.adj[i] = it
+	return it, false
+}
+
+// closeAdjacency closes the iterators a read transaction kept.
+func (tx *Txn) closeAdjacency() {
+	for i, it := range tx.adj {
+		if it != nil {
+			it.Close()
+			tx.adj[i] = nil
+		}
+	}
 }
 
 // Node reads one node.
@@ -334,7 +375,7 @@ func (tx *Txn) Edges(id string, dir Direction, edgeType string) ([]EdgeRef, erro
 		} else {
 			pre = key(p, id)
 		}
-		err := tx.scanEntries(pre, func(k, v []byte) error {
+		err := tx.scanAdjacency(p, pre, func(k, v []byte) error {
 			parts, err := splitKey(k)
 			if err != nil || len(parts) != 4 {
 				return fmt.Errorf("adjacency index: bad key %q", k)
@@ -379,14 +420,12 @@ func (tx *Txn) scanKeys(prefix []byte, fn func(k []byte) error) error {
 	return nil
 }
 
-// scanEntries is scanKeys with each entry's value, for indexes whose values
-// are small and kept beside the keys.
-func (tx *Txn) scanEntries(prefix []byte, fn func(k, v []byte) error) error {
-	opts := badger.DefaultIteratorOptions
-	opts.PrefetchValues = false
-	opts.Prefix = prefix
-	it := tx.t.NewIterator(opts)
-	defer it.Close()
+// scanAdjacency calls fn with each entry of adjacency table p under prefix.
+func (tx *Txn) scanAdjacency(p byte, prefix []byte, fn func(k, v []byte) error) error {
+	it, own := tx.adjacency(p)
+	if own {
+		defer it.Close()
+	}
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
 		item := it.Item()
 		err := item.Value(func(v []byte) error { return fn(item.Key(), v) })
