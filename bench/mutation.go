@@ -42,71 +42,107 @@ type MutationResult struct {
 // the process.
 const benchToken = "bench-editor-token-0123456789"
 
+// MutationRig is the store, server and input of the benchmarked mutation,
+// so that one call can be timed alone (BenchmarkMutationCall) as well as
+// measured against the raw Update (MeasureMutation).
+type MutationRig struct {
+	s    *store.Store
+	h    http.Handler
+	seq  atomic.Int64
+	cite store.Citation
+}
+
+// OpenMutation builds the small store of the mutation benchmark under dir.
+// Close it when done.
+func OpenMutation(dir string) (*MutationRig, error) {
+	s, err := store.Open(dir, store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	r := &MutationRig{s: s}
+	if err := r.setup(); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("bench: mutation: %w", err)
+	}
+	return r, nil
+}
+
+func (r *MutationRig) setup() error {
+	if _, err := gen.Load(r.s, gen.Options{Seed: 1, Incidents: mutationIncidents}); err != nil {
+		return err
+	}
+	if err := r.s.View(func(tx *store.Txn) error {
+		n, err := tx.Node(gen.IncidentID(1))
+		if err != nil {
+			return err
+		}
+		r.cite = n.Citations[0]
+		return nil
+	}); err != nil {
+		return err
+	}
+	tokens, err := auth.Parse(strings.NewReader("bench:editor:" + benchToken))
+	if err != nil {
+		return err
+	}
+	r.h = server.Handler(server.Config{Store: r.s, Limits: graph.DefaultLimits, Tokens: tokens})
+	return nil
+}
+
+// Close closes the rig's store.
+func (r *MutationRig) Close() error { return r.s.Close() }
+
+// next is the body of the next mutation, each under a new key.
+func (r *MutationRig) next() ([]byte, error) {
+	i := r.seq.Add(1)
+	return body(MutationQuery, map[string]any{"input": map[string]any{
+		"key": fmt.Sprintf("bench-%d", i), "nameEn": fmt.Sprintf("Benchmark incident %d", i),
+		"kind": "CYBERATTACK", "date": "2022-07-15", "targets": []string{gen.StateID("AL")},
+		"cite": []map[string]any{{"document": r.cite.Document, "exact": r.cite.Exact, "prefix": r.cite.Prefix, "suffix": r.cite.Suffix}},
+	}})
+}
+
+// Call runs one mutation through the server's handler in process.
+func (r *MutationRig) Call() error {
+	b, err := r.next()
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+benchToken)
+	w := &recorder{header: http.Header{}}
+	r.h.ServeHTTP(w, req)
+	return checkMutation(max(w.code, http.StatusOK), w.buf.Bytes())
+}
+
+func checkMutation(code int, ans []byte) error {
+	var a struct {
+		Errors []any `json:"errors"`
+	}
+	if code != http.StatusOK {
+		return fmt.Errorf("mutation: status %d: %s", code, ans)
+	}
+	if err := json.Unmarshal(ans, &a); err != nil || len(a.Errors) > 0 {
+		return fmt.Errorf("mutation: %s", ans)
+	}
+	return nil
+}
+
 // MeasureMutation builds a small store under dir and measures the
 // mutation in process and over one loopback connection, then the raw
 // Update, each count calls or d.
 func MeasureMutation(dir string, count int, d time.Duration) (MutationResult, error) {
 	res := MutationResult{StoreIncidents: mutationIncidents}
-	s, err := store.Open(dir, store.Options{})
+	r, err := OpenMutation(dir)
 	if err != nil {
 		return res, err
 	}
-	defer s.Close()
-	if _, err := gen.Load(s, gen.Options{Seed: 1, Incidents: mutationIncidents}); err != nil {
-		return res, err
-	}
-	var cite store.Citation
-	if err := s.View(func(tx *store.Txn) error {
-		n, err := tx.Node(gen.IncidentID(1))
-		if err != nil {
-			return err
-		}
-		cite = n.Citations[0]
-		return nil
-	}); err != nil {
-		return res, fmt.Errorf("bench: mutation: %w", err)
-	}
-	tokens, err := auth.Parse(strings.NewReader("bench:editor:" + benchToken))
-	if err != nil {
-		return res, err
-	}
-	h := server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits, Tokens: tokens})
-	var seq atomic.Int64
-	next := func() ([]byte, error) {
-		i := seq.Add(1)
-		return body(MutationQuery, map[string]any{"input": map[string]any{
-			"key": fmt.Sprintf("bench-%d", i), "nameEn": fmt.Sprintf("Benchmark incident %d", i),
-			"kind": "CYBERATTACK", "date": "2022-07-15", "targets": []string{gen.StateID("AL")},
-			"cite": []map[string]any{{"document": cite.Document, "exact": cite.Exact, "prefix": cite.Prefix, "suffix": cite.Suffix}},
-		}})
-	}
-	check := func(code int, ans []byte) error {
-		var a struct {
-			Errors []any `json:"errors"`
-		}
-		if code != http.StatusOK {
-			return fmt.Errorf("mutation: status %d: %s", code, ans)
-		}
-		if err := json.Unmarshal(ans, &a); err != nil || len(a.Errors) > 0 {
-			return fmt.Errorf("mutation: %s", ans)
-		}
-		return nil
-	}
-	inproc := func() error {
-		b, err := next()
-		if err != nil {
-			return err
-		}
-		req, err := http.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(b))
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+benchToken)
-		w := &recorder{header: http.Header{}}
-		h.ServeHTTP(w, req)
-		return check(max(w.code, http.StatusOK), w.buf.Bytes())
-	}
+	defer r.Close()
+	s, h, next, check, inproc := r.s, r.h, r.next, checkMutation, r.Call
 
 	// The keys one mutation writes: everything newer than the store's
 	// version before it.
@@ -184,7 +220,7 @@ func MeasureMutation(dir string, count int, d time.Duration) (MutationResult, er
 	if res.Raw, err = Measure(1, count, warm, d, raw); err != nil {
 		return res, fmt.Errorf("bench: raw update: %w", err)
 	}
-	res.MutationsWritten = int(seq.Load())
+	res.MutationsWritten = int(r.seq.Load())
 	return res, nil
 }
 

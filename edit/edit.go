@@ -98,11 +98,19 @@ func (e *Editor) run(p auth.Principal, mutation string, input any, o Opts, fn fu
 	if ontology.MarkingLevel(o.Marking) > ontology.MarkingLevel(p.Role.Clearance()) {
 		return Result{}, fieldErr("marking", "%s is above what an %s may read (%s): you could not read the fact back", o.Marking, p.Role, p.Role.Clearance())
 	}
-	fp, err := fingerprint(mutation, input, o.Marking)
-	if err != nil {
-		return Result{}, err
+	// Only a key's record keeps the fingerprint: without one, encoding
+	// and hashing the input would be wasted.
+	var fp string
+	if o.IdempotencyKey != "" {
+		var err error
+		if fp, err = fingerprint(mutation, input, o.Marking); err != nil {
+			return Result{}, err
+		}
 	}
-	var res Result
+	var (
+		res Result
+		err error
+	)
 	for attempt := 1; ; attempt++ {
 		err = e.store.Update(func(tx *store.Txn) error {
 			res = Result{}

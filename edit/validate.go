@@ -119,7 +119,7 @@ func resolve(tx *store.Txn, field string, qs []Quote, marking string) ([]store.C
 	out := make([]store.Citation, 0, len(qs))
 	for i, q := range qs {
 		f := fmt.Sprintf("%s[%d]", field, i)
-		doc, err := tx.Node(q.Document)
+		doc, err := tx.Quotable(q.Document)
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, fieldErr(f+".document", "no document %s; add it first with addDocument", q.Document)
 		}
@@ -130,13 +130,13 @@ func resolve(tx *store.Txn, field string, qs []Quote, marking string) ([]store.C
 			return nil, fieldErr(f+".document", "%s is a %s, not a Document", q.Document, doc.Type)
 		}
 		if ontology.MarkingLevel(doc.Marking) > ontology.MarkingLevel(marking) {
-			return nil, fieldErr("marking", "%s cites document %s, which is marked %s: mark the fact at least %s", markingName(marking), doc.ID, doc.Marking, doc.Marking)
+			return nil, fieldErr("marking", "%s cites document %s, which is marked %s: mark the fact at least %s", markingName(marking), q.Document, doc.Marking, doc.Marking)
 		}
-		span, err := cite.Resolve(doc.Props.String("text"), cite.Quote{Exact: q.Exact, Prefix: q.Prefix, Suffix: q.Suffix})
+		span, err := cite.Resolve(doc.Text, cite.Quote{Exact: q.Exact, Prefix: q.Prefix, Suffix: q.Suffix})
 		if err != nil {
 			return nil, fieldErr(f+".exact", "%s", err.Error())
 		}
-		out = append(out, store.Citation{Document: doc.ID, Exact: span.Exact, Prefix: span.Prefix, Suffix: span.Suffix, Start: span.Start, End: span.End})
+		out = append(out, store.Citation{Document: q.Document, Exact: span.Exact, Prefix: span.Prefix, Suffix: span.Suffix, Start: span.Start, End: span.End})
 	}
 	return out, nil
 }

@@ -1,0 +1,60 @@
+package edit
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/attrib/attrib/auth"
+	"github.com/attrib/attrib/store"
+)
+
+// Citing reads only a document's type, marking and text: a quote must
+// still be refused when it names no document, a node that is not a
+// document, or a document marked above the fact.
+func TestCitingChecksTheCitedDocument(t *testing.T) {
+	s, err := store.Open("", store.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	e := New(s)
+	alice := auth.Principal{Name: "alice", Role: auth.Editor}
+	doc, err := e.AddDocument(alice, Document{Key: "d", Title: "t", Text: "Albania cut ties with Iran.", Language: "en"}, Opts{Marking: "AMBER"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := e.UpsertState(alice, State{Code: "AL", Cite: []Quote{{Document: doc.ID, Exact: "Albania"}}}, Opts{Marking: "AMBER"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		doc, marking, field, msg string
+	}{
+		{store.NodeID("Document", "nope"), "AMBER", "input.cite[0].document", "no document"},
+		{st.ID, "AMBER", "input.cite[0].document", "is a State, not a Document"},
+		{doc.ID, "GREEN", "marking", "which is marked AMBER"},
+	} {
+		_, err := e.UpsertIncident(alice, Incident{Key: "i", NameEn: "i", Kind: "CYBERATTACK", Dated: Dated{Date: "2022-07-15"},
+			Cite: []Quote{{Document: c.doc, Exact: "Iran"}}}, Opts{Marking: c.marking})
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Field != c.field || !strings.Contains(fe.Msg, c.msg) {
+			t.Errorf("citing %s as %s: %v; want %s: ...%s...", c.doc, c.marking, err, c.field, c.msg)
+		}
+	}
+	res, err := e.UpsertIncident(alice, Incident{Key: "i", NameEn: "i", Kind: "CYBERATTACK", Dated: Dated{Date: "2022-07-15"},
+		Cite: []Quote{{Document: doc.ID, Exact: "Iran"}}}, Opts{Marking: "AMBER"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.View(func(tx *store.Txn) error {
+		n, err := tx.Node(res.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := n.Citations[0]; c.Document != doc.ID || c.Start != 22 || c.End != 26 || c.Prefix != "Albania cut ties with " || c.Suffix != "." {
+			t.Errorf("citation = %+v", c)
+		}
+		return nil
+	})
+}
