@@ -79,9 +79,9 @@ func withheldCitations(ids []string) *withheld {
 // stored bytes when verbatim says they are that, or else the decoded record
 // encoded again.
 func (s *source) writeRecord(l *list, edge bool, id string) error {
-	read := s.tx.NodeValue
+	read := s.c.NodeValue
 	if edge {
-		read = s.tx.EdgeValue
+		read = s.c.EdgeValue
 	}
 	done := false
 	err := read(id, func(b []byte) error {
