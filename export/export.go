@@ -112,6 +112,12 @@ type source struct {
 	sel      *subgraph.Selection
 	withheld *withheld // built at the first record, see verbatim
 	written  written
+
+	// writeRecord's state: the list written to, whether the record was
+	// copied, and the callback that copies it.
+	list       *list
+	copied     bool
+	copyRecord func(b []byte) error
 }
 
 func (s *source) node(id string) (*store.Node, error) {
