@@ -194,45 +194,6 @@ func value(t *testing.T, read func(string, func([]byte) error) error, id string)
 	return b
 }
 
-func TestParseOutlineOfOddRecords(t *testing.T) {
-	nodes, edges := oddRecords()
-	var recs [][]byte
-	for _, n := range nodes {
-		b, err := store.EncodeNode(n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		recs = append(recs, b)
-	}
-	for _, e := range edges {
-		b, err := store.EncodeEdge(e)
-		if err != nil {
-			t.Fatal(err)
-		}
-		recs = append(recs, b)
-	}
-	recs = append(recs, []byte(`{"id":"x","type":null,"properties":{},"citations":[null,{"document":"d"}],"retraction":null}`))
-	for _, b := range recs {
-		o, err := store.ParseOutline(b)
-		if err != nil {
-			t.Fatalf("ParseOutline(%s): %v", b, err)
-		}
-		if w := outlineOf(t, b); !reflect.DeepEqual(o, w) {
-			t.Errorf("ParseOutline(%s) = %+v, want %+v", b, o, w)
-		}
-	}
-	a, _ := store.ParseOutline(recs[0])
-	if a.Type != `Type "quoted" <&>` || a.CreatedBy != `al\ice` || a.Retraction.Reason != `said "no" <b>` ||
-		!slices.Equal(a.CitedDocs, []string{`doc "1"`, "doc2"}) {
-		t.Errorf("outline of a record with escapes = %+v", a)
-	}
-	for _, bad := range []string{``, `[]`, `{"type":1}`, `{"citations":{}}`, `{"type":"x"`, `{"retraction":"no"}`} {
-		if _, err := store.ParseOutline([]byte(bad)); err == nil {
-			t.Errorf("ParseOutline(%s) accepted it", bad)
-		}
-	}
-}
-
 // TestCursorReadsAllocateLittle guards what the cursor is for: an
 // adjacency list read through it reuses the iterator where Txn.Edges builds
 // one, and an outline costs the record read and its list of documents,

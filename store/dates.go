@@ -3,6 +3,7 @@ package store
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -74,11 +75,29 @@ func (tx *Txn) outline(prefix byte, kind, id string) (Outline, error) {
 }
 
 // ParseOutline reads the outline of a stored node or edge record, as
-// NodeValue and EdgeValue give it. A Cursor reads outlines with less
-// garbage when there are many.
+// NodeValue and EdgeValue give it. It decodes with goccy, which copies the
+// record but skips a document's text twice as fast as jsontext: for one
+// record at a time (search reads one document's marking) that is cheaper;
+// a Cursor, reading thousands, uses a reused token reader that allocates
+// next to nothing (outlineReader).
 func ParseOutline(b []byte) (Outline, error) {
-	var r outlineReader
-	return r.parse(b)
+	var rec struct {
+		Type string `json:"type"`
+		Meta
+		Citations []struct {
+			Document string `json:"document"`
+		} `json:"citations"`
+	}
+	if err := decode(b, &rec); err != nil {
+		return Outline{}, fmt.Errorf("decode record: %w", err)
+	}
+	o := Outline{Type: rec.Type, Meta: rec.Meta}
+	for _, c := range rec.Citations {
+		if !slices.Contains(o.CitedDocs, c.Document) {
+			o.CitedDocs = append(o.CitedDocs, c.Document)
+		}
+	}
+	return o, nil
 }
 
 // NodeValue calls fn with node id's record as stored (JSON, see Node),
