@@ -80,7 +80,9 @@ func write(s *store.Store, r subgraph.Request, f Format, w io.Writer) (written, 
 			return err
 		}
 		bw := bufio.NewWriterSize(w, 64<<10)
-		src := &source{tx: tx, sel: sel}
+		c := tx.NewCursor()
+		defer c.Close()
+		src := &source{tx: tx, c: c, sel: sel}
 		switch f {
 		case Native:
 			err = writeNative(bw, src)
@@ -106,9 +108,16 @@ func write(s *store.Store, r subgraph.Request, f Format, w io.Writer) (written, 
 // source reads the selected records one at a time.
 type source struct {
 	tx       *store.Txn
+	c        *store.Cursor // reads the stored bytes; see writeRecord
 	sel      *subgraph.Selection
 	withheld *withheld // built at the first record, see verbatim
 	written  written
+
+	// writeRecord's state: the list written to, whether the record was
+	// copied, and the callback that copies it.
+	list       *list
+	copied     bool
+	copyRecord func(b []byte) error
 }
 
 func (s *source) node(id string) (*store.Node, error) {

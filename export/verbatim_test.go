@@ -97,6 +97,10 @@ func markedCorpus(t *testing.T) *store.Store {
 				e.Props, e.Citations = nil, nil
 			case 2:
 				e.Props = store.Props{"why": "a > b && c < d"}
+			case 3:
+				// Members named like the record's own, null, inside a
+				// property: shown as they are, on the fast path.
+				e.Props = store.Props{"nested": map[string]any{"a": 1.0, "citations": nil, "properties": nil}}
 			default:
 				continue
 			}
@@ -130,6 +134,23 @@ func TestCopiedRecordsMatchDecodedOnAMarkedCorpus(t *testing.T) {
 	// Both paths must have run: otherwise the comparison shows nothing.
 	if copied == 0 || decoded == 0 {
 		t.Fatalf("%d records copied, %d decoded: a path was never taken", copied, decoded)
+	}
+}
+
+func TestNullMembersFindsOnlyTheRecordsOwn(t *testing.T) {
+	for rec, want := range map[string]bool{
+		`{"id":"a","type":"T","properties":{},"citations":[]}`:                                                    false,
+		`{"id":"a","type":"T","properties":null,"citations":[]}`:                                                  true,
+		`{"id":"a","type":"T","properties":{},"citations":null,"marking":"RED"}`:                                  true,
+		`{"id":"a","type":"T","properties":{"x":{"b":1,"properties":null,"citations":null}},"citations":[]}`:      false,
+		`{"id":"a","type":"T","properties":{"t":"","citations":null"},"citations":[{"document":"d"}]}`:            false,
+		`{"id":"e","type":"T","from":"a","to":"b","properties":{"x":{"citations":[]}},"citations":null}`:          true,
+		`{"id":"a","type":"T","properties":{},"citations":[],"retraction":{"by":"x","at":"y","reason":"z"}}`:      false,
+		`{"id":"a","type":"T","properties":{"note":""properties":null"},"citations":[],"created_by":"null-user"}`: false,
+	} {
+		if got := nullMembers([]byte(rec)); got != want {
+			t.Errorf("nullMembers(%s) = %v, want %v", rec, got, want)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
@@ -38,12 +39,21 @@ func adjacencyFixture(t *testing.T, dir string) *Edge {
 func refsOf(t *testing.T, s *Store, id string) []EdgeRef {
 	t.Helper()
 	var refs []EdgeRef
+	var cursorRefs []EdgeRef
 	err := s.View(func(tx *Txn) (err error) {
-		refs, err = tx.Edges(id, Both, "")
+		if refs, err = tx.Edges(id, Both, ""); err != nil {
+			return err
+		}
+		c := tx.NewCursor()
+		defer c.Close()
+		cursorRefs, err = c.AppendEdges(nil, id, Both, "")
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !slices.Equal(cursorRefs, refs) {
+		t.Fatalf("cursor edges of %s = %+v, want %+v", id, cursorRefs, refs)
 	}
 	return refs
 }

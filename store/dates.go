@@ -75,7 +75,11 @@ func (tx *Txn) outline(prefix byte, kind, id string) (Outline, error) {
 }
 
 // ParseOutline reads the outline of a stored node or edge record, as
-// NodeValue and EdgeValue give it.
+// NodeValue and EdgeValue give it. It decodes with goccy, which copies the
+// record but skips a document's text twice as fast as jsontext: for one
+// record at a time (search reads one document's marking) that is cheaper;
+// a Cursor, reading thousands, uses a reused token reader that allocates
+// next to nothing (outlineReader).
 func ParseOutline(b []byte) (Outline, error) {
 	var rec struct {
 		Type string `json:"type"`

@@ -104,7 +104,9 @@ func Walk(tx *store.Txn, r Request) (*Selection, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	w := walker{tx: tx, r: r, nodes: map[string]bool{}, rejected: map[string]bool{},
+	c := tx.NewCursor()
+	defer c.Close()
+	w := walker{tx: tx, c: c, r: r, nodes: map[string]bool{}, rejected: map[string]bool{},
 		edges: map[string]bool{}, hidden: map[string]bool{}, docs: map[string]bool{}}
 	if r.Direction == 0 {
 		w.r.Direction = store.Both
@@ -125,8 +127,11 @@ func Walk(tx *store.Txn, r Request) (*Selection, error) {
 // read when first reached (and remembered as selected or rejected), and an
 // edge only when its far end is new or when it joins two selected nodes.
 // Reading every edge met, and reading it whole, was most of an export.
+// Every read goes through one cursor, whose iterators are reused.
 type walker struct {
 	tx       *store.Txn
+	c        *store.Cursor
+	refBuf   []store.EdgeRef // reused by refs
 	r        Request
 	nodes    map[string]bool // selected node ID -> is a Document
 	rejected map[string]bool // nodes read and not selected
@@ -180,7 +185,7 @@ func (w *walker) all() error {
 			return err
 		}
 		for _, id := range ids {
-			o, err := w.tx.Outline(id)
+			o, err := w.c.Outline(id)
 			if err != nil {
 				return err
 			}
@@ -202,7 +207,7 @@ func (w *walker) bfs() error {
 		if err != nil {
 			return fmt.Errorf("root %q: %w: %v", id, store.ErrNotFound, err)
 		}
-		o, err := w.tx.Outline(id)
+		o, err := w.c.Outline(id)
 		if errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("root %s (%s %s): %w in this graph", id, typ, key, store.ErrNotFound)
 		}
@@ -272,7 +277,7 @@ func (w *walker) hop(frontier []string) ([]string, error) {
 	nodes = slices.Compact(nodes)
 	kept := map[string]store.Outline{}
 	for _, id := range nodes {
-		o, err := w.tx.Outline(id)
+		o, err := w.c.Outline(id)
 		if err != nil {
 			return nil, err
 		}
@@ -288,7 +293,7 @@ func (w *walker) hop(frontier []string) ([]string, error) {
 		if _, ok := kept[st.node]; !ok || reached[st.node] || w.edges[st.edge] || w.hidden[st.edge] {
 			continue
 		}
-		eo, err := w.tx.EdgeOutline(st.edge)
+		eo, err := w.c.EdgeOutline(st.edge)
 		if err != nil {
 			return nil, err
 		}
@@ -317,20 +322,20 @@ func (w *walker) hop(frontier []string) ([]string, error) {
 }
 
 // refs lists the edges of id in dir whose type the request allows, from
-// the adjacency index alone.
+// the adjacency index alone. The list is valid until the next call.
 func (w *walker) refs(id string, dir store.Direction) ([]store.EdgeRef, error) {
-	var refs []store.EdgeRef
+	refs := w.refBuf[:0]
 	types := w.r.EdgeTypes
 	if len(types) == 0 {
 		types = []string{""}
 	}
 	for _, t := range types {
-		rs, err := w.tx.Edges(id, dir, t)
-		if err != nil {
+		var err error
+		if refs, err = w.c.AppendEdges(refs, id, dir, t); err != nil {
 			return nil, err
 		}
-		refs = append(refs, rs...)
 	}
+	w.refBuf = refs
 	return refs, nil
 }
 
@@ -367,7 +372,7 @@ func (w *walker) selection() (*Selection, error) {
 	slices.Sort(induced)
 	induced = slices.Compact(induced)
 	for _, id := range induced {
-		eo, err := w.tx.EdgeOutline(id)
+		eo, err := w.c.EdgeOutline(id)
 		if err != nil {
 			return nil, err
 		}
@@ -391,7 +396,7 @@ func (w *walker) selection() (*Selection, error) {
 	for len(pending) > 0 {
 		id := pending[len(pending)-1]
 		pending = pending[:len(pending)-1]
-		o, err := w.tx.Outline(id)
+		o, err := w.c.Outline(id)
 		if err != nil {
 			return nil, fmt.Errorf("cited document: %w", err)
 		}
