@@ -49,6 +49,10 @@ func (rep *Report) Markdown(w io.Writer, conns int) {
 		fmt.Fprintf(w, "| raw Badger sequential scan with values, as many records (n=%d) | %d | | %s | %s | %.0f | |\n", e.Seq.N, e.Records, us(e.Seq.P50), us(e.Seq.P99), sr)
 		fmt.Fprintf(w, "\nExport rate is %.2f of the raw reads of the same records and %.2f of the sequential scan rate (target at least 0.25); RSS %d MB before, peak %d MB during the exports (growth %d MB).\n",
 			er/rr, er/sr, e.RSSBefore>>20, e.RSSPk>>20, (max(e.RSSPk, e.RSSBefore)-e.RSSBefore)>>20)
+		if e.Limit > 0 {
+			fmt.Fprintf(w, "Under a soft memory limit of the live heap + %d MB (%d MB; what GOMEMLIMIT sets): export p50 %s (n=%d), RSS %d MB before, peak %d MB (growth %d MB).\n",
+				exportHeadroom>>20, e.Limit>>20, us(e.Limited.P50), e.Limited.N, e.RSSLimitBefore>>20, e.RSSLimPk>>20, (max(e.RSSLimPk, e.RSSLimitBefore)-e.RSSLimitBefore)>>20)
+		}
 	}
 }
 
