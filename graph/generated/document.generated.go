@@ -268,7 +268,7 @@ func (ec *executionContext) _Document_length(ctx context.Context, field graphql.
 			return ec.fieldContext_Document_length(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Length, nil
+			return obj.Length(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
@@ -279,7 +279,7 @@ func (ec *executionContext) _Document_length(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Document_length(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Document", field, false, false, "Int")
+	return graphql.NewScalarFieldContext("Document", field, true, false, "Int")
 }
 
 func (ec *executionContext) _Document_citations(ctx context.Context, field graphql.CollectedField, obj *model.Document) (ret graphql.Marshaler) {

@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"unicode/utf8"
 
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
@@ -30,7 +29,7 @@ func fromNode(n *store.Node) (Node, error) {
 		d := &Document{ID: n.ID, Title: p.String("title"), Language: p.String("language"),
 			Publisher: optString(p, "publisher"), Sources: stringList(p["sources"]),
 			MediaType: p.String("media_type"), Kind: p.String("kind"), Text: text,
-			Length: utf8.RuneCountInString(text), Citations: cs}
+			Citations: cs}
 		if s := p.String("published"); s != "" {
 			pd := Date(s)
 			d.Published = &pd

@@ -6,6 +6,7 @@ package model
 import (
 	"io"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/attrib/attrib/ontology"
 )
@@ -91,9 +92,14 @@ type Document struct {
 	MediaType string
 	Kind      string
 	Text      string
-	Length    int
 	Citations []*Citation
 }
+
+// Length is the text's length in code points, the unit of citation
+// offsets. It is counted only when asked for: most answers that show a
+// document (a citation's source) do not, and counting a long text costs
+// more than the rest of converting the record.
+func (d *Document) Length() int { return utf8.RuneCountInString(d.Text) }
 
 // State is a state.
 type State struct {
