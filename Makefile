@@ -50,9 +50,9 @@ check-generate:
 ## bench: generate the benchmark corpora (once; they are deterministic) and
 ## measure every query, search, export, import and a mutation against
 ## their floors at each size; results go to $(BENCH_DIR)/results-N.md. Not
-## part of make test. BENCH_SIZES=100000 adds the big corpus (5-15 minutes
-## to generate on 2 shared cores, 1.5 GB; add BENCH_FLAGS=--no-search to
-## skip its search index).
+## part of make test. BENCH_SIZES=100000 adds the big corpus (about 5
+## minutes to generate and 3 to index on 2 cores, 1.7 GB and a 0.6 GB
+## index; add BENCH_FLAGS=--no-search to skip the search cases).
 BENCH_DIR ?= bench-data
 BENCH_SIZES ?= 1000 10000
 BENCH_FLAGS ?= --count 2000 --duration 2s --conns 32 --load 1000
