@@ -11,8 +11,9 @@ import (
 // a subgraph walk and an export do: thousands of reads.
 //
 // Adjacency lists are read through one iterator per direction, kept open
-// and moved with Seek: a new iterator per node (Txn.Edges) was about a
-// quarter of a walk's allocations. Records are read with Txn.Get, whose
+// and moved with Seek: a new iterator per node was about a quarter of a
+// walk's allocations. (A read transaction's Edges calls share one cursor
+// the same way.) Records are read with Txn.Get, whose
 // bloom filters skip the tables that cannot hold the key and which loads
 // only the key's block; an iterator seeked to each record (tried) loads
 // the next entries' blocks as well, and on a store larger than the block

@@ -154,42 +154,18 @@ func (s *Store) View(fn func(*Txn) error) error {
 type Txn struct {
 	t       *badger.Txn
 	changes *Commit // what this read-write transaction changed; nil in View
-	// A read transaction keeps one iterator per adjacency table and seeks
-	// it for every Edges call: opening a Badger iterator costs more than
-	// the few entries a node's lookup reads.
+	// A read transaction keeps one Cursor for its Edges calls: opening a
+	// Badger iterator costs more than the few entries a node's lookup
+	// reads, and the cursor seeks the same iterators for every lookup.
 	read bool
-	adj  [2]*badger.Iterator // out, in
+	cur  *Cursor
 }
 
-// adjacency returns the iterator over the adjacency table of prefix p and
-// whether the caller must close it: a read transaction's is kept for its
-// next lookup, a write transaction's is opened for the one call.
-func (tx *Txn) adjacency(p byte) (it *badger.Iterator, own bool) {
-	i := 0
-	if p == prefixIn {
-		i = 1
-	}
-	if tx.read && tx.adj[i] != nil {
-		return tx.adj[i], false
-	}
-	opts := badger.DefaultIteratorOptions
-	opts.PrefetchValues = false
-	opts.Prefix = []byte{p}
-	it = tx.t.NewIterator(opts)
-	if !tx.read {
-		return it, true
-	}
-	tx.adj[i] = it
-	return it, false
-}
-
-// closeAdjacency closes the iterators a read transaction kept.
+// closeAdjacency closes the cursor a read transaction kept.
 func (tx *Txn) closeAdjacency() {
-	for i, it := range tx.adj {
-		if it != nil {
-			it.Close()
-			tx.adj[i] = nil
-		}
+	if tx.cur != nil {
+		tx.cur.Close()
+		tx.cur = nil
 	}
 }
 
@@ -360,48 +336,15 @@ func (tx *Txn) PutEdge(e *Edge) (changed bool, err error) {
 // the adjacency indexes alone (in a store that predates their values and
 // is open read-only, from the edge records).
 func (tx *Txn) Edges(id string, dir Direction, edgeType string) ([]EdgeRef, error) {
-	var refs []EdgeRef
-	for _, d := range []Direction{Out, In} {
-		if dir&d == 0 {
-			continue
+	if tx.read {
+		if tx.cur == nil {
+			tx.cur = tx.NewCursor()
 		}
-		p := byte(prefixOut)
-		if d == In {
-			p = prefixIn
-		}
-		var pre []byte
-		if edgeType != "" {
-			pre = key(p, id, edgeType)
-		} else {
-			pre = key(p, id)
-		}
-		err := tx.scanAdjacency(p, pre, func(k, v []byte) error {
-			parts, err := splitKey(k)
-			if err != nil || len(parts) != 4 {
-				return fmt.Errorf("adjacency index: bad key %q", k)
-			}
-			r := EdgeRef{ID: parts[3], Type: parts[1], Other: parts[2], Dir: d}
-			if d == Out {
-				r.From, r.To = parts[0], parts[2]
-			} else {
-				r.From, r.To = parts[2], parts[0]
-			}
-			var ok bool
-			if r.Marking, r.Retracted, ok = parseAdjacency(v); !ok {
-				e, err := tx.Edge(r.ID)
-				if err != nil {
-					return err
-				}
-				r.Marking, r.Retracted = e.AdjacencyVisibility()
-			}
-			refs = append(refs, r)
-			return nil
-		})
-		if err != nil {
-			return nil, fmt.Errorf("edges of %s: %w", id, err)
-		}
+		return tx.cur.AppendEdges(nil, id, dir, edgeType)
 	}
-	return refs, nil
+	c := tx.NewCursor()
+	defer c.Close()
+	return c.AppendEdges(nil, id, dir, edgeType)
 }
 
 // scanKeys calls fn with each key that starts with prefix, in order, with
@@ -414,22 +357,6 @@ func (tx *Txn) scanKeys(prefix []byte, fn func(k []byte) error) error {
 	defer it.Close()
 	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
 		if err := fn(it.Item().Key()); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// scanAdjacency calls fn with each entry of adjacency table p under prefix.
-func (tx *Txn) scanAdjacency(p byte, prefix []byte, fn func(k, v []byte) error) error {
-	it, own := tx.adjacency(p)
-	if own {
-		defer it.Close()
-	}
-	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
-		item := it.Item()
-		err := item.Value(func(v []byte) error { return fn(item.Key(), v) })
-		if err != nil {
 			return err
 		}
 	}
