@@ -35,10 +35,16 @@ func adjacencyValue(m Meta) []byte {
 // parseAdjacency reads an adjacency value; ok is false when the entry
 // carries none (an old store) or one this version does not know.
 func parseAdjacency(v []byte) (marking string, retracted, ok bool) {
+	m, retracted, ok := parseAdjacencyBytes(v)
+	return string(m), retracted, ok
+}
+
+// parseAdjacencyBytes is parseAdjacency without copying the marking.
+func parseAdjacencyBytes(v []byte) (marking []byte, retracted, ok bool) {
 	if len(v) < 2 || v[0] != adjacencyVersion {
-		return "", false, false
+		return nil, false, false
 	}
-	return string(v[2:]), v[1]&1 != 0, true
+	return v[2:], v[1]&1 != 0, true
 }
 
 // putAdjacency writes both adjacency entries of e.

@@ -190,14 +190,6 @@ func (tx *Txn) edgeRef(k, v []byte, d Direction, id string, names map[string]str
 	return r, nil
 }
 
-// parseAdjacencyBytes is parseAdjacency without copying the marking.
-func parseAdjacencyBytes(v []byte) (marking []byte, retracted, ok bool) {
-	if len(v) < 2 || v[0] != adjacencyVersion {
-		return nil, false, false
-	}
-	return v[2:], v[1]&1 != 0, true
-}
-
 // maxInterned bounds the strings a cursor keeps: past it, new strings are
 // allocated each time, so a walk over a huge graph keeps no more memory
 // than this for them.

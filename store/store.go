@@ -145,7 +145,7 @@ func (s *Store) Update(fn func(*Txn) error) error {
 func (s *Store) View(fn func(*Txn) error) error {
 	return s.db.View(func(t *badger.Txn) error {
 		tx := &Txn{t: t, read: true}
-		defer tx.closeAdjacency()
+		defer tx.closeCursor()
 		return fn(tx)
 	})
 }
@@ -161,8 +161,8 @@ type Txn struct {
 	cur  *Cursor
 }
 
-// closeAdjacency closes the cursor a read transaction kept.
-func (tx *Txn) closeAdjacency() {
+// closeCursor closes the cursor a read transaction kept for Edges.
+func (tx *Txn) closeCursor() {
 	if tx.cur != nil {
 		tx.cur.Close()
 		tx.cur = nil
