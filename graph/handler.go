@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -136,7 +138,10 @@ func recoverer(log *slog.Logger) graphql.RecoverFunc {
 // (request <id>)", logging the details under that id.
 func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
-		e := graphql.DefaultErrorPresenter(ctx, err)
+		// DefaultErrorPresenter hands back the *gqlerror.Error inside err
+		// itself, which sibling fields resolving concurrently may hold too
+		// (a failed batch, a limit): write only to a copy of it.
+		e := copyError(graphql.DefaultErrorPresenter(ctx, err))
 		code := callerCode(err)
 		var gerr *gqlerror.Error
 		if code == "" && len(e.Path) == 0 && errors.As(err, &gerr) && gerr.Err == nil {
@@ -192,6 +197,19 @@ func callerCode(err error) string {
 		return CodeBadQuote
 	}
 	return ""
+}
+
+// copyError returns a copy of e whose Extensions map is its own, so the
+// caller may change it without touching an error others hold.
+func copyError(e *gqlerror.Error) *gqlerror.Error {
+	if e == nil {
+		return nil
+	}
+	c := *e
+	c.Extensions = maps.Clone(e.Extensions)
+	c.Path = slices.Clone(e.Path)
+	c.Locations = slices.Clone(e.Locations)
+	return &c
 }
 
 func internalError(id string) *gqlerror.Error {

@@ -146,7 +146,7 @@ func runLimits(srv *handler.Server, lim Limits) {
 			answered = true
 			if err := st.err.Load(); err != nil {
 				cancel()
-				return &graphql.Response{Errors: gqlerror.List{err}}
+				return &graphql.Response{Errors: gqlerror.List{copyError(err)}}
 			}
 			return resp
 		}
@@ -156,8 +156,11 @@ func runLimits(srv *handler.Server, lim Limits) {
 		if st == nil {
 			return next(ctx)
 		}
+		// The stored error is shared by every field that fails after it:
+		// gqlgen sets a field's path on the error it is given, so each
+		// field gets its own copy.
 		if err := st.err.Load(); err != nil {
-			return nil, err
+			return nil, copyError(err)
 		}
 		if err := checkFirst(ctx, lim.MaxPageSize); err != nil {
 			return nil, err
@@ -165,7 +168,7 @@ func runLimits(srv *handler.Server, lim Limits) {
 		if ctx.Err() != nil {
 			err := timeoutError(lim)
 			st.err.CompareAndSwap(nil, err)
-			return nil, err
+			return nil, copyError(err)
 		}
 		res, err := next(ctx)
 		if err != nil || lim.MaxObjects <= 0 {
@@ -178,7 +181,7 @@ func runLimits(srv *handler.Server, lim Limits) {
 		if n := st.objects.Add(objects(res)); n > int64(lim.MaxObjects) {
 			err := limitError("response would hold more than %d objects; ask for smaller pages or fewer nested lists", lim.MaxObjects)
 			st.err.CompareAndSwap(nil, err)
-			return nil, err
+			return nil, copyError(err)
 		}
 		return res, nil
 	})
