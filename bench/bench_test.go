@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/subgraph"
@@ -140,7 +139,7 @@ func BenchmarkLoad(b *testing.B) {
 func BenchmarkExport(b *testing.B) {
 	s, f := openCorpus(b)
 	h := server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits})
-	req := subgraph.Request{Roots: []string{f.Attributor}, Depth: ExportDepth, Clearance: auth.Anonymous.Clearance()}
+	req := subgraph.Request{Roots: []string{f.Attributor}, Depth: ExportDepth}
 	keys, err := exportKeys(s, req)
 	if err != nil {
 		b.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
+	"github.com/attrib/attrib/view"
 )
 
 // ExportDepth is the depth of the export case, around the hub state of
@@ -64,11 +65,12 @@ func liveHeap() uint64 {
 	return m[0].Value.Uint64()
 }
 
-// exportKeys returns the Badger keys of every record the export of r
-// writes, sorted: what a scan with values has to visit.
+// exportKeys returns the Badger keys of every record an anonymous
+// reader's export of r writes, sorted: what a scan with values has to
+// visit.
 func exportKeys(s *store.Store, r subgraph.Request) ([][]byte, error) {
 	var keys [][]byte
-	err := s.View(func(tx *store.Txn) error {
+	err := view.New(s, view.Scope{Clearance: auth.Anonymous.Clearance()}).View(func(tx *view.Txn) error {
 		sel, err := subgraph.Walk(tx, r)
 		if err != nil {
 			return err
@@ -148,7 +150,7 @@ func rawSeq(db *badger.DB, n int) error {
 // the raw reads of the same records, each count calls or for d.
 func MeasureExport(s *store.Store, client *http.Client, baseURL, root string, count int, d time.Duration) (ExportResult, error) {
 	res := ExportResult{Root: root}
-	req := subgraph.Request{Roots: []string{root}, Depth: ExportDepth, Clearance: auth.Anonymous.Clearance()}
+	req := subgraph.Request{Roots: []string{root}, Depth: ExportDepth}
 	keys, err := exportKeys(s, req)
 	if err != nil {
 		return res, fmt.Errorf("bench: export: %w", err)

@@ -13,6 +13,7 @@ import (
 	"github.com/attrib/attrib/importer"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
+	"github.com/attrib/attrib/view"
 )
 
 // ImportResult compares importer.Import of a native file with Badger's
@@ -40,7 +41,7 @@ func MeasureImport(dir string, incidents int) (ImportResult, error) {
 		return res, err
 	}
 	var file bytes.Buffer
-	if err := export.Write(src, subgraph.Request{Clearance: "RED"}, export.Native, &file); err != nil {
+	if err := export.Write(view.New(src, view.Everything()), subgraph.Request{}, export.Native, &file); err != nil {
 		return res, fmt.Errorf("bench: import: %w", err)
 	}
 	res.Bytes = file.Len()

@@ -16,6 +16,7 @@ import (
 
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
+	"github.com/attrib/attrib/view"
 )
 
 // Format names an export format.
@@ -56,8 +57,11 @@ func (f Format) Extension() string {
 // Write selects the subgraph r asks for in s and writes it to w as f. The
 // selection and every record come from one snapshot. Nothing is written
 // when the request is refused (unknown root, bad depth, past a limit).
-func Write(s *store.Store, r subgraph.Request, f Format, w io.Writer) error {
-	_, err := write(s, r, f, w)
+//
+// Everything is read through rd's scope: the walk selects only what it
+// shows, and the records are read through it too.
+func Write(rd *view.Reader, r subgraph.Request, f Format, w io.Writer) error {
+	_, err := write(rd, r, f, w)
 	return err
 }
 
@@ -66,7 +70,7 @@ type written struct {
 	verbatim, decoded int
 }
 
-func write(s *store.Store, r subgraph.Request, f Format, w io.Writer) (written, error) {
+func write(rd *view.Reader, r subgraph.Request, f Format, w io.Writer) (written, error) {
 	var n written
 	if _, err := ParseFormat(string(f)); err != nil {
 		return n, err
@@ -74,15 +78,13 @@ func write(s *store.Store, r subgraph.Request, f Format, w io.Writer) (written, 
 	if err := r.Validate(); err != nil {
 		return n, fmt.Errorf("export: %w", err)
 	}
-	err := s.View(func(tx *store.Txn) error {
+	err := rd.View(func(tx *view.Txn) error {
 		sel, err := subgraph.Walk(tx, r)
 		if err != nil {
 			return err
 		}
 		bw := bufio.NewWriterSize(w, 64<<10)
-		c := tx.NewCursor()
-		defer c.Close()
-		src := &source{tx: tx, c: c, sel: sel}
+		src := &source{tx: tx, sel: sel}
 		switch f {
 		case Native:
 			err = writeNative(bw, src)
@@ -107,8 +109,7 @@ func write(s *store.Store, r subgraph.Request, f Format, w io.Writer) (written, 
 
 // source reads the selected records one at a time.
 type source struct {
-	tx       *store.Txn
-	c        *store.Cursor // reads the stored bytes; see writeRecord
+	tx       *view.Txn
 	sel      *subgraph.Selection
 	withheld *withheld // built at the first record, see verbatim
 	written  written
@@ -122,6 +123,11 @@ type source struct {
 
 func (s *source) node(id string) (*store.Node, error) {
 	n, err := s.tx.Node(id)
+	if errors.Is(err, store.ErrNotFound) && s.sel.Cites(id) {
+		// A retracted document still shows as the evidence of the
+		// selected facts that cite it.
+		n, err = s.tx.CitedDocument(id)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -14,14 +14,20 @@ import (
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
+	"github.com/attrib/attrib/view"
 )
 
 var incident = store.NodeID("Incident", "2022-07-15-albania-gov")
 
+// anonymous reads s as an anonymous reader who asked for r.
+func anonymous(s *store.Store, r subgraph.Request) *view.Reader {
+	return view.New(s, view.Scope{Retracted: r.IncludeRetracted})
+}
+
 func write(t *testing.T, s *store.Store, r subgraph.Request, f export.Format) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := export.Write(s, r, f, &buf); err != nil {
+	if err := export.Write(anonymous(s, r), r, f, &buf); err != nil {
 		t.Fatalf("export %s: %v", f, err)
 	}
 	return buf.Bytes()
@@ -223,7 +229,7 @@ func TestRefusalsWriteNothing(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			err := export.Write(s, c.r, c.f, &buf)
+			err := export.Write(anonymous(s, c.r), c.r, c.f, &buf)
 			if !errors.Is(err, c.want) || !strings.Contains(err.Error(), c.msg) {
 				t.Fatalf("got %v, want %v mentioning %q", err, c.want, c.msg)
 			}

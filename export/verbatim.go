@@ -111,9 +111,9 @@ func (s *source) writeRecord(l *list, edge bool, id string) error {
 	s.list, s.copied = l, false
 	var err error
 	if edge {
-		err = s.c.EdgeValue(id, s.copyRecord)
+		err = s.tx.EdgeValue(id, s.copyRecord)
 	} else {
-		err = s.c.NodeValue(id, s.copyRecord)
+		err = s.tx.NodeValue(id, s.copyRecord)
 	}
 	if err != nil || s.copied {
 		return err

@@ -10,20 +10,22 @@ import (
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
+	"github.com/attrib/attrib/view"
 )
 
 // both writes r as native with the fast path on and off; the bytes must be
 // the same.
-func both(t *testing.T, s *store.Store, r subgraph.Request) written {
+func both(t *testing.T, s *store.Store, clearance string, r subgraph.Request) written {
 	t.Helper()
 	var fast, slow bytes.Buffer
-	n, err := write(s, r, Native, &fast)
+	rd := view.New(s, view.Scope{Clearance: clearance, Retracted: r.IncludeRetracted})
+	n, err := write(rd, r, Native, &fast)
 	if err != nil {
 		t.Fatalf("export %+v: %v", r, err)
 	}
 	verbatimOff = true
 	defer func() { verbatimOff = false }()
-	if _, err := write(s, r, Native, &slow); err != nil {
+	if _, err := write(rd, r, Native, &slow); err != nil {
 		t.Fatalf("export %+v without the fast path: %v", r, err)
 	}
 	if !bytes.Equal(fast.Bytes(), slow.Bytes()) {
@@ -39,11 +41,11 @@ func both(t *testing.T, s *store.Store, r subgraph.Request) written {
 
 func TestCopiedRecordsMatchDecodedOnTheSeed(t *testing.T) {
 	s := seedtest.Store(t)
-	n := both(t, s, subgraph.Request{Roots: []string{store.NodeID("Incident", "2022-07-15-albania-gov")}, Depth: 2})
+	n := both(t, s, "", subgraph.Request{Roots: []string{store.NodeID("Incident", "2022-07-15-albania-gov")}, Depth: 2})
 	if n.verbatim == 0 || n.decoded != 0 {
 		t.Errorf("CQ5 on the seed: %d records copied, %d decoded; want all copied", n.verbatim, n.decoded)
 	}
-	both(t, s, subgraph.Request{Clearance: "RED"})
+	both(t, s, "RED", subgraph.Request{})
 }
 
 // markedCorpus is a generated graph where some documents, nodes and edges
@@ -119,15 +121,18 @@ func markedCorpus(t *testing.T) *store.Store {
 func TestCopiedRecordsMatchDecodedOnAMarkedCorpus(t *testing.T) {
 	s := markedCorpus(t)
 	var copied, decoded int
-	for _, r := range []subgraph.Request{
-		{Roots: []string{gen.StateID("GB")}, Depth: 2},
-		{Roots: []string{gen.StateID("GB")}, Depth: 2, Clearance: "GREEN"},
-		{Roots: []string{gen.StateID("GB")}, Depth: 2, Clearance: "AMBER", IncludeRetracted: true},
-		{Roots: []string{gen.IncidentID(3)}, Depth: 3},
-		{},
-		{Clearance: "RED", IncludeRetracted: true},
+	for _, c := range []struct {
+		clearance string
+		r         subgraph.Request
+	}{
+		{"", subgraph.Request{Roots: []string{gen.StateID("GB")}, Depth: 2}},
+		{"GREEN", subgraph.Request{Roots: []string{gen.StateID("GB")}, Depth: 2}},
+		{"AMBER", subgraph.Request{Roots: []string{gen.StateID("GB")}, Depth: 2, IncludeRetracted: true}},
+		{"", subgraph.Request{Roots: []string{gen.IncidentID(3)}, Depth: 3}},
+		{"", subgraph.Request{}},
+		{"RED", subgraph.Request{IncludeRetracted: true}},
 	} {
-		n := both(t, s, r)
+		n := both(t, s, c.clearance, c.r)
 		copied += n.verbatim
 		decoded += n.decoded
 	}

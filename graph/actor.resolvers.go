@@ -13,6 +13,7 @@ import (
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/view"
 )
 
 func (r *organizationResolver) PartOf(ctx context.Context, obj *model.Organization) ([]model.Actor, error) {
@@ -57,7 +58,7 @@ func (r *queryResolver) States(ctx context.Context, first *int, after *string, r
 	if sort != nil && *sort != model.SortOrderNameAsc {
 		return nil, errInvalid("sort", "%s does not apply to states, which have no date; use NAME_ASC, or leave it out to sort by code", *sort)
 	}
-	ids, err := r.candidates(ontology.State, nil)
+	ids, err := r.candidates(ctx, ontology.State, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +83,7 @@ func (r *queryResolver) States(ctx context.Context, first *int, after *string, r
 
 func (r *queryResolver) State(ctx context.Context, code string) (*model.State, error) {
 	var id string
-	err := r.Store.View(func(tx *store.Txn) error {
+	err := r.reader(ctx).View(func(tx *view.Txn) error {
 		var err error
 		id, err = tx.StateByCode(strings.ToUpper(strings.TrimSpace(code)))
 		return err
@@ -102,7 +103,7 @@ func (r *queryResolver) State(ctx context.Context, code string) (*model.State, e
 }
 
 func (r *queryResolver) Organizations(ctx context.Context) ([]*model.Organization, error) {
-	ids, err := r.candidates(ontology.Organization, nil)
+	ids, err := r.candidates(ctx, ontology.Organization, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -110,7 +111,7 @@ func (r *queryResolver) Organizations(ctx context.Context) ([]*model.Organizatio
 }
 
 func (r *queryResolver) Persons(ctx context.Context) ([]*model.Person, error) {
-	ids, err := r.candidates(ontology.Person, nil)
+	ids, err := r.candidates(ctx, ontology.Person, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -61,7 +61,7 @@ func (r *queryResolver) Attributions(ctx context.Context, first *int, after *str
 	if incident != nil {
 		cs = append(cs, constraint{arg: "incident", id: *incident, dir: store.In, edgeType: ontology.Concerns})
 	}
-	ids, err := r.candidates(ontology.Attribution, cs)
+	ids, err := r.candidates(ctx, ontology.Attribution, cs)
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +137,7 @@ func (r *queryResolver) Responses(ctx context.Context, first *int, after *string
 	if kind != nil && !contains(ontology.ResponseKinds, *kind) {
 		return nil, errInvalid("kind", "%q is not a response kind (one of %v)", *kind, ontology.ResponseKinds)
 	}
-	ids, err := r.candidates(ontology.Response, cs)
+	ids, err := r.candidates(ctx, ontology.Response, cs)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func (r *queryResolver) Statements(ctx context.Context, first *int, after *strin
 	if kinds := ontology.Enums[ontology.Statement]["kind"]; kind != nil && !contains(kinds, *kind) {
 		return nil, errInvalid("kind", "%q is not a statement kind (one of %v)", *kind, kinds)
 	}
-	ids, err := r.candidates(ontology.Statement, cs)
+	ids, err := r.candidates(ctx, ontology.Statement, cs)
 	if err != nil {
 		return nil, err
 	}

@@ -26,7 +26,7 @@ func (r *queryResolver) Documents(ctx context.Context, first *int, after *string
 	if kinds := ontology.Enums[ontology.Document]["kind"]; kind != nil && !contains(kinds, *kind) {
 		return nil, errInvalid("kind", "%q is not a document kind (one of %v)", *kind, kinds)
 	}
-	ids, err := r.candidates(ontology.Document, nil)
+	ids, err := r.candidates(ctx, ontology.Document, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -17,8 +17,8 @@ import (
 	"github.com/attrib/attrib/graph/generated"
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/importer"
-	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
+	"github.com/attrib/attrib/view"
 )
 
 func (r *mutationResolver) ImportGraph(ctx context.Context, data string) (*model.ImportReport, error) {
@@ -58,7 +58,7 @@ func (r *queryResolver) Subgraph(ctx context.Context, root *string, roots []stri
 		return nil, err
 	}
 	var sel *subgraph.Selection
-	err = r.Store.View(func(tx *store.Txn) error {
+	err = r.walkReader(ctx, req).View(func(tx *view.Txn) error {
 		sel, err = subgraph.Walk(tx, req)
 		return err
 	})
@@ -80,7 +80,7 @@ func (r *queryResolver) ExportSubgraph(ctx context.Context, root *string, roots 
 		}
 	}
 	var b strings.Builder
-	if err := export.Write(r.Store, req, f, &b); err != nil {
+	if err := export.Write(r.walkReader(ctx, req), req, f, &b); err != nil {
 		return "", selectionError(err)
 	}
 	return b.String(), nil

@@ -7,6 +7,7 @@ import (
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/graphalgo"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/view"
 )
 
 // listFilter holds the filters every dated connection shares.
@@ -87,14 +88,14 @@ func alsoAllowed(a []model.SortOrder) string {
 
 // incidentsClaimed keeps the incidents that some claim dated by asOf blames
 // on actor (when given) with at least minConfidence (when given).
-func (r *Resolver) incidentsClaimed(ids []string, actor *string, minConfidence *int, asOf string) ([]string, error) {
+func (r *Resolver) incidentsClaimed(ctx context.Context, ids []string, actor *string, minConfidence *int, asOf string) ([]string, error) {
 	if actor != nil {
 		if _, _, err := store.DecodeNodeID(*actor); err != nil {
 			return nil, errInvalid("actor", "%v", err)
 		}
 	}
 	var out []string
-	err := r.Store.View(func(tx *store.Txn) error {
+	err := r.reader(ctx).View(func(tx *view.Txn) error {
 		for _, id := range ids {
 			s, err := graphalgo.Summarize(tx, id, asOf)
 			if err != nil {

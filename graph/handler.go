@@ -84,7 +84,7 @@ var DefaultLimits = Limits{
 // object cap and a timeout while executing, panics recovered and logged,
 // internal errors hidden from the client, and a loader per request.
 func NewHandler(s *store.Store, lim Limits, log *slog.Logger, opts ...Option) http.Handler {
-	return guard(lim, WithLoaders(s, newServer(s, lim, log, opts...)))
+	return guard(lim, newServer(s, lim, log, opts...))
 }
 
 // newServer builds the gqlgen server; requests must carry loaders.
@@ -117,6 +117,7 @@ func newServer(s *store.Store, lim Limits, log *slog.Logger, opts ...Option) *ha
 	if lim.MaxComplexity > 0 {
 		srv.Use(extension.FixedComplexityLimit(lim.MaxComplexity))
 	}
+	srv.AroundOperations(withLoaders(s))
 	runLimits(srv, lim)
 	srv.SetRecoverFunc(recoverer(log))
 	srv.SetErrorPresenter(presenter(log))

@@ -48,12 +48,12 @@ func (r *queryResolver) Incidents(ctx context.Context, first *int, after *string
 	if kinds := ontology.Enums[ontology.Incident]["kind"]; kind != nil && !contains(kinds, *kind) {
 		return nil, errInvalid("kind", "%q is not an incident kind (one of %v)", *kind, kinds)
 	}
-	ids, err := r.candidates(ontology.Incident, cs)
+	ids, err := r.candidates(ctx, ontology.Incident, cs)
 	if err != nil {
 		return nil, err
 	}
 	if actor != nil || minConfidence != nil {
-		if ids, err = r.incidentsClaimed(ids, actor, minConfidence, dateArg(asOf)); err != nil {
+		if ids, err = r.incidentsClaimed(ctx, ids, actor, minConfidence, dateArg(asOf)); err != nil {
 			return nil, err
 		}
 	}

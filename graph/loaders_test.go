@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/view"
 )
 
 // A page of 100 attributions with their attributors is served by a handful
@@ -52,7 +54,7 @@ func TestLoadersBatchAPageOfAttributions(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	loaders := NewLoaders(s)
+	loaders := NewLoaders(view.New(s, view.Scope{Clearance: auth.Anonymous.Clearance()}))
 	h := newServer(s, DefaultLimits, nil)
 	body := `{"query":"{ attributions(first: 100) { edges { node { attributor { code } incident { id } } } } }"}`
 	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))

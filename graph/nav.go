@@ -9,6 +9,7 @@ import (
 
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/view"
 )
 
 // node loads one node as its model type; nil when it does not exist or the
@@ -20,9 +21,6 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 	}
 	if err != nil {
 		return nil, err
-	}
-	if !visible(ctx, n.Meta) {
-		return nil, nil
 	}
 	return model.FromNode(n)
 }
@@ -43,7 +41,7 @@ func (r *Resolver) nodesByID(ctx context.Context, ids []string) ([]model.Node, e
 			}
 			return nil, errs[i]
 		}
-		if n == nil || !visible(ctx, n.Meta) {
+		if n == nil {
 			continue
 		}
 		m, err := model.FromNode(n)
@@ -62,14 +60,11 @@ func (r *Resolver) neighbours(ctx context.Context, id string, dir store.Directio
 	if err != nil {
 		return nil, err
 	}
-	// The adjacency index says whether each edge may be followed, so no
-	// edge record is read.
+	// The reader lists only the edges the request may follow, to nodes it
+	// may see, so no edge record is read.
 	ids := make([]string, 0, len(refs))
 	seen := map[string]bool{}
 	for _, ref := range refs {
-		if !followable(ctx, ref) {
-			continue
-		}
 		if !seen[ref.Other] {
 			seen[ref.Other] = true
 			ids = append(ids, ref.Other)
@@ -137,28 +132,15 @@ func (r *Resolver) links(ctx context.Context, id string, typ *string, dir *model
 	for i, ref := range refs {
 		ids[i] = ref.ID
 	}
-	es, err := r.loaders(ctx).links.LoadAll(ctx, ids)
+	// The reader lists only the links the request may see, whose ends it
+	// may see.
+	es, err := loadAllFound(ctx, r.loaders(ctx).links, ids)
 	if err != nil {
 		return nil, err
-	}
-	ends := make([]string, len(refs))
-	for i, ref := range refs {
-		ends[i] = ref.Other
-	}
-	others, err := r.nodesByID(ctx, ends)
-	if err != nil {
-		return nil, err
-	}
-	shown := map[string]bool{id: true}
-	for _, o := range others {
-		shown[idOf(o)] = true
 	}
 	out := make([]*model.Link, 0, len(es))
-	for i, e := range es {
-		// A link is shown when it and the node at its other end are.
-		if visible(ctx, e.Meta) && shown[refs[i].Other] {
-			out = append(out, model.FromEdge(e))
-		}
+	for _, e := range es {
+		out = append(out, model.FromEdge(e))
 	}
 	return out, nil
 }
@@ -167,9 +149,9 @@ func (r *Resolver) links(ctx context.Context, id string, typ *string, dir *model
 // constraint (the node must have an edge of that type to or from that node,
 // not retracted).
 // With no constraint it lists every node of the type.
-func (r *Resolver) candidates(typ string, cs []constraint) ([]string, error) {
+func (r *Resolver) candidates(ctx context.Context, typ string, cs []constraint) ([]string, error) {
 	var ids []string
-	err := r.Store.View(func(tx *store.Txn) error {
+	err := r.reader(ctx).View(func(tx *view.Txn) error {
 		if len(cs) == 0 {
 			var err error
 			ids, err = tx.NodeIDsByType(typ)
@@ -189,9 +171,9 @@ func (r *Resolver) candidates(typ string, cs []constraint) ([]string, error) {
 				if set != nil && !set[ref.Other] {
 					continue
 				}
-				// A retracted link no longer joins its ends. (Retracted
-				// nodes and markings are filtered where the candidates
-				// are loaded, in nodesByID.)
+				// A retracted link no longer joins its ends, even when
+				// the request shows retracted facts. (The reader leaves
+				// out what the request may not see.)
 				if !ref.Retracted {
 					next[ref.Other] = true
 				}
@@ -272,4 +254,25 @@ func (r *Resolver) endpoint(ctx context.Context, id string) (model.Node, error) 
 		return nil, errNotFound("node", id)
 	}
 	return n, err
+}
+
+// loadAllFound loads keys with l, in order, leaving out those not found
+// (absent, or outside the request's scope).
+func loadAllFound[K comparable, V any](ctx context.Context, l *batcher[K, V], keys []K) ([]V, error) {
+	vs, err := l.LoadAll(ctx, keys)
+	var errs dataloadgen.ErrorSlice
+	if err != nil && !errors.As(err, &errs) {
+		return nil, err
+	}
+	out := vs[:0]
+	for i, v := range vs {
+		if errs != nil && errs[i] != nil {
+			if isNotFound(errs[i]) {
+				continue
+			}
+			return nil, errs[i]
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/view"
 )
 
 func (r *attributionClaimResolver) Attribution(ctx context.Context, obj *model.AttributionClaim) (*model.Attribution, error) {
@@ -72,8 +73,7 @@ func (r *queryResolver) Search(ctx context.Context, query string, types []model.
 	// visibility.go), so hidden hits neither show nor count, and a match in
 	// a document above the request's clearance never reaches a snippet.
 	// Retracted nodes are not indexed, so clearance is all the rule left.
-	q := search.Query{Text: query, From: from, Size: n,
-		Cleared: func(marking string) bool { return cleared(ctx, marking) }}
+	q := search.Query{Text: query, From: from, Size: n, Reader: r.reader(ctx)}
 	for _, t := range types {
 		q.Types = append(q.Types, string(t))
 	}
@@ -91,7 +91,7 @@ func (r *queryResolver) Search(ctx context.Context, query string, types []model.
 	// search's own snapshot: converting it spares a second read per hit.
 	edges := make([]*model.SearchEdge, 0, len(res.Hits))
 	for i, h := range res.Hits {
-		if h.Node == nil || !visible(ctx, h.Node.Meta) {
+		if h.Node == nil {
 			continue
 		}
 		m, err := model.FromNode(h.Node)
@@ -125,7 +125,7 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 		opts.MaxHops = *maxHops
 	}
 	var paths []graphalgo.Path
-	err := r.Store.View(func(tx *store.Txn) error {
+	err := r.reader(ctx).View(func(tx *view.Txn) error {
 		var err error
 		paths, err = graphalgo.ShortestPaths(tx, from, to, opts)
 		return err
@@ -157,7 +157,7 @@ func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int
 		d = *depth
 	}
 	var nb *graphalgo.Neighbourhood
-	err := r.Store.View(func(tx *store.Txn) error {
+	err := r.reader(ctx).View(func(tx *view.Txn) error {
 		var err error
 		nb, err = graphalgo.Around(tx, id, d)
 		return err
@@ -203,7 +203,7 @@ func (r *queryResolver) Timeline(ctx context.Context, actor *string, target *str
 		lags   []graphalgo.Lag
 		days   = map[string]int{} // attribution ID -> days since its incident
 	)
-	err := r.Store.View(func(tx *store.Txn) error {
+	err := r.reader(ctx).View(func(tx *view.Txn) error {
 		var err error
 		if events, err = graphalgo.Timeline(tx, f); err != nil {
 			return err
@@ -261,7 +261,7 @@ func (r *queryResolver) AttributionSummary(ctx context.Context, incident string,
 		return nil, errInvalid("incident", "%v", err)
 	}
 	var s *graphalgo.Summary
-	err := r.Store.View(func(tx *store.Txn) error {
+	err := r.reader(ctx).View(func(tx *view.Txn) error {
 		var err error
 		s, err = graphalgo.Summarize(tx, incident, dateArg(asOf))
 		return err

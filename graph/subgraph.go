@@ -10,6 +10,7 @@ import (
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
+	"github.com/attrib/attrib/view"
 )
 
 // DefaultSubgraphCap is the most nodes the subgraph and exportSubgraph
@@ -50,11 +51,17 @@ func (r *Resolver) subgraphRequest(ctx context.Context, root *string, roots []st
 	if err := RetractedAllowed(auth.FromContext(ctx), req.IncludeRetracted); err != nil {
 		return req, errForbidden(err.Error())
 	}
-	req.Clearance = clearance(ctx)
 	if err := req.Validate(); err != nil {
 		return req, selectionError(err)
 	}
 	return req, nil
+}
+
+// walkReader opens the read of a walk: the principal's clearance, and
+// retracted facts when the request asks for them (subgraphRequest has
+// checked the principal may).
+func (r *Resolver) walkReader(ctx context.Context, req subgraph.Request) *view.Reader {
+	return view.New(r.Store, view.Scope{Clearance: auth.FromContext(ctx).Role.Clearance(), Retracted: req.IncludeRetracted})
 }
 
 // selectionError gives walk errors their GraphQL codes: a limit or a bad

@@ -12,6 +12,7 @@ import (
 	"github.com/attrib/attrib/edit"
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/view"
 )
 
 // This file converts GraphQL write inputs into edit inputs (the rules live
@@ -132,7 +133,7 @@ func writeErr(err error) error {
 // history returns the visible changes of record id.
 func (r *Resolver) history(ctx context.Context, id string) ([]*model.Change, error) {
 	var cs []store.Change
-	err := r.Store.View(func(tx *store.Txn) error {
+	err := r.reader(ctx).View(func(tx *view.Txn) error {
 		var err error
 		cs, err = tx.History(id)
 		return err
@@ -142,17 +143,15 @@ func (r *Resolver) history(ctx context.Context, id string) ([]*model.Change, err
 	}
 	out := make([]*model.Change, 0, len(cs))
 	for i := range cs {
-		if cleared(ctx, cs[i].Marking) {
-			out = append(out, model.FromChange(&cs[i]))
-		}
+		out = append(out, model.FromChange(&cs[i]))
 	}
 	return out, nil
 }
 
 // change loads the audit entry numbered seq.
-func (r *Resolver) change(seq uint64) (*model.Change, error) {
+func (r *Resolver) change(ctx context.Context, seq uint64) (*model.Change, error) {
 	var c *store.Change
-	err := r.Store.View(func(tx *store.Txn) error {
+	err := r.reader(ctx).View(func(tx *view.Txn) error {
 		return tx.Changes(seq-1, func(ch *store.Change) (bool, error) {
 			c = ch
 			return false, nil

@@ -15,6 +15,7 @@ import (
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/view"
 )
 
 func (r *assessmentResolver) About(ctx context.Context, obj *model.Assessment) ([]model.Node, error) {
@@ -91,7 +92,7 @@ func (r *mutationResolver) Retract(ctx context.Context, id string, reason string
 	if err != nil {
 		return nil, writeErr(err)
 	}
-	return r.change(res.Seq)
+	return r.change(ctx, res.Seq)
 }
 
 func (r *mutationResolver) Unretract(ctx context.Context, id string, reason string, idempotencyKey *string) (*model.Change, error) {
@@ -99,7 +100,7 @@ func (r *mutationResolver) Unretract(ctx context.Context, id string, reason stri
 	if err != nil {
 		return nil, writeErr(err)
 	}
-	return r.change(res.Seq)
+	return r.change(ctx, res.Seq)
 }
 
 func (r *organizationResolver) History(ctx context.Context, obj *model.Organization) ([]*model.Change, error) {
@@ -131,12 +132,12 @@ func (r *queryResolver) Changes(ctx context.Context, first *int, after *string, 
 		return nil, errInvalid("first", "must be between 0 and %d, got %d", MaxPageSize, n)
 	}
 	conn := &model.ChangeConnection{Edges: []*model.ChangeEdge{}, PageInfo: &model.PageInfo{}}
-	err = r.Store.View(func(tx *store.Txn) error {
+	err = r.reader(ctx).View(func(tx *view.Txn) error {
 		// totalCount counts the whole visible feed, as in every other
 		// connection; edges start after the cursor.
 		return tx.Changes(0, func(c *store.Change) (bool, error) {
 			// Timestamps are fixed-width UTC, so they compare as strings.
-			if !cleared(ctx, c.Marking) || (sinceT != "" && c.At < sinceT) {
+			if sinceT != "" && c.At < sinceT {
 				return true, nil
 			}
 			conn.TotalCount++
@@ -167,7 +168,7 @@ func (r *queryResolver) Assessments(ctx context.Context, about *string) ([]*mode
 	if about != nil {
 		cs = append(cs, constraint{arg: "about", id: *about, dir: store.In, edgeType: ontology.Assesses})
 	}
-	ids, err := r.candidates(ontology.Assessment, cs)
+	ids, err := r.candidates(ctx, ontology.Assessment, cs)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/view"
 )
 
 var (
@@ -17,9 +18,10 @@ var (
 	incident = store.NodeID("Incident", "2022-07-15-albania-gov")
 )
 
-func view(t *testing.T, st *store.Store, fn func(tx *store.Txn) error) {
+// read runs fn in a read of st that sees everything.
+func read(t *testing.T, st *store.Store, fn func(tx *view.Txn) error) {
 	t.Helper()
-	if err := st.View(fn); err != nil {
+	if err := view.New(st, view.Everything()).View(fn); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -29,7 +31,7 @@ func view(t *testing.T, st *store.Store, fn func(tx *store.Txn) error) {
 // incident and nowhere else.
 func TestPathJoinsTwoStatesThroughTheIncident(t *testing.T) {
 	st := seedtest.Store(t)
-	view(t, st, func(tx *store.Txn) error {
+	read(t, st, func(tx *view.Txn) error {
 		ps, err := ShortestPaths(tx, britain, usa, PathOptions{EdgeTypes: []string{ontology.AttributedBy, ontology.Concerns}})
 		if err != nil {
 			return err
@@ -64,7 +66,7 @@ func TestPathJoinsTwoStatesThroughTheIncident(t *testing.T) {
 
 func TestPathsAndNeighbourhoodAreBounded(t *testing.T) {
 	st := seedtest.Store(t)
-	view(t, st, func(tx *store.Txn) error {
+	read(t, st, func(tx *view.Txn) error {
 		if _, err := ShortestPaths(tx, britain, usa, PathOptions{MaxHops: MaxHops + 1}); !errors.Is(err, ErrBounds) {
 			t.Errorf("maxHops %d: err = %v, want ErrBounds", MaxHops+1, err)
 		}
@@ -89,7 +91,7 @@ func TestPathsAndNeighbourhoodAreBounded(t *testing.T) {
 
 func TestTimelinePutsTheAttackFirst(t *testing.T) {
 	st := seedtest.Store(t)
-	view(t, st, func(tx *store.Txn) error {
+	read(t, st, func(tx *view.Txn) error {
 		evs, err := Timeline(tx, Filter{Incident: incident})
 		if err != nil {
 			return err
@@ -128,7 +130,7 @@ func TestTimelinePutsTheAttackFirst(t *testing.T) {
 
 func TestTimeToAttributionIs54Days(t *testing.T) {
 	st := seedtest.Store(t)
-	view(t, st, func(tx *store.Txn) error {
+	read(t, st, func(tx *view.Txn) error {
 		lags, err := TimeToAttribution(tx, incident, "")
 		if err != nil {
 			return err
@@ -148,7 +150,7 @@ func TestTimeToAttributionIs54Days(t *testing.T) {
 
 func TestAsOfBeforeTheClaimsKeepsOnlyTheIncident(t *testing.T) {
 	st := seedtest.Store(t)
-	view(t, st, func(tx *store.Txn) error {
+	read(t, st, func(tx *view.Txn) error {
 		evs, err := Timeline(tx, Filter{AsOf: "2022-09-06"})
 		if err != nil {
 			return err
@@ -176,7 +178,7 @@ func TestAsOfBeforeTheClaimsKeepsOnlyTheIncident(t *testing.T) {
 
 func TestSummaryWhoBlamedWhom(t *testing.T) {
 	st := seedtest.Store(t)
-	view(t, st, func(tx *store.Txn) error {
+	read(t, st, func(tx *view.Txn) error {
 		s, err := Summarize(tx, incident, "")
 		if err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/view"
 )
 
 // Bounds on walks. They keep one request from reading the whole graph.
@@ -43,7 +44,7 @@ type PathOptions struct {
 // ShortestPaths returns the shortest paths between from and to, following
 // edges either way, in a stable order; none when they are not connected
 // within opts.MaxHops.
-func ShortestPaths(tx *store.Txn, from, to string, opts PathOptions) ([]Path, error) {
+func ShortestPaths(tx *view.Txn, from, to string, opts PathOptions) ([]Path, error) {
 	hops := opts.MaxHops
 	if hops == 0 {
 		hops = defaultHops
@@ -125,7 +126,7 @@ func ShortestPaths(tx *store.Txn, from, to string, opts PathOptions) ([]Path, er
 
 // edgesOf lists a node's edges both ways, of the given types (all when
 // none), sorted so walks are repeatable.
-func edgesOf(tx *store.Txn, id string, types []string) ([]store.EdgeRef, error) {
+func edgesOf(tx *view.Txn, id string, types []string) ([]store.EdgeRef, error) {
 	var refs []store.EdgeRef
 	if len(types) == 0 {
 		var err error
@@ -170,7 +171,7 @@ type Neighbourhood struct {
 // Around returns the nodes within depth hops of id and the edges that join
 // them, following edges either way. It fails, rather than cut the graph
 // short, when the neighbourhood holds more than MaxNodes nodes.
-func Around(tx *store.Txn, id string, depth int) (*Neighbourhood, error) {
+func Around(tx *view.Txn, id string, depth int) (*Neighbourhood, error) {
 	if depth < 0 || depth > MaxDepth {
 		return nil, fmt.Errorf("%w: depth must be between 0 and %d, got %d", ErrBounds, MaxDepth, depth)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/view"
 )
 
 // Claim is one attribution as a summary sees it.
@@ -46,7 +47,7 @@ type Summary struct {
 // Summarize gathers who blamed whom for incident, who agrees and who
 // differs, the confidence range and the first and latest claim, counting
 // only claims dated on or before asOf ("" for all).
-func Summarize(tx *store.Txn, incident, asOf string) (*Summary, error) {
+func Summarize(tx *view.Txn, incident, asOf string) (*Summary, error) {
 	inc, err := tx.Node(incident)
 	if err != nil {
 		return nil, err

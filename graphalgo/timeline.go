@@ -9,6 +9,7 @@ import (
 
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/view"
 )
 
 // Event is one dated node on a timeline.
@@ -67,7 +68,7 @@ var (
 // Timeline lists incidents, attributions, responses and statements that
 // pass f, by date, then act before claim before response before statement,
 // then ID.
-func Timeline(tx *store.Txn, f Filter) ([]Event, error) {
+func Timeline(tx *view.Txn, f Filter) ([]Event, error) {
 	to := f.To
 	if f.AsOf != "" && (to == "" || f.AsOf < to) {
 		to = f.AsOf
@@ -115,7 +116,7 @@ func Timeline(tx *store.Txn, f Filter) ([]Event, error) {
 	return out, nil
 }
 
-func passes(tx *store.Txn, ev Event, f Filter) (bool, error) {
+func passes(tx *view.Txn, ev Event, f Filter) (bool, error) {
 	if f.Incident != "" && !slices.Contains(ev.Incidents, f.Incident) {
 		return false, nil
 	}
@@ -143,7 +144,7 @@ func passes(tx *store.Txn, ev Event, f Filter) (bool, error) {
 // namesParty reports whether id has an out-edge of one of types to party,
 // or to something that is part of, located in, or a member of party: an
 // attack on a state's ministries is an attack on the state.
-func namesParty(tx *store.Txn, id string, types []string, party string) (bool, error) {
+func namesParty(tx *view.Txn, id string, types []string, party string) (bool, error) {
 	for _, t := range types {
 		refs, err := tx.Edges(id, store.Out, t)
 		if err != nil {
@@ -171,7 +172,7 @@ func namesParty(tx *store.Txn, id string, types []string, party string) (bool, e
 
 // incidentBlames reports whether any attribution of the incident blames
 // party.
-func incidentBlames(tx *store.Txn, incident, party string) (bool, error) {
+func incidentBlames(tx *view.Txn, incident, party string) (bool, error) {
 	refs, err := tx.Edges(incident, store.In, ontology.Concerns)
 	if err != nil {
 		return false, err
@@ -186,7 +187,7 @@ func incidentBlames(tx *store.Txn, incident, party string) (bool, error) {
 }
 
 // linkedOfType lists the nodes of type typ that id links to by edgeType.
-func linkedOfType(tx *store.Txn, id, edgeType, typ string) ([]string, error) {
+func linkedOfType(tx *view.Txn, id, edgeType, typ string) ([]string, error) {
 	refs, err := tx.Edges(id, store.Out, edgeType)
 	if err != nil {
 		return nil, err
@@ -223,7 +224,7 @@ type Lag struct {
 
 // TimeToAttribution returns, for each attribution of incident made by asOf
 // (all when asOf is ""), the days from the incident to the claim, by date.
-func TimeToAttribution(tx *store.Txn, incident, asOf string) ([]Lag, error) {
+func TimeToAttribution(tx *view.Txn, incident, asOf string) ([]Lag, error) {
 	inc, err := tx.Node(incident)
 	if err != nil {
 		return nil, err
@@ -248,7 +249,7 @@ func TimeToAttribution(tx *store.Txn, incident, asOf string) ([]Lag, error) {
 
 // claimsOf returns the unretracted attributions of an incident dated on or
 // before asOf, by date then ID.
-func claimsOf(tx *store.Txn, incident, asOf string) ([]*store.Node, error) {
+func claimsOf(tx *view.Txn, incident, asOf string) ([]*store.Node, error) {
 	refs, err := tx.Edges(incident, store.In, ontology.Concerns)
 	if err != nil {
 		return nil, err

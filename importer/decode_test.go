@@ -12,6 +12,7 @@ import (
 	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
+	"github.com/attrib/attrib/view"
 )
 
 // TestNativeDecodeMatchesEncodingJSON shows that planNative, which parses
@@ -30,7 +31,7 @@ func TestNativeDecodeMatchesEncodingJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	var corpus bytes.Buffer
-	if err := export.Write(s, subgraph.Request{Clearance: "RED"}, export.Native, &corpus); err != nil {
+	if err := export.Write(view.New(s, view.Scope{Clearance: "RED"}), subgraph.Request{}, export.Native, &corpus); err != nil {
 		t.Fatal(err)
 	}
 	doc := store.NodeID("Document", "d")

@@ -15,6 +15,7 @@ import (
 	"github.com/attrib/attrib/seed"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
+	"github.com/attrib/attrib/view"
 )
 
 func open(t *testing.T) *store.Store {
@@ -42,7 +43,7 @@ func seeded(t *testing.T) *store.Store {
 func exportAll(t *testing.T, s *store.Store, f export.Format) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := export.Write(s, subgraph.Request{}, f, &buf); err != nil {
+	if err := export.Write(view.New(s, view.Scope{}), subgraph.Request{}, f, &buf); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()

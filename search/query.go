@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/view"
 )
 
 // Query is one search.
@@ -23,15 +24,16 @@ type Query struct {
 	Lang  string   // "ar" or "en" searches only that language; "" both
 	From  int      // hits to skip
 	Size  int      // hits to return
-	// Cleared, when set, is the caller's read rule on markings. A hit on a
-	// node marked so that it refuses is neither shown nor counted in
-	// Total, so neither a page nor the count tells of it; a match inside
-	// the text of a document it refuses (a citation's quote) is neither
-	// shown nor used for the snippet, and a hit left with no match the
-	// caller may see is dropped. It is asked once per marking the index
-	// holds, not once per match. Retracted nodes are never indexed, so the
-	// retraction half of a read rule needs nothing here.
-	Cleared func(marking string) bool
+	// Reader is the reader the search is for: hits are read through its
+	// scope (see package view). A hit on a node its clearance refuses is
+	// neither shown nor counted in Total, so neither a page nor the count
+	// tells of it; a match inside the text of a document it refuses (a
+	// citation's quote) is neither shown nor used for the snippet, and a
+	// hit left with no match the reader may see is dropped. The rule is
+	// asked once per marking the index holds, not once per match.
+	// Retracted nodes are never indexed. A search with no reader finds
+	// nothing.
+	Reader *view.Reader
 }
 
 // scanBatch is how many hits one index request reads when every hit of a
@@ -92,7 +94,11 @@ func (x *Index) Search(q Query) (*Result, error) {
 	if idx == nil {
 		return nil, errors.New("search index is closed")
 	}
-	rule, err := readRule(idx, q.Cleared)
+	if q.Reader == nil {
+		return nil, errors.New("search: no reader to search for")
+	}
+	scope := q.Reader.Scope()
+	rule, err := readRule(idx, scope.Cleared)
 	if err != nil {
 		return nil, err
 	}
@@ -110,27 +116,29 @@ func (x *Index) Search(q Query) (*Result, error) {
 		}
 		return res, nil
 	}
-	err = x.st.View(func(tx *store.Txn) error {
+	err = q.Reader.View(func(tx *view.Txn) error {
 		// load reads a hit's node from this snapshot; nil when it is gone
 		// or hidden since it was indexed (the index follows the store a
-		// moment behind).
+		// moment behind). Citations the reader may not see keep their
+		// place, blank, so that the index's positions still fit: describe
+		// hides matches in them, and Unmask drops them from the hit.
 		load := func(h *search.DocumentMatch) (*store.Node, error) {
 			x.reads.Add(1)
-			n, err := tx.Node(h.ID)
+			n, err := tx.NodeMasked(h.ID)
 			if errors.Is(err, store.ErrNotFound) {
 				return nil, nil
 			}
 			if err != nil {
 				return nil, err
 			}
-			if n.Retraction != nil || (q.Cleared != nil && !q.Cleared(n.Marking)) {
+			if n.Retraction != nil {
 				return nil, nil
 			}
 			return n, nil
 		}
 		var unsure []Hit
 		if uq := rule.query(bq, true); uq != nil {
-			docOK := docFilter(tx, q.Cleared)
+			docOK := docFilter(tx)
 			for from := 0; ; from += scanBatch {
 				res, err := run(uq, scanBatch, from)
 				if err != nil {
@@ -145,6 +153,7 @@ func (x *Index) Search(q Query) (*Result, error) {
 						continue
 					}
 					if hit, ok := describe(n, h, docOK); ok {
+						view.Unmask(hit.Node)
 						unsure = append(unsure, hit)
 					}
 				}
@@ -204,6 +213,7 @@ func page(out *Result, hits []*search.DocumentMatch, load func(*search.DocumentM
 			continue
 		}
 		hit, _ := describe(n, h, nil)
+		view.Unmask(hit.Node)
 		out.Hits = append(out.Hits, hit)
 	}
 	return nil
@@ -361,22 +371,12 @@ func bleveQuery(q Query) (query.Query, error) {
 	return bq, nil
 }
 
-// docFilter says whether a match inside document id may be shown, reading
-// each document's marking once; nil when every document may.
-func docFilter(tx *store.Txn, cleared func(string) bool) func(id string) bool {
-	if cleared == nil {
-		return nil
-	}
-	seen := map[string]bool{}
+// docFilter says whether a match inside document id may be shown: the
+// read's scope clears the document.
+func docFilter(tx *view.Txn) func(id string) bool {
 	return func(id string) bool {
-		ok, done := seen[id]
-		if done {
-			return ok
-		}
-		d, err := tx.Outline(id)
-		ok = err == nil && cleared(d.Marking)
-		seen[id] = ok
-		return ok
+		ok, err := tx.DocumentCleared(id)
+		return err == nil && ok
 	}
 }
 
@@ -448,7 +448,12 @@ func shown(h *search.DocumentMatch, vals map[string][]value, docOK func(string) 
 			var keep search.Locations
 			for _, l := range locs {
 				k := arrayPos(l)
-				if k < len(vals[f]) && vals[f][k].doc != "" && !docOK(vals[f][k].doc) {
+				if k >= len(vals[f]) || int(l.End) > len(vals[f][k].text) {
+					// A citation the reader may not see, blanked by
+					// view.NodeMasked: nothing of it is shown.
+					continue
+				}
+				if vals[f][k].doc != "" && !docOK(vals[f][k].doc) {
 					continue
 				}
 				keep = append(keep, l)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/view"
 )
 
 // seeded opens a store holding the embedded article and an index over it.
@@ -59,7 +60,7 @@ func TestSearchIgnoresDiacriticsAndHamza(t *testing.T) {
 		{"ایران", "إيران"}, // Persian yeh, as typed on a Persian keyboard
 		{"کبیرة", "كبيرة"}, // Persian keheh and yeh
 	} {
-		res, err := x.Search(Query{Text: tc.query, Types: []string{"Document"}, Size: 5})
+		res, err := x.Search(Query{Text: tc.query, Types: []string{"Document"}, Size: 5, Reader: x.as("RED")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -87,7 +88,7 @@ func TestSearchMetonymFindsItsState(t *testing.T) {
 		{"تيرانا", "", albania},
 		{"Tirana", "", albania},
 	} {
-		res, err := x.Search(Query{Text: tc.query, Lang: tc.lang, Size: 10})
+		res, err := x.Search(Query{Text: tc.query, Lang: tc.lang, Size: 10, Reader: x.as("RED")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,7 +104,7 @@ func TestSearchMetonymFindsItsState(t *testing.T) {
 
 func TestSearchOffsetsAreCodePoints(t *testing.T) {
 	st, x := seeded(t)
-	res, err := x.Search(Query{Text: "كليفرلي", Types: []string{"Person"}, Size: 5})
+	res, err := x.Search(Query{Text: "كليفرلي", Types: []string{"Person"}, Size: 5, Reader: x.as("RED")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +149,7 @@ func TestIndexFollowsWritesAndCatchesUpAtStart(t *testing.T) {
 	}
 	found := func(x *Index, q string) bool {
 		t.Helper()
-		res, err := x.Search(Query{Text: q, Size: 5})
+		res, err := x.Search(Query{Text: q, Size: 5, Reader: x.as("RED")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -194,7 +195,7 @@ func TestIndexAheadOfStoreIsRebuilt(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer y.Close()
-	res, err := y.Search(Query{Text: "طهران", Size: 5})
+	res, err := y.Search(Query{Text: "طهران", Size: 5, Reader: y.as("RED")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,10 +206,10 @@ func TestIndexAheadOfStoreIsRebuilt(t *testing.T) {
 
 func TestSearchRejectsBadInput(t *testing.T) {
 	_, x := seeded(t)
-	if _, err := x.Search(Query{Text: "  ", Size: 5}); !errors.Is(err, ErrInvalidQuery) {
+	if _, err := x.Search(Query{Text: "  ", Size: 5, Reader: x.as("RED")}); !errors.Is(err, ErrInvalidQuery) {
 		t.Errorf("empty query: err = %v", err)
 	}
-	if _, err := x.Search(Query{Text: "Iran", Lang: "fr", Size: 5}); !errors.Is(err, ErrInvalidQuery) {
+	if _, err := x.Search(Query{Text: "Iran", Lang: "fr", Size: 5, Reader: x.as("RED")}); !errors.Is(err, ErrInvalidQuery) {
 		t.Errorf("lang fr: err = %v", err)
 	}
 }
@@ -227,7 +228,7 @@ func TestUnreadableIndexIsRebuilt(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer y.Close()
-	res, err := y.Search(Query{Text: "طهران", Types: []string{"State"}, Size: 5})
+	res, err := y.Search(Query{Text: "طهران", Types: []string{"State"}, Size: 5, Reader: y.as("RED")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,7 +278,7 @@ func TestQuotesInMixedLanguagesKeepTheirCitations(t *testing.T) {
 		{"Tehran", en, enText, "Tehran"},
 		{"officials", en, enText, "Officials"},
 	} {
-		res, err := x.Search(Query{Text: tc.query, Types: []string{"Person"}, Size: 5})
+		res, err := x.Search(Query{Text: tc.query, Types: []string{"Person"}, Size: 5, Reader: x.as("RED")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -289,4 +290,9 @@ func TestQuotesInMixedLanguagesKeepTheirCitations(t *testing.T) {
 			t.Errorf("%s: shown in %s of %s at [%d,%d), want %q in %s", tc.query, h.Field, h.Document, h.Start, h.End, tc.want, tc.doc)
 		}
 	}
+}
+
+// as reads the index's store as a reader cleared up to clearance.
+func (x *Index) as(clearance string) *view.Reader {
+	return view.New(x.st, view.Scope{Clearance: clearance})
 }

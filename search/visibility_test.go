@@ -75,7 +75,7 @@ var notRed = func(marking string) bool { return marking != "RED" }
 // the hits' IDs, sorted.
 func (m *marked) ids(text string) (int, []string) {
 	m.t.Helper()
-	res, err := m.x.Search(Query{Text: text, Size: 10, Cleared: notRed})
+	res, err := m.x.Search(Query{Text: text, Size: 10, Reader: m.x.as("AMBER+STRICT")})
 	if err != nil {
 		m.t.Fatal(err)
 	}
@@ -112,7 +112,7 @@ func TestHiddenQuoteIsNeitherCountedNorShown(t *testing.T) {
 	n.Props["summary_en"] = "A zebra was seen."
 	m.put(n)
 	m.want("zebra", m.inc, m.state)
-	res, err := m.x.Search(Query{Text: "zebra", Types: []string{"Incident"}, Size: 10, Cleared: notRed})
+	res, err := m.x.Search(Query{Text: "zebra", Types: []string{"Incident"}, Size: 10, Reader: m.x.as("AMBER+STRICT")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func TestHiddenQuoteIsNeitherCountedNorShown(t *testing.T) {
 		t.Fatalf("incident citing a RED document: %+v, want its own note matched and no quote", res.Hits)
 	}
 	// A reader cleared for RED sees everything, the quote first.
-	all, err := m.x.Search(Query{Text: "zebra", Types: []string{"Incident"}, Size: 10, Cleared: func(string) bool { return true }})
+	all, err := m.x.Search(Query{Text: "zebra", Types: []string{"Incident"}, Size: 10, Reader: m.x.as("RED")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,9 +194,8 @@ func TestFilteredScoresMatchUnfiltered(t *testing.T) {
 	if err := x.CatchUp(); err != nil {
 		t.Fatal(err)
 	}
-	reader := func(m string) bool { return m != "RED" && m != "AMBER" }
 	for _, text := range []string{"Albania", "ألبانيا Albania"} {
-		plain, err := x.Search(Query{Text: text, Size: 1000})
+		plain, err := x.Search(Query{Text: text, Size: 1000, Reader: x.as("RED")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -211,7 +210,7 @@ func TestFilteredScoresMatchUnfiltered(t *testing.T) {
 		}
 		var got []Hit
 		for from := 0; ; from += 3 {
-			res, err := x.Search(Query{Text: text, From: from, Size: 3, Cleared: reader})
+			res, err := x.Search(Query{Text: text, From: from, Size: 3, Reader: x.as("GREEN")})
 			if err != nil {
 				t.Fatal(err)
 			}

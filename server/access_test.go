@@ -18,6 +18,7 @@ import (
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
+	"github.com/attrib/attrib/view"
 )
 
 // hiddenQuote is a sentence of the AMBER article that a CLEAR fact cites,
@@ -324,7 +325,7 @@ func importFile(t *testing.T, key, marking string, change ...func(*store.Txn) er
 		}
 	}
 	var b strings.Builder
-	if err := export.Write(s, subgraph.Request{Clearance: "RED"}, export.Native, &b); err != nil {
+	if err := export.Write(view.New(s, view.Scope{Clearance: "RED"}), subgraph.Request{}, export.Native, &b); err != nil {
 		t.Fatal(err)
 	}
 	return b.String()

@@ -15,6 +15,7 @@ import (
 	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
+	"github.com/attrib/attrib/view"
 )
 
 // ExportRequest reads the query of GET /export:
@@ -86,7 +87,7 @@ func exportHandler(s *store.Store, log *slog.Logger) http.HandlerFunc {
 			return
 		}
 		// The walk leaves out what p may not see, as GraphQL reads do.
-		req.Clearance = p.Role.Clearance()
+		rd := view.New(s, view.Scope{Clearance: p.Role.Clearance(), Retracted: req.IncludeRetracted})
 		lw := &lazyHeader{w: w, start: func() {
 			h := w.Header()
 			h.Set("Content-Type", "application/json")
@@ -96,7 +97,7 @@ func exportHandler(s *store.Store, log *slog.Logger) http.HandlerFunc {
 			h.Set("Content-Disposition", `attachment; filename="attrib-export`+f.Extension()+`"`)
 			h.Set("X-Content-Type-Options", "nosniff")
 		}}
-		err = export.Write(s, req, f, lw)
+		err = export.Write(rd, req, f, lw)
 		switch {
 		case err == nil:
 			if !lw.started { // cannot happen: every format writes something

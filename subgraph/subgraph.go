@@ -13,6 +13,7 @@ import (
 
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/view"
 )
 
 // Depth limits.
@@ -40,16 +41,11 @@ type Request struct {
 	NodeTypes []string
 	// MaxNodes caps the selected nodes; 0 means no cap.
 	MaxNodes int
-	// IncludeRetracted keeps retracted nodes and edges; by default a
-	// retracted fact is neither selected nor followed.
+	// IncludeRetracted asks for retracted nodes and edges too. What the
+	// walk shows is decided by the scope of the read it is given (see
+	// package view): the caller opens that read with this choice, once it
+	// has checked the reader may make it.
 	IncludeRetracted bool
-	// Clearance is the most restricted TLP marking the reader may see
-	// (ontology.Covers): a node, edge or document marked above it is
-	// neither selected nor followed nor counted against MaxNodes, exactly
-	// as if it were absent. "" is CLEAR, so a caller that forgets to set
-	// it shows too little, never too much. Callers acting for a principal
-	// pass its role's clearance; only the local CLI passes RED.
-	Clearance string
 }
 
 // Selection is what Walk selected, every list sorted by ID. Nodes holds the
@@ -100,13 +96,16 @@ func (r Request) Validate() error {
 // the number of IDs selected and rejected, never with the size of the
 // records: the walk reads only each record's outline (type, marking,
 // retraction, cited documents), one at a time, and keeps IDs.
-func Walk(tx *store.Txn, r Request) (*Selection, error) {
+//
+// Only what t's scope shows is met: a node, edge or document above its
+// clearance (or retracted, unless the scope shows retracted facts) is
+// neither selected nor followed nor counted against MaxNodes, exactly as
+// if it were absent.
+func Walk(t *view.Txn, r Request) (*Selection, error) {
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	c := tx.NewCursor()
-	defer c.Close()
-	w := walker{tx: tx, c: c, r: r, nodes: map[string]bool{}, rejected: map[string]bool{},
+	w := walker{t: t, r: r, nodes: map[string]bool{}, rejected: map[string]bool{},
 		edges: map[string]bool{}, hidden: map[string]bool{}, docs: map[string]bool{}}
 	if r.Direction == 0 {
 		w.r.Direction = store.Both
@@ -129,8 +128,7 @@ func Walk(tx *store.Txn, r Request) (*Selection, error) {
 // Reading every edge met, and reading it whole, was most of an export.
 // Every read goes through one cursor, whose iterators are reused.
 type walker struct {
-	tx       *store.Txn
-	c        *store.Cursor
+	t        *view.Txn
 	refBuf   []store.EdgeRef // reused by refs
 	r        Request
 	nodes    map[string]bool // selected node ID -> is a Document
@@ -164,28 +162,19 @@ func (w *walker) cite(docs []string) {
 	}
 }
 
-// visible reports whether the reader may see a record with meta m: its
-// marking within the clearance and, unless asked for, not retracted.
-func (w *walker) visible(m store.Meta) bool {
-	return ontology.Covers(w.r.Clearance, m.Marking) && (m.Retraction == nil || w.r.IncludeRetracted)
-}
-
-// keep reports whether a node read during the walk may be selected.
+// keep reports whether a node the scope shows may be selected.
 func (w *walker) keep(o store.Outline) bool {
-	if !w.visible(o.Meta) {
-		return false
-	}
 	return len(w.r.NodeTypes) == 0 || slices.Contains(w.r.NodeTypes, o.Type)
 }
 
 func (w *walker) all() error {
 	for _, typ := range ontology.NodeTypes {
-		ids, err := w.tx.NodeIDsByType(typ)
+		ids, err := w.t.NodeIDsByType(typ)
 		if err != nil {
 			return err
 		}
 		for _, id := range ids {
-			o, err := w.c.Outline(id)
+			o, err := w.t.Outline(id)
 			if err != nil {
 				return err
 			}
@@ -207,20 +196,17 @@ func (w *walker) bfs() error {
 		if err != nil {
 			return fmt.Errorf("root %q: %w: %v", id, store.ErrNotFound, err)
 		}
-		o, err := w.c.Outline(id)
+		o, err := w.t.Outline(id)
 		if errors.Is(err, store.ErrNotFound) {
+			if w.t.Retracted(id) {
+				return fmt.Errorf("root %s is retracted: %w (ask to include retracted facts to export it)", id, store.ErrNotFound)
+			}
+			// A root above the clearance is worded as an absent one:
+			// its existence is itself not for this reader.
 			return fmt.Errorf("root %s (%s %s): %w in this graph", id, typ, key, store.ErrNotFound)
 		}
 		if err != nil {
 			return fmt.Errorf("root %s: %w", id, err)
-		}
-		if !ontology.Covers(w.r.Clearance, o.Marking) {
-			// Worded as for an absent node: a marked root's existence is
-			// itself not for this reader.
-			return fmt.Errorf("root %s (%s %s): %w in this graph", id, typ, key, store.ErrNotFound)
-		}
-		if o.Retraction != nil && !w.r.IncludeRetracted {
-			return fmt.Errorf("root %s is retracted: %w (ask to include retracted facts to export it)", id, store.ErrNotFound)
 		}
 		if _, seen := w.nodes[id]; seen {
 			continue
@@ -277,7 +263,11 @@ func (w *walker) hop(frontier []string) ([]string, error) {
 	nodes = slices.Compact(nodes)
 	kept := map[string]store.Outline{}
 	for _, id := range nodes {
-		o, err := w.c.Outline(id)
+		o, err := w.t.Outline(id)
+		if errors.Is(err, store.ErrNotFound) {
+			w.rejected[id] = true
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -293,13 +283,13 @@ func (w *walker) hop(frontier []string) ([]string, error) {
 		if _, ok := kept[st.node]; !ok || reached[st.node] || w.edges[st.edge] || w.hidden[st.edge] {
 			continue
 		}
-		eo, err := w.c.EdgeOutline(st.edge)
-		if err != nil {
-			return nil, err
-		}
-		if !w.visible(eo.Meta) {
+		eo, err := w.t.EdgeOutline(st.edge)
+		if errors.Is(err, store.ErrNotFound) {
 			w.hidden[st.edge] = true
 			continue
+		}
+		if err != nil {
+			return nil, err
 		}
 		// Both ends will be selected: the edge is in the subgraph.
 		reached[st.node] = true
@@ -331,7 +321,7 @@ func (w *walker) refs(id string, dir store.Direction) ([]store.EdgeRef, error) {
 	}
 	for _, t := range types {
 		var err error
-		if refs, err = w.c.AppendEdges(refs, id, dir, t); err != nil {
+		if refs, err = w.t.AppendEdges(refs, id, dir, t); err != nil {
 			return nil, err
 		}
 	}
@@ -372,14 +362,15 @@ func (w *walker) selection() (*Selection, error) {
 	slices.Sort(induced)
 	induced = slices.Compact(induced)
 	for _, id := range induced {
-		eo, err := w.c.EdgeOutline(id)
+		eo, err := w.t.EdgeOutline(id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
-		if w.visible(eo.Meta) {
-			w.edges[id] = true
-			w.cite(eo.CitedDocs)
-		}
+		w.edges[id] = true
+		w.cite(eo.CitedDocs)
 	}
 	induced = nil
 	// Documents cite themselves (their title line) and may cite other
@@ -396,14 +387,18 @@ func (w *walker) selection() (*Selection, error) {
 	for len(pending) > 0 {
 		id := pending[len(pending)-1]
 		pending = pending[:len(pending)-1]
-		o, err := w.c.Outline(id)
+		cleared, err := w.t.DocumentCleared(id)
 		if err != nil {
 			return nil, fmt.Errorf("cited document: %w", err)
 		}
-		if !ontology.Covers(w.r.Clearance, o.Marking) {
+		if !cleared {
 			delete(w.docs, id)
 			s.Withheld = append(s.Withheld, id)
 			continue
+		}
+		o, err := w.t.DocumentOutline(id)
+		if err != nil {
+			return nil, fmt.Errorf("cited document: %w", err)
 		}
 		for _, d := range o.CitedDocs {
 			if !w.docs[d] {

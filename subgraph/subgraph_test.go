@@ -8,6 +8,7 @@ import (
 	"github.com/attrib/attrib/seed"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
+	"github.com/attrib/attrib/view"
 )
 
 var (
@@ -28,7 +29,7 @@ func walk(t *testing.T, r subgraph.Request) *subgraph.Selection {
 		t.Fatal(err)
 	}
 	var sel *subgraph.Selection
-	err = s.View(func(tx *store.Txn) error {
+	err = view.New(s, view.Scope{Retracted: r.IncludeRetracted}).View(func(tx *view.Txn) error {
 		sel, err = subgraph.Walk(tx, r)
 		return err
 	})
@@ -84,7 +85,7 @@ func TestLimits(t *testing.T) {
 		s, _ := store.Open("", store.Options{InMemory: true})
 		b, _ := seed.Default()
 		seed.Load(s, b)
-		err := s.View(func(tx *store.Txn) error { _, err := subgraph.Walk(tx, r); return err })
+		err := view.New(s, view.Scope{}).View(func(tx *view.Txn) error { _, err := subgraph.Walk(tx, r); return err })
 		s.Close()
 		if !errors.Is(err, subgraph.ErrLimit) {
 			t.Errorf("%+v: %v, want ErrLimit", r, err)
@@ -94,7 +95,7 @@ func TestLimits(t *testing.T) {
 
 // walkMarked walks the seed after marking the article AMBER and one state
 // GREEN.
-func walkMarked(t *testing.T, r subgraph.Request) (*subgraph.Selection, error) {
+func walkMarked(t *testing.T, clearance string, r subgraph.Request) (*subgraph.Selection, error) {
 	t.Helper()
 	s, err := store.Open("", store.Options{InMemory: true})
 	if err != nil {
@@ -122,7 +123,7 @@ func walkMarked(t *testing.T, r subgraph.Request) (*subgraph.Selection, error) {
 		t.Fatal(err)
 	}
 	var sel *subgraph.Selection
-	err = s.View(func(tx *store.Txn) error {
+	err = view.New(s, view.Scope{Clearance: clearance}).View(func(tx *view.Txn) error {
 		sel, err = subgraph.Walk(tx, r)
 		return err
 	})
@@ -135,7 +136,7 @@ func TestClearanceHidesMarkedRecords(t *testing.T) {
 		clearance   string
 		gb, article bool
 	}{{"", false, false}, {"GREEN", true, false}, {"AMBER", true, true}} {
-		sel, err := walkMarked(t, subgraph.Request{Roots: []string{incident}, Depth: 2, Clearance: c.clearance})
+		sel, err := walkMarked(t, c.clearance, subgraph.Request{Roots: []string{incident}, Depth: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -151,7 +152,7 @@ func TestClearanceHidesMarkedRecords(t *testing.T) {
 		}
 	}
 	// A marked root is, below its marking, not there.
-	if _, err := walkMarked(t, subgraph.Request{Roots: []string{gb}, Clearance: "CLEAR"}); !errors.Is(err, store.ErrNotFound) {
+	if _, err := walkMarked(t, "CLEAR", subgraph.Request{Roots: []string{gb}}); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("GREEN root at CLEAR: %v, want not found", err)
 	}
 }

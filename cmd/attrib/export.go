@@ -17,10 +17,10 @@ import (
 	"golang.org/x/term"
 
 	"github.com/attrib/attrib/export"
-	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
+	"github.com/attrib/attrib/view"
 )
 
 type exportFlags struct {
@@ -124,8 +124,9 @@ func runExport(cmd *cobra.Command, fl exportFlags) error {
 		defer s.Close()
 		// Whoever can open the data directory can read every record in
 		// it: a local export is not filtered by marking.
-		req.Clearance = ontology.Markings[len(ontology.Markings)-1]
-		return export.Write(s, req, format, w)
+		all := view.Everything()
+		all.Retracted = req.IncludeRetracted
+		return export.Write(view.New(s, all), req, format, w)
 	})
 }
 
