@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -13,6 +14,8 @@ import (
 	"github.com/attrib/attrib/export"
 	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/ontology"
+	"github.com/attrib/attrib/search"
+	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
 )
 
@@ -85,21 +88,33 @@ func hiddenFrom(role auth.Role, facts []markedFacts) []markedFacts {
 	return out
 }
 
-// leaks returns what of hidden appears in body, leaving out the IDs and
-// words the caller itself sent (an error may echo what it was given,
-// worded as for an absent ID or a malformed string).
+// leaks returns what of hidden appears in an answer. Data must hold none
+// of it, whatever was asked; an error may echo a word or an ID the caller
+// itself sent (worded as for an absent ID or a malformed string), and
+// nothing else.
 func leaks(body string, hidden []markedFacts, sent string) []string {
+	var ans struct {
+		Data   json.RawMessage `json:"data"`
+		Errors json.RawMessage `json:"errors"`
+	}
+	if json.Unmarshal([]byte(body), &ans) != nil {
+		ans.Data = []byte(body) // not GraphQL (an export): all of it is data
+	}
 	var found []string
-	for _, f := range hidden {
-		if strings.Contains(strings.ToLower(body), f.marker) && !strings.Contains(sent, f.marker) {
-			found = append(found, "marker "+f.marker)
-		}
-		for _, id := range f.ids {
-			if strings.Contains(body, id) && !strings.Contains(sent, id) {
-				found = append(found, f.level+" id "+id)
+	check := func(where, text string, echo bool) {
+		for _, f := range hidden {
+			if strings.Contains(strings.ToLower(text), f.marker) && !(echo && strings.Contains(sent, f.marker)) {
+				found = append(found, where+": marker "+f.marker)
+			}
+			for _, id := range f.ids {
+				if strings.Contains(text, id) && !(echo && strings.Contains(sent, id)) {
+					found = append(found, where+": "+f.level+" id "+id)
+				}
 			}
 		}
 	}
+	check("data", string(ans.Data), false)
+	check("errors", string(ans.Errors), true)
 	return found
 }
 
@@ -169,15 +184,39 @@ func loadSchema(t *testing.T, e *env) (schemaIndex, string) {
 // every field that needs no argument, lists paged small, and every
 // possible type of an interface or union.
 func (s schemaIndex) selection(name string, depth int) string {
+	return s.selectionAliased(name, depth, nil)
+}
+
+// selectionAliased is selection, with the fields named in conflicts
+// aliased by their type: two possible types of one interface may have
+// fields of one name and different types, which cannot share a name.
+func (s schemaIndex) selectionAliased(name string, depth int, conflicts map[string]bool) string {
 	ty := s[name]
+	field := func(f string) string {
+		if conflicts[f] {
+			return name + "_" + f + ": " + f
+		}
+		return f
+	}
 	var b strings.Builder
 	b.WriteString("{ __typename")
 	switch ty.Kind {
 	case "INTERFACE", "UNION":
-		if depth > 0 {
-			for _, p := range ty.PossibleTypes {
-				fmt.Fprintf(&b, " ... on %s %s", p.Name, s.selection(p.Name, depth-1))
+		// A fragment is no level of nesting: each possible type gets
+		// the depth the field had.
+		sig := map[string]string{}
+		conflict := map[string]bool{}
+		for _, p := range ty.PossibleTypes {
+			for _, f := range s[p.Name].Fields {
+				t, _ := json.Marshal(f.Type)
+				if prev, ok := sig[f.Name]; ok && prev != string(t) {
+					conflict[f.Name] = true
+				}
+				sig[f.Name] = string(t)
 			}
+		}
+		for _, p := range ty.PossibleTypes {
+			fmt.Fprintf(&b, " ... on %s %s", p.Name, s.selectionAliased(p.Name, depth, conflict))
 		}
 	case "OBJECT":
 		for _, f := range ty.Fields {
@@ -191,10 +230,10 @@ func (s schemaIndex) selection(name string, depth int) string {
 			kind, fname, _, _ := f.Type.named()
 			switch kind {
 			case "SCALAR", "ENUM":
-				b.WriteString(" " + f.Name + args)
+				b.WriteString(" " + field(f.Name) + args)
 			default:
 				if depth > 0 {
-					b.WriteString(" " + f.Name + args + " " + s.selection(fname, depth-1))
+					b.WriteString(" " + field(f.Name) + args + " " + s.selection(fname, depth-1))
 				}
 			}
 		}
@@ -354,9 +393,31 @@ func (s schemaIndex) rootQuery(f schemaField, args map[string]any, depth int) st
 	return q + " }"
 }
 
+// withIndex serves e's store again with a search index of it.
+func withIndex(t *testing.T, e *env) {
+	t.Helper()
+	x, err := search.Open(filepath.Join(t.TempDir(), "search.bleve"), e.store, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	tokens, err := auth.Parse(strings.NewReader(tokenFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.srv.Config.Handler = server.Handler(server.Config{Store: e.store, Index: x, Limits: graph.DefaultLimits, Tokens: tokens})
+}
+
 func TestNoReadShowsAFactAboveTheCallersClearance(t *testing.T) {
 	e := newEnv(t, false)
 	facts := writeMarked(t, e, leakLevels)
+	withIndex(t, e)
+	// The index must hold the marked facts, or search proves nothing.
+	var found struct{ Search struct{ TotalCount int } }
+	e.must(adminToken, `{ search(query: "`+facts[2].marker+`") { totalCount } }`, nil, &found)
+	if found.Search.TotalCount == 0 {
+		t.Fatal("an admin's search finds no RED fact: the index does not hold the marked facts")
+	}
 	schema, queryType := loadSchema(t, e)
 
 	ids := []string{incident, gb, ir, store.NodeID("State", "AL"), store.NodeID("Person", "edi-rama")}
@@ -412,6 +473,11 @@ func TestNoReadShowsAFactAboveTheCallersClearance(t *testing.T) {
 					q.Set("root", root)
 				}
 				status, body := e.fetch(r.token, "/export?"+q.Encode())
+				if status != 200 {
+					// A refusal is an error, which may echo the root sent.
+					b, _ := json.Marshal(map[string]any{"errors": body})
+					body = string(b)
+				}
 				if l := leaks(body, hidden, root); len(l) > 0 {
 					t.Errorf("/export %s root %q as %s (%d): %v", format, root, r.role, status, l)
 				}
@@ -431,11 +497,15 @@ var equalityQueries = []string{
 	`{ paths(from: "` + incident + `", to: "` + ir + `", maxHops: 2) { length links { id type } } }`,
 	`{ neighbourhood(id: "` + incident + `", depth: 2) { depth nodes { distance node { __typename ... on Attribution { id certaintyText } ... on Statement { id } ... on Document { id title } } } links { id type } } }`,
 	`{ neighbourhood(id: "` + ir + `") { nodes { node { __typename } } links { id } } }`,
+	// Scores (and so the order of hits) are bleve's, over every indexed
+	// record: a search is compared by what it counts.
+	`{ search(query: "Iran almost certainly responsible") { totalCount } }`,
 }
 
 func TestComposedReadsAnswerAsIfHiddenFactsWereAbsent(t *testing.T) {
 	full := newEnv(t, false)
 	writeMarked(t, full, leakLevels)
+	withIndex(t, full)
 	for _, r := range leakRoles {
 		var shown []string
 		for _, level := range leakLevels {
@@ -446,6 +516,7 @@ func TestComposedReadsAnswerAsIfHiddenFactsWereAbsent(t *testing.T) {
 		// The same store with only the facts the role may see.
 		twin := newEnv(t, false)
 		writeMarked(t, twin, shown)
+		withIndex(t, twin)
 		for _, q := range equalityQueries {
 			got, want := full.gql(r.token, q, nil), twin.gql(r.token, q, nil)
 			if got.Status != want.Status || !bytes.Equal([]byte(got.Body), []byte(want.Body)) {
