@@ -92,6 +92,12 @@ func startServer(t *testing.T, dir string, env ...string) (*proc, time.Duration)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return startBinary(t, bin, dir, env...)
+}
+
+// startBinary is startServer with the attrib binary bin.
+func startBinary(t *testing.T, bin, dir string, env ...string) (*proc, time.Duration) {
+	t.Helper()
 	toks, err := tokensFile()
 	if err != nil {
 		t.Fatal(err)
