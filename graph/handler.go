@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"maps"
 	"net/http"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -62,6 +63,10 @@ type Limits struct {
 	// MaxSubgraphNodes caps subgraph and exportSubgraph; 0 means
 	// DefaultSubgraphCap.
 	MaxSubgraphNodes int
+	// MaxResponse caps the bytes of one response's data (0: no cap).
+	MaxResponse int
+	// Admission bounds the heavy queries running at once.
+	Admission Admission
 }
 
 // DefaultLimits are generous for analysts and small for abusers.
@@ -76,6 +81,8 @@ var DefaultLimits = Limits{
 	MaxBody:          1 << 20,
 	Introspection:    true,
 	MaxSubgraphNodes: DefaultSubgraphCap,
+	MaxResponse:      32 << 20,
+	Admission:        DefaultAdmission(runtime.GOMAXPROCS(0)),
 }
 
 // NewHandler builds the GraphQL HTTP handler over s: a guard that admits
@@ -84,7 +91,7 @@ var DefaultLimits = Limits{
 // object cap and a timeout while executing, panics recovered and logged,
 // internal errors hidden from the client, and a loader per request.
 func NewHandler(s *store.Store, lim Limits, log *slog.Logger, opts ...Option) http.Handler {
-	return guard(lim, newServer(s, lim, log, opts...))
+	return guard(lim, withBusyStatus(newServer(s, lim, log, opts...)))
 }
 
 // newServer builds the gqlgen server; requests must carry loaders.
@@ -116,6 +123,9 @@ func newServer(s *store.Store, lim Limits, log *slog.Logger, opts ...Option) *ha
 	srv.Use(depthLimit{max: lim.MaxDepth})
 	if lim.MaxComplexity > 0 {
 		srv.Use(extension.FixedComplexityLimit(lim.MaxComplexity))
+	}
+	if lim.Admission.Slots > 0 {
+		srv.AroundOperations(newGate(lim.Admission).middleware)
 	}
 	srv.AroundOperations(withLoaders(s))
 	runLimits(srv, lim)

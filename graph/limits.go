@@ -148,6 +148,9 @@ func runLimits(srv *handler.Server, lim Limits) {
 				cancel()
 				return &graphql.Response{Errors: gqlerror.List{copyError(err)}}
 			}
+			if lim.MaxResponse > 0 && len(resp.Data) > lim.MaxResponse {
+				return &graphql.Response{Errors: gqlerror.List{limitError("response would be %d bytes, over the limit of %d; ask for smaller pages or fewer fields", len(resp.Data), lim.MaxResponse)}}
+			}
 			return resp
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/attrib/attrib/auth"
@@ -33,7 +34,15 @@ type Config struct {
 	ReadsNeedToken bool
 	// Admin authorizes /admin/backup; nil disables it.
 	Admin Authorizer
+	// IdleReturn is how long the server must be idle before it returns
+	// the memory of past requests to the system; 0 means
+	// DefaultIdleReturn, negative never.
+	IdleReturn time.Duration
 }
+
+// DefaultIdleReturn is how long after its last request the server returns
+// memory to the system.
+const DefaultIdleReturn = 2 * time.Second
 
 // DefaultMaxBody caps request bodies.
 const DefaultMaxBody = 1 << 20
@@ -92,7 +101,11 @@ func Handler(cfg Config) http.Handler {
 		fmt.Fprintln(w, `{"status":"ok"}`)
 	})
 	mux.Handle("/", web.Handler("/graphql", ExampleQuery))
-	return recoverPanics(log, limitBody(maxBody, mux))
+	idle := cfg.IdleReturn
+	if idle == 0 {
+		idle = DefaultIdleReturn
+	}
+	return returnMemoryWhenIdle(idle, debug.FreeOSMemory, recoverPanics(log, limitBody(maxBody, mux)))
 }
 
 // limitBody refuses bodies over n bytes.

@@ -25,4 +25,9 @@ func addLimitFlags(cmd *cobra.Command, lim *graph.Limits) {
 	f.DurationVar(&lim.Timeout, "query-timeout", lim.Timeout, "longest one operation may run")
 	f.Int64Var(&lim.MaxBody, "max-body", lim.MaxBody, "largest request body in bytes")
 	f.BoolVar(&lim.Introspection, "introspection", lim.Introspection, "allow schema introspection and field suggestions in errors")
+	f.IntVar(&lim.MaxResponse, "max-response-bytes", lim.MaxResponse, "largest response data in bytes (0: no limit)")
+	f.IntVar(&lim.Admission.Slots, "max-heavy-queries", lim.Admission.Slots, "heavy queries (complexity at least --heavy-complexity) running at once; more wait (0: no limit)")
+	f.IntVar(&lim.Admission.Heavy, "heavy-complexity", lim.Admission.Heavy, "complexity from which a query is heavy")
+	f.IntVar(&lim.Admission.Queue, "heavy-queue", lim.Admission.Queue, "heavy queries that may wait for a slot; past that the server answers 503")
+	f.DurationVar(&lim.Admission.Wait, "heavy-wait", lim.Admission.Wait, "longest a heavy query waits for a slot before a 503")
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dustin/go-humanize"
 	"github.com/spf13/cobra"
 
 	"github.com/attrib/attrib/auth"
@@ -20,6 +21,7 @@ import (
 func newServeCmd() *cobra.Command {
 	var (
 		addr, data, tokensFile string
+		memoryLimit            string
 		drain, gc              time.Duration
 		readsNeedToken         bool
 		lim                    graph.Limits
@@ -45,7 +47,11 @@ backups to holders of an admin's token, or of ATTRIB_ADMIN_TOKEN when set
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			log := logger()
 			abs, _ := filepath.Abs(data)
-			log.Info("starting attrib", "version", version, "data", abs)
+			limit, err := server.MemoryLimit(memoryLimit)
+			if err != nil {
+				return err
+			}
+			log.Info("starting attrib", "version", version, "data", abs, "memory_limit", humanize.IBytes(uint64(limit)))
 			s, err := openStore(data, log)
 			if err != nil {
 				return err
@@ -117,6 +123,7 @@ backups to holders of an admin's token, or of ATTRIB_ADMIN_TOKEN when set
 	cmd.Flags().StringVar(&tokensFile, "tokens", "", "file of bearer tokens, one name:role:token per line (also read from $ATTRIB_TOKENS)")
 	cmd.Flags().BoolVar(&readsNeedToken, "require-token-for-reads", false, "refuse reads without a token (default: false on a loopback address, true otherwise)")
 	cmd.Flags().DurationVar(&gc, "gc-interval", 10*time.Minute, "how often to reclaim space in the value log (0: never)")
+	cmd.Flags().StringVar(&memoryLimit, "memory-limit", "", "soft memory limit of the process, e.g. 2GiB (default: $GOMEMLIMIT, else 3/4 of the memory available; 0: none)")
 	addDataFlag(cmd, &data)
 	addLimitFlags(cmd, &lim)
 	return cmd
