@@ -90,7 +90,14 @@ const (
 	NodeQuery     = `query Node($id: ID!) { node(id: $id) { id ... on Attribution { band confidence date { date } citations { exact prefix suffix start end translation { text } document { id title } } } } }`
 	TwoHopQuery   = `query TwoHop($id: ID!) { node(id: $id) { id ... on Incident { name date { date } attributions { id band confidence date { date } attributor { id code name } } responses { id kind date { date } actor { id code name } } } } }`
 	PageQuery     = `query Page($attributor: ID!) { attributions(first: 100, attributor: $attributor) { totalCount edges { node { id band date { date } attributor { id code name } } } } }`
+	// IncidentsQuery is the first page of incidents by date, as an analyst
+	// scrolls them.
+	IncidentsQuery = `query Incidents { incidents(first: 100) { edges { node { id name kind date { date } targets { ... on State { code } ... on Organization { name } } } } } }`
 )
+
+// Heavy names the cases that read a page of many records: their memory at
+// Conns connections is measured too.
+var Heavy = map[string]bool{"page100": true, "incidents100": true}
 
 // Cases returns the benchmarked requests about f. The first is the bare
 // request, floor (b) of every other.
@@ -108,7 +115,50 @@ func Cases(f Fixture) []Case {
 		{Name: "page100", Query: PageQuery, Vars: map[string]any{"attributor": f.Attributor}, Raw: func(db *badger.DB) error {
 			return db.View(func(txn *badger.Txn) error { return rawPage(txn, f.Attributor) })
 		}},
+		{Name: "incidents100", Query: IncidentsQuery, Raw: func(db *badger.DB) error {
+			return db.View(rawIncidents)
+		}},
 	}
+}
+
+// rawIncidents: the first PageSize incidents of the date index (keys
+// only), each record, and each one's targets (out-index scan) read once.
+// It is what an index walk in date order reads at least.
+func rawIncidents(txn *badger.Txn) error {
+	opts := badger.DefaultIteratorOptions
+	opts.PrefetchValues = false
+	prefix := rawKey(tableDate, ontology.Incident)
+	opts.Prefix = prefix
+	it := txn.NewIterator(opts)
+	var ids []string
+	for it.Seek(prefix); it.ValidForPrefix(prefix) && len(ids) < PageSize; it.Next() {
+		id, err := keyPart(it.Item().Key(), 2)
+		if err != nil {
+			it.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	it.Close()
+	if err := getAll(txn, ids...); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, id := range ids {
+		targets, err := scan(txn, rawKey(tableOut, id, ontology.Targeted), 2)
+		if err != nil {
+			return err
+		}
+		for _, t := range targets {
+			if !seen[t] {
+				seen[t] = true
+				if err := getAll(txn, t); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // rawTwoHop: the incident; its attributions (in-index scan, each record)

@@ -14,6 +14,7 @@ const (
 	tableOut  = 'o'
 	tableIn   = 'i'
 	tableEdge = 'e'
+	tableDate = 'd'
 )
 
 func rawKey(prefix byte, parts ...string) []byte {

@@ -39,6 +39,12 @@ func (rep *Report) Markdown(w io.Writer, conns int) {
 		}
 	}
 	fmt.Fprintf(w, "\nRSS of the harness process (server and client): idle %d MB, peak under load %d MB.\n", rep.RSSIdle>>20, rep.RSSPeak>>20)
+	fmt.Fprintf(w, "\n| heavy case, HTTP x%d | req/s | p50 | p99 | RSS peak | RSS %s after |\n|---|--:|--:|--:|--:|--:|\n", conns, settle)
+	for _, r := range rep.Cases {
+		if Heavy[r.Name] {
+			fmt.Fprintf(w, "| %s | %.0f | %s | %s | %d MB | %d MB |\n", r.Name, r.HTTPConc.PerSec, us(r.HTTPConc.P50), us(r.HTTPConc.P99), r.RSSPeak>>20, r.RSSAfter>>20)
+		}
+	}
 	e := rep.Export
 	if e.Records > 0 {
 		er, rr := e.Rate(e.HTTP), e.Rate(e.Raw)

@@ -45,7 +45,14 @@ type Result struct {
 	InProc       Stats // through the handler, no network
 	HTTP         Stats // loopback, one connection
 	HTTPConc     Stats // loopback, Conns connections
+	// RSSPeak and RSSAfter are, for a Heavy case, this process's RSS at
+	// its highest during the Conns-connection measurement and 10 s after
+	// it ended.
+	RSSPeak, RSSAfter uint64
 }
+
+// settle is how long after load a heavy case's RSS is read again.
+const settle = 10 * time.Second
 
 // Report is a whole run.
 type Report struct {
@@ -207,7 +214,20 @@ func Run(ctx context.Context, cfg Config, f Fixture) (*Report, error) {
 			{c.Name + " http x1", 1, httpOne, &r.HTTP},
 			{c.Name + " http " + conc, cfg.Conns, httpConc, &r.HTTPConc},
 		} {
-			if *m.st, err = measure(m.what, m.conns, m.op); err != nil {
+			var casePeak atomic.Uint64
+			heavy := Heavy[c.Name] && m.st == &r.HTTPConc
+			if heavy {
+				stop := watchRSS(&casePeak)
+				*m.st, err = measure(m.what, m.conns, m.op)
+				stop()
+				r.RSSPeak = casePeak.Load()
+				time.Sleep(settle)
+				r.RSSAfter = rss()
+				logf("%-28s RSS peak %d MB, %s after: %d MB", m.what, r.RSSPeak>>20, settle, r.RSSAfter>>20)
+			} else {
+				*m.st, err = measure(m.what, m.conns, m.op)
+			}
+			if err != nil {
 				return nil, err
 			}
 		}
