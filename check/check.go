@@ -72,6 +72,11 @@ func Run(s *store.Store) (*Report, error) {
 			for _, ie := range e.IndexEntries() {
 				want[ie] = true
 			}
+			if from := nodes[e.From]; from != nil {
+				if ie, ok := store.DatedIndexEntry(e, from); ok {
+					want[ie] = true
+				}
+			}
 			edges = append(edges, e)
 			return nil
 		})

@@ -61,20 +61,23 @@ func (r *queryResolver) Attributions(ctx context.Context, first *int, after *str
 	if incident != nil {
 		cs = append(cs, constraint{arg: "incident", id: *incident, dir: store.In, edgeType: ontology.Concerns})
 	}
-	ids, err := r.candidates(ctx, ontology.Attribution, cs)
-	if err != nil {
-		return nil, err
-	}
 	mk := func(c string, a *model.Attribution) *model.AttributionEdge {
 		return &model.AttributionEdge{Cursor: c, Node: a}
 	}
-	if minConfidence == nil && from == nil && to == nil && asOf == nil && lang == nil && (sort == nil || *sort == model.SortOrderDateAsc) {
-		// Ordered by date alone: page without loading every claim.
-		edges, info, total, err := connectionByDate(ctx, r.Resolver, ids, first, after, mk)
+	if q, ok := datedList(ontology.Attribution, cs, sort); ok && minConfidence == nil && lang == nil && !r.noDateIndex {
+		// In date order with at most one party: walk the index.
+		q.From, q.To = dateBounds(from, to, asOf)
+		edges, info, total, ok, err := connectionByDate(ctx, r.Resolver, q, first, after, mk)
 		if err != nil {
 			return nil, err
 		}
-		return &model.AttributionConnection{Edges: edges, PageInfo: info, TotalCount: total}, nil
+		if ok {
+			return &model.AttributionConnection{Edges: edges, PageInfo: info, TotalCount: total}, nil
+		}
+	}
+	ids, err := r.candidates(ctx, ontology.Attribution, cs)
+	if err != nil {
+		return nil, err
 	}
 	f, ls, lerr := listFilter{from: from, to: to, asOf: asOf, lang: lang}, r.langs(), error(nil)
 	atts, err := loadTyped(ctx, r.Resolver, ids, func(a *model.Attribution) bool {

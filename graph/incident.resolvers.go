@@ -48,6 +48,20 @@ func (r *queryResolver) Incidents(ctx context.Context, first *int, after *string
 	if kinds := ontology.Enums[ontology.Incident]["kind"]; kind != nil && !contains(kinds, *kind) {
 		return nil, errInvalid("kind", "%q is not an incident kind (one of %v)", *kind, kinds)
 	}
+	if q, ok := datedList(ontology.Incident, cs, sort); ok && actor == nil && minConfidence == nil && kind == nil && lang == nil && !r.noDateIndex {
+		// In date order with at most a target: walk the index.
+		q.From, q.To = dateBounds(from, to, asOf)
+		edges, info, total, ok, err := connectionByDate(ctx, r.Resolver, q, first, after, func(c string, i *model.Incident) *model.IncidentEdge {
+			cutAt(i, asOf)
+			return &model.IncidentEdge{Cursor: c, Node: i}
+		})
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return &model.IncidentConnection{Edges: edges, PageInfo: info, TotalCount: total}, nil
+		}
+	}
 	ids, err := r.candidates(ctx, ontology.Incident, cs)
 	if err != nil {
 		return nil, err

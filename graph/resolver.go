@@ -17,4 +17,8 @@ type Resolver struct {
 	// SubgraphCap caps the nodes of subgraph and exportSubgraph; 0 means
 	// DefaultSubgraphCap.
 	SubgraphCap int
+	// noDateIndex makes lists read every record instead of walking the
+	// date-ordered indexes: the brute force the index path is tested
+	// against.
+	noDateIndex bool
 }

@@ -23,6 +23,12 @@ import (
 //	k | lp(principal) lp(idempotencyKey)    -> result (JSON) of the first mutation
 //	                                           sent with that key
 //	s | seq (8-byte big-endian)             -> Commit (JSON)  commit log
+//	r | lp(party) lp(edgeType) lp(date) lp(dated) lp(edgeID) -> visibility
+//	                                           dated nodes linked to a party, by date
+//
+// The d and r entries carry the visibility of what they list, so a list in
+// date order skips what its reader may not see without reading a record
+// (dated.go).
 //
 // The audit trail (a, h) is what analysts read: who changed which record
 // through which mutation, before and after; the edit layer writes it. The
@@ -54,6 +60,7 @@ const (
 	prefixHistory byte = 'h'
 	prefixIdem    byte = 'k'
 	prefixLog     byte = 's'
+	prefixDated   byte = 'r'
 )
 
 // maxPart is the longest key part that a 2-byte length prefix can hold.

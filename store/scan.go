@@ -12,7 +12,7 @@ import (
 // the code index, its value). Fields a table does not use are empty; the
 // struct is comparable so entries can be collected in sets.
 type IndexEntry struct {
-	Table string // "out", "in", "type", "code" or "date"
+	Table string // "out", "in", "type", "code", "date" or "dated"
 	Node  string // the node the entry is filed under (out: from, in: to)
 	Type  string // out/in: edge type; type/date: node type
 	Other string // out/in: the other endpoint
@@ -20,22 +20,41 @@ type IndexEntry struct {
 	Date  string // date
 	Code  string // code
 	// out/in: the edge's marking and retraction as the entry records them;
-	// Recorded is false for an entry that carries none.
+	// date and dated: the dated node's. Recorded is false for an entry
+	// that carries none.
 	Marking   string
 	Retracted bool
 	Recorded  bool
+	// dated: the edge's marking and retraction.
+	EdgeMarking   string
+	EdgeRetracted bool
 }
 
 // IndexEntries lists the entries the indexes must hold for n.
 func (n *Node) IndexEntries() []IndexEntry {
 	var out []IndexEntry
 	for _, k := range nodeIndexKeys(n) {
-		e, err := decodeIndex(k, []byte(n.ID))
+		v := []byte(n.ID)
+		if k[0] == prefixDate {
+			v = adjacencyValue(n.Meta)
+		}
+		e, err := decodeIndex(k, v)
 		if err == nil {
 			out = append(out, e)
 		}
 	}
 	return out
+}
+
+// DatedIndexEntry is the entry the date-ordered index of parties must hold
+// for e, whose start is from; ok is false when from has no date.
+func DatedIndexEntry(e *Edge, from *Node) (IndexEntry, bool) {
+	d := from.Props.String("date")
+	if d == "" {
+		return IndexEntry{}, false
+	}
+	ie, err := decodeIndex(key(prefixDated, e.To, e.Type, d, e.From, e.ID), datedEdgeValue(from.Meta, e.Marking, e.Retraction != nil))
+	return ie, err == nil
 }
 
 // IndexEntries lists the entries the indexes must hold for e.
@@ -104,7 +123,7 @@ func (tx *Txn) ScanIndexes(fn func(IndexEntry) error) error {
 			continue
 		}
 		var v []byte
-		if k[0] == prefixCode || k[0] == prefixOut || k[0] == prefixIn {
+		if k[0] == prefixCode || k[0] == prefixOut || k[0] == prefixIn || k[0] == prefixDate || k[0] == prefixDated {
 			var err error
 			if v, err = it.Item().ValueCopy(nil); err != nil {
 				return fmt.Errorf("read index %q: %w", k, err)
@@ -127,7 +146,7 @@ func (tx *Txn) ScanIndexes(fn func(IndexEntry) error) error {
 var errUnknownTable = errors.New("not a table ScanIndexes decodes")
 
 func decodeIndex(k, v []byte) (IndexEntry, error) {
-	want := map[byte]int{prefixOut: 4, prefixIn: 4, prefixType: 2, prefixCode: 1, prefixDate: 3}
+	want := map[byte]int{prefixOut: 4, prefixIn: 4, prefixType: 2, prefixCode: 1, prefixDate: 3, prefixDated: 5}
 	n, known := want[k[0]]
 	if !known {
 		return IndexEntry{}, fmt.Errorf("key %q: %w", k, errUnknownTable)
@@ -151,8 +170,16 @@ func decodeIndex(k, v []byte) (IndexEntry, error) {
 		return IndexEntry{Table: "type", Type: parts[0], Node: parts[1]}, nil
 	case prefixCode:
 		return IndexEntry{Table: "code", Code: parts[0], Node: string(v)}, nil
+	case prefixDated:
+		e := IndexEntry{Table: "dated", Node: parts[0], Type: parts[1], Date: parts[2], Other: parts[3], Edge: parts[4]}
+		if d, ok := parseDated(v, true); ok {
+			e.Marking, e.Retracted, e.EdgeMarking, e.EdgeRetracted, e.Recorded = d.Marking, d.Retracted, d.EdgeMarking, d.EdgeRetracted, true
+		}
+		return e, nil
 	default:
-		return IndexEntry{Table: "date", Type: parts[0], Date: parts[1], Node: parts[2]}, nil
+		e := IndexEntry{Table: "date", Type: parts[0], Date: parts[1], Node: parts[2]}
+		e.Marking, e.Retracted, e.Recorded = parseAdjacency(v)
+		return e, nil
 	}
 }
 
@@ -168,6 +195,8 @@ func IndexKey(e IndexEntry) []byte {
 		return key(prefixType, e.Type, e.Node)
 	case "code":
 		return key(prefixCode, e.Code)
+	case "dated":
+		return key(prefixDated, e.Node, e.Type, e.Date, e.Other, e.Edge)
 	default:
 		return key(prefixDate, e.Type, e.Date, e.Node)
 	}

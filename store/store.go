@@ -90,6 +90,10 @@ func Open(dir string, o Options) (*Store, error) {
 			db.Close()
 			return nil, fmt.Errorf("open store %s: %w", dir, err)
 		}
+		if err := s.migrateDated(); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open store %s: %w", dir, err)
+		}
 	}
 	return s, nil
 }
@@ -159,6 +163,9 @@ type Txn struct {
 	// reads, and the cursor seeks the same iterators for every lookup.
 	read bool
 	cur  *Cursor
+	// dated holds the date and visibility of the nodes this transaction
+	// wrote, for the date index of the edges written after them.
+	dated map[string]Dated
 }
 
 // closeCursor closes the cursor a read transaction kept for Edges.
@@ -245,12 +252,13 @@ func (tx *Txn) PutNode(n *Node) (changed bool, err error) {
 	if bytes.Equal(old, val) {
 		return false, nil
 	}
+	var prev *Node
 	if old != nil {
-		var prev Node
-		if err := decode(old, &prev); err != nil {
+		prev = &Node{}
+		if err := decode(old, prev); err != nil {
 			return false, fmt.Errorf("decode node %s: %w", n.ID, err)
 		}
-		for _, ik := range nodeIndexKeys(&prev) {
+		for _, ik := range nodeIndexKeys(prev) {
 			if err := tx.t.Delete(ik); err != nil {
 				return false, fmt.Errorf("unindex node %s: %w", n.ID, err)
 			}
@@ -261,11 +269,25 @@ func (tx *Txn) PutNode(n *Node) (changed bool, err error) {
 	}
 	for _, ik := range nodeIndexKeys(n) {
 		v := []byte(nil)
-		if ik[0] == prefixCode {
+		switch ik[0] {
+		case prefixCode:
 			v = []byte(n.ID)
+		case prefixDate:
+			v = adjacencyValue(n.Meta)
 		}
 		if err := tx.t.Set(ik, v); err != nil {
 			return false, fmt.Errorf("index node %s: %w", n.ID, err)
+		}
+	}
+	// A new node has no edges yet; an old one's edges are listed under
+	// its date, with its visibility, in r (dated.go).
+	date := n.Props.String("date")
+	tx.noteDated(n)
+	if prev != nil {
+		if pd := prev.Props.String("date"); pd != date || !sameVisibility(prev.Meta, n.Meta) {
+			if err := tx.reindexDatedNode(n, pd); err != nil {
+				return false, err
+			}
 		}
 	}
 	tx.changes.addNode(n.ID)
@@ -325,6 +347,9 @@ func (tx *Txn) PutEdge(e *Edge) (changed bool, err error) {
 		return false, fmt.Errorf("write edge %s: %w", e.ID, err)
 	}
 	if err := tx.putAdjacency(e); err != nil {
+		return false, err
+	}
+	if err := tx.indexDatedEdge(e); err != nil {
 		return false, err
 	}
 	tx.changes.addEdge(e.ID)

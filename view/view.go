@@ -323,6 +323,13 @@ func (t *Txn) Edges(id string, dir store.Direction, edgeType string) ([]store.Ed
 // AppendEdges appends what Edges lists to refs.
 func (t *Txn) AppendEdges(refs []store.EdgeRef, id string, dir store.Direction, edgeType string) ([]store.EdgeRef, error) {
 	start := len(refs)
+	if !t.r.scope.everything() {
+		// A node the reader may not see has no links to show either:
+		// listing them would tell which shown facts point at it.
+		if ok, err := t.Visible(id); err != nil || !ok {
+			return refs, err
+		}
+	}
 	refs, err := t.cursor().AppendEdges(refs, id, dir, edgeType)
 	if err != nil || t.r.scope.everything() {
 		return refs, err

@@ -1,0 +1,101 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"testing"
+
+	"github.com/attrib/attrib/gen"
+	"github.com/attrib/attrib/ontology"
+	"github.com/attrib/attrib/store"
+)
+
+// Paging a state's attributions reads only their dates; the pages must
+// still be the claims in (date, ID) order, every one exactly once.
+func TestAttributionPagesFollowDateOrder(t *testing.T) {
+	s, err := store.Open("", store.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := gen.Load(s, gen.Options{Seed: 1, Incidents: 300}); err != nil {
+		t.Fatal(err)
+	}
+	gb := gen.StateID("GB")
+	type claim struct{ id, date string }
+	var want []claim
+	err = s.View(func(tx *store.Txn) error {
+		refs, err := tx.Edges(gb, store.In, ontology.AttributedBy)
+		for _, ref := range refs {
+			n, err := tx.Node(ref.Other)
+			if err != nil {
+				return err
+			}
+			want = append(want, claim{n.ID, n.Props.String("date")})
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(want, func(i, j int) bool {
+		if want[i].date != want[j].date {
+			return want[i].date < want[j].date
+		}
+		return want[i].id < want[j].id
+	})
+	if len(want) < 25 {
+		t.Fatalf("GB made only %d claims; the test needs more than two pages", len(want))
+	}
+	h := NewHandler(s, DefaultLimits, nil)
+	var got []string
+	after := ""
+	for page := 0; ; page++ {
+		body, _ := json.Marshal(map[string]any{
+			"query":     `query($a: ID!, $after: String) { attributions(first: 10, after: $after, attributor: $a) { totalCount pageInfo { hasNextPage endCursor } edges { node { id date { date } } } } }`,
+			"variables": map[string]any{"a": gb, "after": after},
+		})
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		h.ServeHTTP(rec, req)
+		var ans struct {
+			Data struct {
+				Attributions struct {
+					TotalCount int
+					PageInfo   struct {
+						HasNextPage bool
+						EndCursor   string
+					}
+					Edges []struct{ Node struct{ ID string } }
+				}
+			}
+			Errors []any
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &ans); err != nil || len(ans.Errors) > 0 {
+			t.Fatalf("page %d: %v %s", page, err, rec.Body)
+		}
+		a := ans.Data.Attributions
+		if a.TotalCount != len(want) {
+			t.Fatalf("totalCount %d, want %d", a.TotalCount, len(want))
+		}
+		for _, e := range a.Edges {
+			got = append(got, e.Node.ID)
+		}
+		if !a.PageInfo.HasNextPage {
+			break
+		}
+		after = a.PageInfo.EndCursor
+	}
+	if len(got) != len(want) {
+		t.Fatalf("pages held %d claims, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i] != want[i].id {
+			t.Fatalf("claim %d is %s, want %s (date %s)", i, got[i], want[i].id, want[i].date)
+		}
+	}
+}

@@ -1,0 +1,97 @@
+package view
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/attrib/attrib/store"
+)
+
+// DatedQuery asks for one page of a list in date order, walked through the
+// store's date-ordered indexes (store/dated.go).
+type DatedQuery struct {
+	// Type lists the dated nodes of a type; or, with Party, those with an
+	// edge of EdgeType to Party (an attributor's claims, a target's
+	// incidents).
+	Type            string
+	Party, EdgeType string
+	From, To        string // date bounds, inclusive; "" for open
+	Desc            bool   // newest first
+	Offset, Limit   int    // the page: positions [Offset, Offset+Limit)
+	Count           bool   // count every match (a connection's totalCount)
+}
+
+// DatedPage is one page of a dated list: the IDs in order, whether more
+// follow, and, when counted, how many the list holds in all.
+type DatedPage struct {
+	IDs   []string
+	More  bool
+	Total int
+}
+
+// Dated answers q from the index, in (date, ID) order or its reverse, with
+// only what the scope shows: a node it hides, a link it hides, and a
+// retracted link (which no longer joins its ends) are skipped. ok is
+// false when the store has no such index yet (an old store opened
+// read-only): the caller then reads the records instead.
+func (t *Txn) Dated(q DatedQuery) (page DatedPage, ok bool, err error) {
+	if has, err := t.tx.HasDatedIndex(); err != nil || !has {
+		return page, false, err
+	}
+	if q.Party != "" {
+		if ok, err := t.Visible(q.Party); err != nil || !ok {
+			return page, true, err
+		}
+	}
+	sc := t.r.scope
+	pos := 0
+	done := false
+	var group []string
+	groupDate := ""
+	// flush emits a date's IDs, sorted as the records' order sorts them
+	// (the index orders a date's entries by key, not by ID).
+	flush := func() {
+		slices.Sort(group)
+		if q.Desc {
+			slices.Reverse(group)
+		}
+		for _, id := range group {
+			switch {
+			case pos >= q.Offset && len(page.IDs) < q.Limit:
+				page.IDs = append(page.IDs, id)
+			case pos >= q.Offset+q.Limit:
+				page.More = true
+				if !q.Count {
+					done = true
+				}
+			}
+			pos++
+		}
+		group = group[:0]
+	}
+	err = t.tx.DatedRange(q.Type, q.Party, q.EdgeType, q.From, q.To, q.Desc, func(e store.DatedEntry) (bool, error) {
+		if !sc.Cleared(e.Marking) || (e.Retracted && !sc.Retracted) {
+			return true, nil
+		}
+		if e.ByEdge && (e.EdgeRetracted || !sc.Cleared(e.EdgeMarking)) {
+			return true, nil
+		}
+		if e.Date != groupDate {
+			flush()
+			if done {
+				return false, nil
+			}
+			groupDate = e.Date
+		}
+		group = append(group, strings.Clone(e.ID))
+		return true, nil
+	})
+	if err != nil {
+		return page, true, err
+	}
+	if !done {
+		flush()
+	}
+	page.Total = pos
+	return page, true, nil
+}
