@@ -196,9 +196,9 @@ func props(kv ...any) store.Props {
 	return p
 }
 
-func (d Dated) check() error {
+func (d *Dated) check() error {
 	return firstErr(checkDate("input.date", d.Date),
-		checkEnum("input.datePrecision", d.Precision, ontology.DatePrecisions, true),
+		checkEnum("input.datePrecision", &d.Precision, ontology.DatePrecisions, true),
 		checkLen("input.dateBasis", d.Basis, MaxString))
 }
 
@@ -227,7 +227,7 @@ func one(id string) []string {
 func (e *Editor) AddDocument(p auth.Principal, in Document, o Opts) (Result, error) {
 	if err := firstErr(checkLen("input.key", in.Key, MaxKey), required("input.title", in.Title, MaxString),
 		required("input.language", in.Language, 35), checkLen("input.publisher", in.Publisher, MaxString),
-		checkEnum("input.kind", in.Kind, ontology.Enums[ontology.Document]["kind"], true),
+		checkEnum("input.kind", &in.Kind, ontology.Enums[ontology.Document]["kind"], true),
 		checkList("input.sources", in.Sources, MaxString)); err != nil {
 		return Result{}, err
 	}
@@ -278,8 +278,8 @@ func (e *Editor) AddDocument(p auth.Principal, in Document, o Opts) (Result, err
 			return "", fieldErr("input.key", "document %s already exists with another text; stored texts never change, so choose another key", key)
 		}
 		n := &store.Node{ID: id, Type: ontology.Document, Props: pr, Citations: []store.Citation{selfCitation(id, in.Text)},
-			Meta: store.Meta{Marking: o.Marking, CreatedBy: p.Name}}
-		keepMeta(n, old, o.Marking)
+			Meta: store.Meta{Marking: w.o.Marking, CreatedBy: p.Name}}
+		keepMeta(n, old, w.o.Marking)
 		if err := ontology.ValidateNode(n); err != nil {
 			return "", fieldErr("input", "%s", err.Error())
 		}
@@ -340,14 +340,14 @@ func (e *Editor) UpsertState(p auth.Principal, in State, o Opts) (Result, error)
 	pl := plan{typ: ontology.State, key: in.Code, cite: in.Cite,
 		props:    props("code", in.Code, "name_en", in.NameEn, "name_ar", in.NameAr, "region", in.Region),
 		defaults: store.Props{"name_en": name}}
-	return e.run(p, "upsertState", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, o) })
+	return e.run(p, "upsertState", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, w.o) })
 }
 
 // UpsertOrganization adds or updates an organization.
 func (e *Editor) UpsertOrganization(p auth.Principal, in Organization, o Opts) (Result, error) {
 	if err := firstErr(required("input.key", in.Key, MaxKey), required("input.nameEn", in.NameEn, MaxString),
 		checkLen("input.nameAr", in.NameAr, MaxString),
-		checkEnum("input.kind", in.Kind, ontology.Enums[ontology.Organization]["kind"], false),
+		checkEnum("input.kind", &in.Kind, ontology.Enums[ontology.Organization]["kind"], false),
 		checkList("input.partOf", in.PartOf, MaxKey*2), checkList("input.locatedIn", in.LocatedIn, MaxKey*2),
 		checkQuotes("input.cite", in.Cite, true)); err != nil {
 		return Result{}, err
@@ -355,7 +355,7 @@ func (e *Editor) UpsertOrganization(p auth.Principal, in Organization, o Opts) (
 	pl := plan{typ: ontology.Organization, key: in.Key, cite: in.Cite,
 		props: props("name_en", in.NameEn, "name_ar", in.NameAr, "kind", in.Kind),
 		links: []link{{"input.partOf", ontology.PartOf, in.PartOf, false}, {"input.locatedIn", ontology.LocatedIn, in.LocatedIn, false}}}
-	return e.run(p, "upsertOrganization", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, o) })
+	return e.run(p, "upsertOrganization", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, w.o) })
 }
 
 // UpsertPerson adds or updates a person.
@@ -369,21 +369,21 @@ func (e *Editor) UpsertPerson(p auth.Principal, in Person, o Opts) (Result, erro
 	pl := plan{typ: ontology.Person, key: in.Key, cite: in.Cite,
 		props: props("name_en", in.NameEn, "name_ar", in.NameAr, "role_en", in.RoleEn, "role_ar", in.RoleAr),
 		links: []link{{"input.memberOf", ontology.MemberOf, in.MemberOf, false}}}
-	return e.run(p, "upsertPerson", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, o) })
+	return e.run(p, "upsertPerson", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, w.o) })
 }
 
 // UpsertIncident adds or updates an incident.
 func (e *Editor) UpsertIncident(p auth.Principal, in Incident, o Opts) (Result, error) {
 	if err := firstErr(required("input.key", in.Key, MaxKey), required("input.nameEn", in.NameEn, MaxString),
 		checkLen("input.nameAr", in.NameAr, MaxString),
-		checkEnum("input.kind", in.Kind, ontology.Enums[ontology.Incident]["kind"], false), in.Dated.check(),
+		checkEnum("input.kind", &in.Kind, ontology.Enums[ontology.Incident]["kind"], false), in.Dated.check(),
 		checkList("input.targets", in.Targets, MaxKey*2), checkQuotes("input.cite", in.Cite, true)); err != nil {
 		return Result{}, err
 	}
 	pl := plan{typ: ontology.Incident, key: in.Key, cite: in.Cite,
 		props: in.Dated.props(props("name_en", in.NameEn, "name_ar", in.NameAr, "kind", in.Kind)),
 		links: []link{{"input.targets", ontology.Targeted, in.Targets, false}}}
-	return e.run(p, "upsertIncident", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, o) })
+	return e.run(p, "upsertIncident", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, w.o) })
 }
 
 // AddAttribution adds one attributor's claim.
@@ -391,7 +391,7 @@ func (e *Editor) AddAttribution(p auth.Principal, in Attribution, o Opts) (Resul
 	if err := firstErr(checkLen("input.key", in.Key, MaxKey), in.Dated.check(),
 		required("input.attributor", in.Attributor, MaxKey*2), required("input.incident", in.Incident, MaxKey*2),
 		checkList("input.blamed", in.Blamed, MaxKey*2), checkList("input.via", in.Via, MaxKey*2),
-		checkEnum("input.band", in.Band, ontology.Enums[ontology.Attribution]["band"], false),
+		checkEnum("input.band", &in.Band, ontology.Enums[ontology.Attribution]["band"], false),
 		checkLen("input.certaintyText", in.CertaintyText, MaxString), checkLen("input.certaintyEn", in.CertaintyEn, MaxString),
 		checkLen("input.basisText", in.BasisText, MaxString), checkLen("input.basisEn", in.BasisEn, MaxString),
 		checkQuotes("input.cite", in.Cite, true)); err != nil {
@@ -400,8 +400,8 @@ func (e *Editor) AddAttribution(p auth.Principal, in Attribution, o Opts) (Resul
 	if len(in.Blamed) == 0 {
 		return Result{}, fieldErr("input.blamed", "needs at least one State or Organization ID")
 	}
-	for i, v := range in.Involvement {
-		if err := checkEnum(fmt.Sprintf("input.involvement[%d]", i), v, ontology.Involvements, false); err != nil {
+	for i := range in.Involvement {
+		if err := checkEnum(fmt.Sprintf("input.involvement[%d]", i), &in.Involvement[i], ontology.Involvements, false); err != nil {
 			return Result{}, err
 		}
 	}
@@ -416,11 +416,11 @@ func (e *Editor) AddAttribution(p auth.Principal, in Attribution, o Opts) (Resul
 // AddResponse adds what an actor did in reaction to an incident.
 func (e *Editor) AddResponse(p auth.Principal, in Response, o Opts) (Result, error) {
 	if err := firstErr(checkLen("input.key", in.Key, MaxKey), in.Dated.check(),
-		checkEnum("input.kind", in.Kind, ontology.ResponseKinds, false), required("input.summary", in.Summary, MaxString),
+		checkEnum("input.kind", &in.Kind, ontology.ResponseKinds, false), required("input.summary", in.Summary, MaxString),
 		required("input.actor", in.Actor, MaxKey*2), checkList("input.targets", in.Targets, MaxKey*2),
 		checkLen("input.incident", in.Incident, MaxKey*2), checkList("input.follows", in.Follows, MaxKey*2),
 		checkList("input.via", in.Via, MaxKey*2), checkLen("input.deadline", in.Deadline, 64),
-		checkEnum("input.effective", in.Effective, ontology.Enums[ontology.Response]["effective"], true),
+		checkEnum("input.effective", &in.Effective, ontology.Enums[ontology.Response]["effective"], true),
 		checkQuotes("input.cite", in.Cite, true)); err != nil {
 		return Result{}, err
 	}
@@ -435,7 +435,7 @@ func (e *Editor) AddResponse(p auth.Principal, in Response, o Opts) (Result, err
 // AddStatement adds who said what, when.
 func (e *Editor) AddStatement(p auth.Principal, in Statement, o Opts) (Result, error) {
 	if err := firstErr(checkLen("input.key", in.Key, MaxKey), in.Dated.check(),
-		checkEnum("input.kind", in.Kind, ontology.Enums[ontology.Statement]["kind"], false),
+		checkEnum("input.kind", &in.Kind, ontology.Enums[ontology.Statement]["kind"], false),
 		required("input.summary", in.Summary, MaxString), checkLen("input.text", in.Text, MaxString),
 		checkList("input.speaker", in.Speaker, MaxKey*2), checkList("input.onBehalfOf", in.OnBehalfOf, MaxKey*2),
 		checkList("input.about", in.About, MaxKey*2), checkQuotes("input.cite", in.Cite, true)); err != nil {
@@ -454,7 +454,7 @@ func (e *Editor) AddStatement(p auth.Principal, in Statement, o Opts) (Result, e
 // AddAssessment records the analyst's own judgement.
 func (e *Editor) AddAssessment(p auth.Principal, in Assessment, o Opts) (Result, error) {
 	if err := firstErr(checkLen("input.key", in.Key, MaxKey), required("input.judgement", in.Judgement, MaxString),
-		checkEnum("input.confidence", in.Band, ontology.Enums[ontology.Assessment]["band"], false),
+		checkEnum("input.confidence", &in.Band, ontology.Enums[ontology.Assessment]["band"], false),
 		checkList("input.about", in.About, MaxKey*2), checkQuotes("input.cite", in.Cite, false)); err != nil {
 		return Result{}, err
 	}
@@ -477,7 +477,7 @@ func (e *Editor) AddAssessment(p auth.Principal, in Assessment, o Opts) (Result,
 		}
 		pl.key = k
 	}
-	return e.run(p, "addAssessment", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, o) })
+	return e.run(p, "addAssessment", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, w.o) })
 }
 
 // addClaim names a claim by its content when no key is given, then writes it.
@@ -489,7 +489,7 @@ func (e *Editor) addClaim(p auth.Principal, mutation string, in any, pl *plan, o
 		}
 		pl.key = k
 	}
-	return e.run(p, mutation, in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(*pl, o) })
+	return e.run(p, mutation, in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(*pl, w.o) })
 }
 
 // fact writes a planned fact and its links within the transaction.
@@ -531,7 +531,7 @@ func (w *writer) fact(pl plan, o Opts) (string, error) {
 		}
 	}
 	if err := ontology.ValidateNode(n); err != nil {
-		return "", fieldErr("input", "%s", err.Error())
+		return "", fieldErr("input", "%s", withoutID(err, n.ID))
 	}
 	if err := w.putNode(n, old); err != nil {
 		return "", err
@@ -548,8 +548,11 @@ func (w *writer) fact(pl plan, o Opts) (string, error) {
 			}
 			e := &store.Edge{ID: store.EdgeID(l.typ, id, to), Type: l.typ, From: id, To: to, Citations: cs,
 				Meta: store.Meta{Marking: n.Marking, CreatedBy: w.p.Name}}
+			if rule, ok := ontology.EdgeRules[l.typ]; ok && !rule.Allows(pl.typ, target.Type) {
+				return "", mismatch(w.mutation, field, l.typ, target)
+			}
 			if err := ontology.ValidateEdge(e, pl.typ, target.Type); err != nil {
-				return "", fieldErr(field, "%s is a %s: %s", to, target.Type, err.Error())
+				return "", fieldErr(field, "%s", withoutID(err, e.ID))
 			}
 			if err := w.putEdge(e); err != nil {
 				return "", err

@@ -32,7 +32,7 @@ func TestCitingChecksTheCitedDocument(t *testing.T) {
 		doc, marking, field, msg string
 	}{
 		{store.NodeID("Document", "nope"), "AMBER", "input.cite[0].document", "no document"},
-		{st.ID, "AMBER", "input.cite[0].document", "is a State, not a Document"},
+		{st.ID, "AMBER", "input.cite[0].document", "names a State, not a Document"},
 		{doc.ID, "GREEN", "marking", "which is marked AMBER"},
 	} {
 		_, err := e.UpsertIncident(alice, Incident{Key: "i", NameEn: "i", Kind: "CYBERATTACK", Dated: Dated{Date: "2022-07-15"},
