@@ -99,7 +99,7 @@ func (r *queryResolver) Search(ctx context.Context, query string, types []model.
 			return nil, err
 		}
 		e := &model.SearchEdge{Cursor: cursor(from + i), Node: m, Score: h.Score, Snippet: h.Snippet,
-			Field: h.Field, MatchedIn: h.Fields, DocumentID: h.Document}
+			Highlights: highlights(h.Highlights), Field: h.Field, MatchedIn: h.Fields, DocumentID: h.Document}
 		if h.Document != "" {
 			s, end := h.Start, h.End
 			e.Start, e.End = &s, &end

@@ -419,15 +419,16 @@ type ComplexityRoot struct {
 	}
 
 	SearchEdge struct {
-		Cursor    func(childComplexity int) int
-		Document  func(childComplexity int) int
-		End       func(childComplexity int) int
-		Field     func(childComplexity int) int
-		MatchedIn func(childComplexity int) int
-		Node      func(childComplexity int) int
-		Score     func(childComplexity int) int
-		Snippet   func(childComplexity int) int
-		Start     func(childComplexity int) int
+		Cursor     func(childComplexity int) int
+		Document   func(childComplexity int) int
+		End        func(childComplexity int) int
+		Field      func(childComplexity int) int
+		Highlights func(childComplexity int) int
+		MatchedIn  func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Score      func(childComplexity int) int
+		Snippet    func(childComplexity int) int
+		Start      func(childComplexity int) int
 	}
 
 	State struct {
@@ -496,6 +497,11 @@ type ComplexityRoot struct {
 		Documents func(childComplexity int) int
 		Links     func(childComplexity int) int
 		Nodes     func(childComplexity int) int
+	}
+
+	TextRange struct {
+		End   func(childComplexity int) int
+		Start func(childComplexity int) int
 	}
 
 	TimeToAttribution struct {
@@ -2332,6 +2338,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchEdge.Field(childComplexity), true
+	case "SearchEdge.highlights":
+		if e.ComplexityRoot.SearchEdge.Highlights == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Highlights(childComplexity), true
 	case "SearchEdge.matchedIn":
 		if e.ComplexityRoot.SearchEdge.MatchedIn == nil {
 			break
@@ -2666,6 +2678,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subgraph.Nodes(childComplexity), true
+
+	case "TextRange.end":
+		if e.ComplexityRoot.TextRange.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TextRange.End(childComplexity), true
+	case "TextRange.start":
+		if e.ComplexityRoot.TextRange.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TextRange.Start(childComplexity), true
 
 	case "TimeToAttribution.attribution":
 		if e.ComplexityRoot.TimeToAttribution.Attribution == nil {
@@ -3414,10 +3439,12 @@ type SearchEdge {
   node: Node!
   score: Float!
   """
-  The text around the match as an HTML fragment: escaped, with each matched
-  word in <mark>…</mark>.
+  The text around the match, as plain text (never escaped: escape it as your
+  output needs). highlights place the matches in it.
   """
   snippet: String!
+  "Where each match lies in snippet, in code points: snippet[start:end]."
+  highlights: [TextRange!]!
   "Where the shown match lies: text, quote, name, alias, role or note."
   field: String!
   """
@@ -3430,6 +3457,12 @@ type SearchEdge {
   "Code points: the match is document.text[start:end]. Null with document."
   start: Int
   end: Int
+}
+
+"A span of a string, in Unicode code points: start inclusive, end exclusive."
+type TextRange {
+  start: Int!
+  end: Int!
 }
 
 type SearchConnection {
@@ -3533,7 +3566,9 @@ extend type Query {
   quotes, in Arabic and English. Arabic is matched without regard to hamza
   and alef forms, taa marbuta, alef maksura, diacritics or tatweel, and
   lightly stemmed; English is stemmed. lang: ar or en searches only that
-  language. Best first.
+  language. Best first. The query may hold "a phrase", a prefix*, a fuzzy~
+  word (words of five letters or more are also matched one edit away), and
+  the filters type:State and lang:ar (docs/search.md).
   """
   search(query: String!, types: [NodeType!], lang: String, first: Int = 20, after: String): SearchConnection!
   """
@@ -4600,6 +4635,8 @@ func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field gr
 		return ec.fieldContext_SearchEdge_score(ctx, field)
 	case "snippet":
 		return ec.fieldContext_SearchEdge_snippet(ctx, field)
+	case "highlights":
+		return ec.fieldContext_SearchEdge_highlights(ctx, field)
 	case "field":
 		return ec.fieldContext_SearchEdge_field(ctx, field)
 	case "matchedIn":
@@ -4748,6 +4785,16 @@ func (ec *executionContext) childFields_Subgraph(ctx context.Context, field grap
 		return ec.fieldContext_Subgraph_documents(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Subgraph", field.Name)
+}
+
+func (ec *executionContext) childFields_TextRange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_TextRange_start(ctx, field)
+	case "end":
+		return ec.fieldContext_TextRange_end(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TextRange", field.Name)
 }
 
 func (ec *executionContext) childFields_TimeToAttribution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

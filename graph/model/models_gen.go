@@ -310,6 +310,12 @@ type StatementInput struct {
 	Cite       []*QuoteInput `json:"cite"`
 }
 
+// A span of a string, in Unicode code points: start inclusive, end exclusive.
+type TextRange struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
 // Which way a link is followed from a node.
 type Direction string
 

@@ -8,6 +8,7 @@ type SearchEdge struct {
 	Node       Node
 	Score      float64
 	Snippet    string
+	Highlights []*TextRange
 	Field      string
 	MatchedIn  []string
 	DocumentID string
