@@ -201,6 +201,7 @@ func (r *queryResolver) Timeline(ctx context.Context, actor *string, target *str
 	var (
 		events []graphalgo.Event
 		lags   []graphalgo.Lag
+		rlags  []graphalgo.ResponseLag
 		days   = map[string]int{} // attribution ID -> days since its incident
 	)
 	err := r.Store.View(func(tx *store.Txn) error {
@@ -216,7 +217,7 @@ func (r *queryResolver) Timeline(ctx context.Context, actor *string, target *str
 					return err
 				}
 				lags = append(lags, ls...)
-			case ontology.Attribution:
+			case ontology.Attribution, ontology.Response, ontology.Statement:
 				// Counted even when the incident itself is filtered out
 				// (say, by actor).
 				if len(ev.Incidents) == 0 {
@@ -231,12 +232,14 @@ func (r *queryResolver) Timeline(ctx context.Context, actor *string, target *str
 				}
 			}
 		}
-		return nil
+		rlags, err = graphalgo.ResponseLags(tx, events)
+		return err
 	})
 	if err != nil {
 		return nil, walkError("timeline", err)
 	}
-	out := &model.Timeline{AsOf: asOf, Events: []*model.TimelineEvent{}, TimeToAttribution: []*model.TimeToAttribution{}}
+	out := &model.Timeline{AsOf: asOf, Events: []*model.TimelineEvent{}, TimeToAttribution: []*model.TimeToAttribution{},
+		TimeToResponse: timesToResponse(ctx, rlags)}
 	for _, ev := range events {
 		m, err := model.FromNode(ev.Node)
 		if err != nil {
@@ -261,15 +264,23 @@ func (r *queryResolver) AttributionSummary(ctx context.Context, incident string,
 		return nil, errInvalid("incident", "%v", err)
 	}
 	var s *graphalgo.Summary
+	var rlags []graphalgo.ResponseLag
 	err := r.Store.View(func(tx *store.Txn) error {
 		var err error
-		s, err = graphalgo.Summarize(tx, incident, dateArg(asOf))
+		if s, err = graphalgo.Summarize(tx, incident, dateArg(asOf)); err != nil {
+			return err
+		}
+		rlags, err = graphalgo.TimeToResponse(tx, incident, dateArg(asOf))
 		return err
 	})
 	if err != nil {
 		return nil, walkError("attributionSummary", err)
 	}
-	out := &model.AttributionSummary{IncidentID: s.Incident, AsOf: asOf, InvolvementDiffers: s.InvolvementDiffers}
+	out := &model.AttributionSummary{IncidentID: s.Incident, AsOf: asOf, InvolvementDiffers: s.InvolvementDiffers,
+		TimeToResponse: timesToResponse(ctx, rlags)}
+	if len(out.TimeToResponse) > 0 {
+		out.FirstResponse = out.TimeToResponse[0]
+	}
 	claims := map[string]*model.AttributionClaim{}
 	for _, c := range s.Claims {
 		mc := &model.AttributionClaim{AttributionID: c.Attribution, AttributorID: c.Attributor, BlamedIDs: c.Blamed,

@@ -42,6 +42,7 @@ type ResolverRoot interface {
 	Statement() StatementResolver
 	Subgraph() SubgraphResolver
 	TimeToAttribution() TimeToAttributionResolver
+	TimeToResponse() TimeToResponseResolver
 	TimelineEvent() TimelineEventResolver
 }
 
@@ -125,12 +126,14 @@ type ComplexityRoot struct {
 		AsOf               func(childComplexity int) int
 		Claims             func(childComplexity int) int
 		First              func(childComplexity int) int
+		FirstResponse      func(childComplexity int) int
 		Highest            func(childComplexity int) int
 		Incident           func(childComplexity int) int
 		InvolvementDiffers func(childComplexity int) int
 		Latest             func(childComplexity int) int
 		Lowest             func(childComplexity int) int
 		Positions          func(childComplexity int) int
+		TimeToResponse     func(childComplexity int) int
 	}
 
 	Change struct {
@@ -510,10 +513,21 @@ type ComplexityRoot struct {
 		Incident    func(childComplexity int) int
 	}
 
+	TimeToResponse struct {
+		Date      func(childComplexity int) int
+		Days      func(childComplexity int) int
+		Incident  func(childComplexity int) int
+		Inferred  func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Node      func(childComplexity int) int
+		Precision func(childComplexity int) int
+	}
+
 	Timeline struct {
 		AsOf              func(childComplexity int) int
 		Events            func(childComplexity int) int
 		TimeToAttribution func(childComplexity int) int
+		TimeToResponse    func(childComplexity int) int
 	}
 
 	TimelineEvent struct {
@@ -876,6 +890,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AttributionSummary.First(childComplexity), true
+	case "AttributionSummary.firstResponse":
+		if e.ComplexityRoot.AttributionSummary.FirstResponse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionSummary.FirstResponse(childComplexity), true
 	case "AttributionSummary.highest":
 		if e.ComplexityRoot.AttributionSummary.Highest == nil {
 			break
@@ -912,6 +932,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AttributionSummary.Positions(childComplexity), true
+	case "AttributionSummary.timeToResponse":
+		if e.ComplexityRoot.AttributionSummary.TimeToResponse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionSummary.TimeToResponse(childComplexity), true
 
 	case "Change.after":
 		if e.ComplexityRoot.Change.After == nil {
@@ -2711,6 +2737,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TimeToAttribution.Incident(childComplexity), true
 
+	case "TimeToResponse.date":
+		if e.ComplexityRoot.TimeToResponse.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeToResponse.Date(childComplexity), true
+	case "TimeToResponse.days":
+		if e.ComplexityRoot.TimeToResponse.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeToResponse.Days(childComplexity), true
+	case "TimeToResponse.incident":
+		if e.ComplexityRoot.TimeToResponse.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeToResponse.Incident(childComplexity), true
+	case "TimeToResponse.inferred":
+		if e.ComplexityRoot.TimeToResponse.Inferred == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeToResponse.Inferred(childComplexity), true
+	case "TimeToResponse.kind":
+		if e.ComplexityRoot.TimeToResponse.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeToResponse.Kind(childComplexity), true
+	case "TimeToResponse.node":
+		if e.ComplexityRoot.TimeToResponse.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeToResponse.Node(childComplexity), true
+	case "TimeToResponse.precision":
+		if e.ComplexityRoot.TimeToResponse.Precision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeToResponse.Precision(childComplexity), true
+
 	case "Timeline.asOf":
 		if e.ComplexityRoot.Timeline.AsOf == nil {
 			break
@@ -2729,6 +2798,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Timeline.TimeToAttribution(childComplexity), true
+	case "Timeline.timeToResponse":
+		if e.ComplexityRoot.Timeline.TimeToResponse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timeline.TimeToResponse(childComplexity), true
 
 	case "TimelineEvent.date":
 		if e.ComplexityRoot.TimelineEvent.Date == nil {
@@ -3431,6 +3506,39 @@ type Query {
   nodes(ids: [ID!]!): [Node]!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/response_time.graphqls", Input: `"""
+Days from an incident to one response to it or one statement about it: the
+time to response that incident trackers (EuRepoC, the CFR tracker) report.
+"""
+type TimeToResponse {
+  incident: Incident!
+  "The Response or Statement."
+  node: Node!
+  "RESPONSE or STATEMENT."
+  kind: String!
+  date: Date!
+  days: Int!
+  """
+  DAY, MONTH or YEAR: the coarser precision of the incident's date and this
+  one's. At MONTH or YEAR, days count from the first day of that period.
+  """
+  precision: String!
+  "True when either date was inferred (each date's basis says how)."
+  inferred: Boolean!
+}
+
+extend type Timeline {
+  "For every response and statement on the timeline, the days from each incident it answers or is about."
+  timeToResponse: [TimeToResponse!]!
+}
+
+extend type AttributionSummary {
+  "Every response to the incident and statement about it made by asOf, by date."
+  timeToResponse: [TimeToResponse!]!
+  "The earliest of them; null when there is none."
+  firstResponse: TimeToResponse
+}
+`, BuiltIn: false},
 	{Name: "../../schema/search.graphqls", Input: `"""
 One search hit: a node, how well it matched, and the best of its matches.
 """
@@ -3503,7 +3611,7 @@ type TimelineEvent {
   node: Node!
   "The incidents the event is, concerns, answers or is about."
   incidents: [Incident!]!
-  "For an attribution: days from each incident it concerns to the claim."
+  "For an attribution, response or statement: days from the incident it concerns, answers or is about (the first, when several)."
   daysSinceIncident: Int
 }
 
@@ -4129,6 +4237,10 @@ func (ec *executionContext) childFields_AttributionSummary(ctx context.Context, 
 		return ec.fieldContext_AttributionSummary_first(ctx, field)
 	case "latest":
 		return ec.fieldContext_AttributionSummary_latest(ctx, field)
+	case "timeToResponse":
+		return ec.fieldContext_AttributionSummary_timeToResponse(ctx, field)
+	case "firstResponse":
+		return ec.fieldContext_AttributionSummary_firstResponse(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AttributionSummary", field.Name)
 }
@@ -4809,6 +4921,26 @@ func (ec *executionContext) childFields_TimeToAttribution(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type TimeToAttribution", field.Name)
 }
 
+func (ec *executionContext) childFields_TimeToResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "incident":
+		return ec.fieldContext_TimeToResponse_incident(ctx, field)
+	case "node":
+		return ec.fieldContext_TimeToResponse_node(ctx, field)
+	case "kind":
+		return ec.fieldContext_TimeToResponse_kind(ctx, field)
+	case "date":
+		return ec.fieldContext_TimeToResponse_date(ctx, field)
+	case "days":
+		return ec.fieldContext_TimeToResponse_days(ctx, field)
+	case "precision":
+		return ec.fieldContext_TimeToResponse_precision(ctx, field)
+	case "inferred":
+		return ec.fieldContext_TimeToResponse_inferred(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimeToResponse", field.Name)
+}
+
 func (ec *executionContext) childFields_Timeline(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "asOf":
@@ -4817,6 +4949,8 @@ func (ec *executionContext) childFields_Timeline(ctx context.Context, field grap
 		return ec.fieldContext_Timeline_events(ctx, field)
 	case "timeToAttribution":
 		return ec.fieldContext_Timeline_timeToAttribution(ctx, field)
+	case "timeToResponse":
+		return ec.fieldContext_Timeline_timeToResponse(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Timeline", field.Name)
 }

@@ -584,6 +584,70 @@ func (ec *executionContext) fieldContext_AttributionSummary_latest(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _AttributionSummary_timeToResponse(ctx context.Context, field graphql.CollectedField, obj *model.AttributionSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttributionSummary_timeToResponse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeToResponse, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TimeToResponse) graphql.Marshaler {
+			return ec.marshalNTimeToResponse2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐTimeToResponseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttributionSummary_timeToResponse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttributionSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimeToResponse(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttributionSummary_firstResponse(ctx context.Context, field graphql.CollectedField, obj *model.AttributionSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttributionSummary_firstResponse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstResponse, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TimeToResponse) graphql.Marshaler {
+			return ec.marshalOTimeToResponse2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐTimeToResponse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AttributionSummary_firstResponse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttributionSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimeToResponse(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Neighbourhood_center(ctx context.Context, field graphql.CollectedField, obj *model.Neighbourhood) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1409,6 +1473,38 @@ func (ec *executionContext) fieldContext_Timeline_timeToAttribution(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Timeline_timeToResponse(ctx context.Context, field graphql.CollectedField, obj *model.Timeline) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Timeline_timeToResponse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TimeToResponse, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TimeToResponse) graphql.Marshaler {
+			return ec.marshalNTimeToResponse2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐTimeToResponseᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Timeline_timeToResponse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Timeline",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TimeToResponse(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _TimelineEvent_date(ctx context.Context, field graphql.CollectedField, obj *model.TimelineEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1729,6 +1825,16 @@ func (ec *executionContext) _AttributionSummary(ctx context.Context, sel ast.Sel
 			}
 		case "latest":
 			out.Values[i] = ec._AttributionSummary_latest(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "timeToResponse":
+			out.Values[i] = ec._AttributionSummary_timeToResponse(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "firstResponse":
+			out.Values[i] = ec._AttributionSummary_firstResponse(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -2106,6 +2212,11 @@ func (ec *executionContext) _Timeline(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "timeToAttribution":
 			out.Values[i] = ec._Timeline_timeToAttribution(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "timeToResponse":
+			out.Values[i] = ec._Timeline_timeToResponse(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
