@@ -30,6 +30,11 @@ type Document struct {
 	Publisher string   `json:"publisher,omitempty"`
 	Kind      string   `json:"kind,omitempty"`
 	Sources   []string `json:"sources,omitempty"`
+	// TitleEn and SummaryEn are English renderings for orientation, never
+	// evidence; Translator wrote them (by default, the writer).
+	TitleEn    string `json:"title_en,omitempty"`
+	SummaryEn  string `json:"summary_en,omitempty"`
+	Translator string `json:"translator,omitempty"`
 }
 
 // State adds or updates a state, keyed by its ISO 3166-1 alpha-2 code.
@@ -228,7 +233,8 @@ func (e *Editor) AddDocument(p auth.Principal, in Document, o Opts) (Result, err
 	if err := firstErr(checkLen("input.key", in.Key, MaxKey), required("input.title", in.Title, MaxString),
 		required("input.language", in.Language, 35), checkLen("input.publisher", in.Publisher, MaxString),
 		checkEnum("input.kind", &in.Kind, ontology.Enums[ontology.Document]["kind"], true),
-		checkList("input.sources", in.Sources, MaxString)); err != nil {
+		checkList("input.sources", in.Sources, MaxString), checkLen("input.titleEn", in.TitleEn, MaxString),
+		checkLen("input.summaryEn", in.SummaryEn, 5*MaxString), checkLen("input.translator", in.Translator, MaxKey)); err != nil {
 		return Result{}, err
 	}
 	if in.Published != "" {
@@ -268,6 +274,15 @@ func (e *Editor) AddDocument(p auth.Principal, in Document, o Opts) (Result, err
 	}
 	pr := store.Props{"title": in.Title, "text": in.Text, "language": in.Language, "published": published,
 		"publisher": publisher, "sources": sources, "media_type": "text/plain", "kind": kind}
+	translator := in.Translator
+	if translator == "" {
+		translator = p.Name
+	}
+	for k, v := range map[string]string{"title_en": in.TitleEn, "summary_en": in.SummaryEn} {
+		if v != "" {
+			pr[k] = Rendering(v, translator)
+		}
+	}
 	return e.run(p, "addDocument", in, o, func(tx *store.Txn, w *writer) (string, error) {
 		id := store.NodeID(ontology.Document, key)
 		old, err := existing(tx, id)
@@ -585,4 +600,11 @@ func mergeCitations(have, add []store.Citation) []store.Citation {
 		}
 	}
 	return out
+}
+
+// Rendering is how a document's English title or summary is stored: the
+// text, its language and who wrote it. It is never authoritative, and no
+// citation can point into it: citations point into the document's text.
+func Rendering(text, translator string) map[string]any {
+	return map[string]any{"lang": "en", "text": text, "translator": translator}
 }

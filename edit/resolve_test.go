@@ -94,3 +94,39 @@ func TestMutationQuoteIsForgivingButStoresTheDocumentsText(t *testing.T) {
 		t.Fatalf("got %v; want a did-you-mean naming the passage and its offsets", err)
 	}
 }
+
+// A document's English title and summary are credited to their translator
+// (the writer, unless named) and are never evidence: a quote of the
+// summary is not found in the document.
+func TestDocumentRenderingIsNotEvidence(t *testing.T) {
+	s, err := store.Open("", store.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	e := New(s)
+	alice := auth.Principal{Name: "alice", Role: auth.Editor}
+	doc, err := e.AddDocument(alice, Document{Key: "d", Title: "ألبانيا تقطع علاقاتها مع إيران", Text: "قطعت ألبانيا علاقاتها مع إيران.", Language: "ar",
+		TitleEn: "Albania cuts ties with Iran", SummaryEn: "Albania broke off relations with Iran."}, Opts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.View(func(tx *store.Txn) error {
+		n, err := tx.Node(doc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, k := range []string{"title_en", "summary_en"} {
+			m, _ := n.Props[k].(map[string]any)
+			if m["translator"] != "alice" || m["lang"] != "en" || m["text"] == "" {
+				t.Errorf("%s = %v, want English text credited to alice", k, n.Props[k])
+			}
+		}
+		return nil
+	})
+	_, err = e.UpsertState(alice, State{Code: "AL", Cite: []Quote{{Document: doc.ID, Exact: "Albania broke off relations"}}}, Opts{})
+	var fe *FieldError
+	if !errors.As(err, &fe) || !strings.Contains(fe.Msg, "quote not found") {
+		t.Fatalf("citing the English summary: %v; want quote not found", err)
+	}
+}

@@ -194,8 +194,10 @@ type ComplexityRoot struct {
 		ReportedBy func(childComplexity int) int
 		Retracted  func(childComplexity int) int
 		Sources    func(childComplexity int) int
+		SummaryEn  func(childComplexity int) int
 		Text       func(childComplexity int) int
 		Title      func(childComplexity int) int
+		TitleEn    func(childComplexity int) int
 	}
 
 	DocumentConnection struct {
@@ -1201,6 +1203,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.Sources(childComplexity), true
+	case "Document.summaryEn":
+		if e.ComplexityRoot.Document.SummaryEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.SummaryEn(childComplexity), true
 	case "Document.text":
 		if e.ComplexityRoot.Document.Text == nil {
 			break
@@ -1213,6 +1221,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.Title(childComplexity), true
+	case "Document.titleEn":
+		if e.ComplexityRoot.Document.TitleEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.TitleEn(childComplexity), true
 
 	case "DocumentConnection.edges":
 		if e.ComplexityRoot.DocumentConnection.Edges == nil {
@@ -3242,6 +3256,20 @@ extend type Query {
   documents(first: Int = 20, after: String, language: String, kind: String, from: Date, to: Date, sort: SortOrder): DocumentConnection!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/document_en.graphqls", Input: `extend type Document {
+  """
+  The title in English, for a document in another language; null when there
+  is none. For orientation only: the title as written is the source's.
+  """
+  titleEn: Translation
+  """
+  A summary in English by the named translator, for readers of other
+  languages: never evidence, and no citation points into it. Search finds
+  the document by it (as a note, with no place in the text).
+  """
+  summaryEn: Translation
+}
+`, BuiltIn: false},
 	{Name: "../../schema/export.graphqls", Input: `"File formats a subgraph can be exported as."
 enum ExportFormat {
   "attrib's own JSON (format attrib/1), schema/attrib-export.schema.json: lossless, re-importable."
@@ -3928,6 +3956,12 @@ input DocumentInput {
   "ARTICLE (default), REFERENCE, STIX_BUNDLE or REPORT."
   kind: String
   sources: [String!]
+  "The title in English, for a document in another language."
+  titleEn: String
+  "A summary in English for orientation; never evidence."
+  summaryEn: String
+  "Who wrote titleEn and summaryEn; by default, you."
+  translator: String
 }
 
 input StateInput {
@@ -4357,6 +4391,10 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 		return ec.fieldContext_Document_reportedBy(ctx, field)
 	case "links":
 		return ec.fieldContext_Document_links(ctx, field)
+	case "titleEn":
+		return ec.fieldContext_Document_titleEn(ctx, field)
+	case "summaryEn":
+		return ec.fieldContext_Document_summaryEn(ctx, field)
 	case "marking":
 		return ec.fieldContext_Document_marking(ctx, field)
 	case "createdBy":
