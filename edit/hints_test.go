@@ -192,3 +192,66 @@ func TestEnumStringsAnyCase(t *testing.T) {
 		t.Fatalf("got %v, want the allowed values named", err)
 	}
 }
+
+// Every enum-like input refuses a value it does not know by naming the
+// field and every value it takes.
+func TestEnumRefusalNamesTheAllowedValues(t *testing.T) {
+	s := seedtest.Store(t)
+	e := New(s)
+	alice := auth.Principal{Name: "alice", Role: auth.Editor}
+	doc := store.NodeID("Document", "000_ee0890f214b0197b")
+	quote := []Quote{{Document: doc, Exact: "قطعت ألبانيا"}}
+	day := Dated{Date: "2022-09-07"}
+	al, ir := store.NodeID("State", "AL"), store.NodeID("State", "IR")
+	incident := store.NodeID("Incident", "2022-07-15-albania-gov")
+	rama := store.NodeID("Person", "edi-rama")
+	bad := "bogus"
+	for _, c := range []struct {
+		field   string
+		allowed []string
+		call    func() (Result, error)
+	}{
+		{"input.kind", ontology.Enums[ontology.Document]["kind"], func() (Result, error) {
+			return e.AddDocument(alice, Document{Title: "t", Text: "x", Language: "en", Kind: bad}, Opts{})
+		}},
+		{"input.kind", ontology.Enums[ontology.Organization]["kind"], func() (Result, error) {
+			return e.UpsertOrganization(alice, Organization{Key: "k", NameEn: "n", Kind: bad, Cite: quote}, Opts{})
+		}},
+		{"input.kind", ontology.Enums[ontology.Incident]["kind"], func() (Result, error) {
+			return e.UpsertIncident(alice, Incident{Key: "k", NameEn: "n", Kind: bad, Dated: day, Cite: quote}, Opts{})
+		}},
+		{"input.datePrecision", ontology.DatePrecisions, func() (Result, error) {
+			return e.UpsertIncident(alice, Incident{Key: "k", NameEn: "n", Kind: "CYBERATTACK", Dated: Dated{Date: "2022-07-15", Precision: bad}, Cite: quote}, Opts{})
+		}},
+		{"input.band", ontology.Enums[ontology.Attribution]["band"], func() (Result, error) {
+			return e.AddAttribution(alice, Attribution{Dated: day, Attributor: al, Blamed: []string{ir}, Incident: incident, Band: bad, Cite: quote}, Opts{})
+		}},
+		{"input.involvement[0]", ontology.Involvements, func() (Result, error) {
+			return e.AddAttribution(alice, Attribution{Dated: day, Attributor: al, Blamed: []string{ir}, Incident: incident, Band: "LIKELY", Involvement: []string{bad}, Cite: quote}, Opts{})
+		}},
+		{"input.kind", ontology.ResponseKinds, func() (Result, error) {
+			return e.AddResponse(alice, Response{Dated: day, Kind: bad, Summary: "s", Actor: al, Incident: incident, Cite: quote}, Opts{})
+		}},
+		{"input.effective", ontology.Enums[ontology.Response]["effective"], func() (Result, error) {
+			return e.AddResponse(alice, Response{Dated: day, Kind: "SANCTION", Summary: "s", Actor: al, Incident: incident, Effective: bad, Cite: quote}, Opts{})
+		}},
+		{"input.kind", ontology.Enums[ontology.Statement]["kind"], func() (Result, error) {
+			return e.AddStatement(alice, Statement{Dated: day, Kind: bad, Summary: "s", Speaker: []string{rama}, Cite: quote}, Opts{})
+		}},
+		{"input.confidence", ontology.Enums[ontology.Assessment]["band"], func() (Result, error) {
+			return e.AddAssessment(alice, Assessment{Judgement: "j", Band: bad, About: []string{al}}, Opts{})
+		}},
+	} {
+		_, err := c.call()
+		var fe *FieldError
+		if !errors.As(err, &fe) || fe.Field != c.field {
+			t.Errorf("%s: got %v, want a refusal of %s", c.field, err, c.field)
+			continue
+		}
+		for _, a := range c.allowed {
+			if !strings.Contains(fe.Msg, a) {
+				t.Errorf("%s: %q does not name %s", c.field, fe.Msg, a)
+			}
+		}
+	}
+}
