@@ -15,9 +15,9 @@ import (
 
 // The query syntax (docs/search.md):
 //
-//	word        the word, stemmed; a word whose stem has fuzzyMinLetters
-//	            letters or more also matches words one edit away, ranked
-//	            below exact matches
+//	word        the word, stemmed; in English text, a word whose stem has
+//	            fuzzyMinLetters letters or more also matches words one edit
+//	            away, ranked below exact matches
 //	"a phrase"  the words next to each other, in this order (also «…», “…”)
 //	word*       words that begin so
 //	word~ word~2  words one (two) edits away, whatever the word's length
@@ -212,9 +212,14 @@ func (c clause) fieldQuery(field string, boost float64) query.Query {
 	}
 	q := bleve.NewMatchQuery(c.text)
 	set(q, boost)
-	// A word is also matched one edit away when what the field indexes of
-	// it (its stem) is long enough: Arabic stems are short, and a short
-	// stem has too many neighbours.
+	// An English word is also matched one edit away when its stem is long
+	// enough: a short stem has too many neighbours. Arabic words are not:
+	// the analyzer already forgives how they are spelt (hamza, taa
+	// marbuta, diacritics), and Arabic names one letter apart are other
+	// places (ألبانيا, Albania; ألمانيا, Germany). word~ asks for it.
+	if fieldAnalyzer(field) != "en" {
+		return q
+	}
 	var near []query.Query
 	for _, tok := range analyse(field, c.text) {
 		if utf8.RuneCount(tok) >= fuzzyMinLetters {

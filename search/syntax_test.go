@@ -179,3 +179,26 @@ func TestParse(t *testing.T) {
 		t.Errorf("types %v lang %q", p.types, p.lang)
 	}
 }
+
+// An Arabic word is not matched fuzzily unless asked: Albania is not
+// Germany.
+func TestArabicIsNotFuzzyByDefault(t *testing.T) {
+	_, x := seeded(t)
+	albania := "ألبانيا"
+	res, err := x.Search(Query{Text: "ألمانيا", Size: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range res.Hits {
+		if strings.Contains(h.Snippet, albania) && len(h.Highlights) > 0 && runes(h.Snippet, h.Highlights[0].Start, h.Highlights[0].End) == albania {
+			t.Errorf("ألمانيا (Germany) found Albania: %q", h.Snippet)
+		}
+	}
+	fz, err := x.Search(Query{Text: "ألمانيا~", Types: []string{"State"}, Size: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fz.Hits) == 0 || fz.Hits[0].ID != store.NodeID("State", "AL") {
+		t.Errorf("ألمانيا~: hits %+v, want Albania one edit away", fz.Hits)
+	}
+}
