@@ -202,7 +202,7 @@ func (r *queryResolver) Timeline(ctx context.Context, actor *string, target *str
 		events []graphalgo.Event
 		lags   []graphalgo.Lag
 		rlags  []graphalgo.ResponseLag
-		days   = map[string]int{} // attribution ID -> days since its incident
+		days   = map[string]int{} // claim, response or statement ID -> days since its incident
 	)
 	err := r.Store.View(func(tx *store.Txn) error {
 		var err error
