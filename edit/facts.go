@@ -280,7 +280,7 @@ func (e *Editor) AddDocument(p auth.Principal, in Document, o Opts) (Result, err
 	}
 	for k, v := range map[string]string{"title_en": in.TitleEn, "summary_en": in.SummaryEn} {
 		if v != "" {
-			pr[k] = Rendering(v, translator)
+			pr[k] = rendering(v, translator)
 		}
 	}
 	return e.run(p, "addDocument", in, o, func(tx *store.Txn, w *writer) (string, error) {
@@ -602,9 +602,9 @@ func mergeCitations(have, add []store.Citation) []store.Citation {
 	return out
 }
 
-// Rendering is how a document's English title or summary is stored: the
+// rendering is how a document's English title or summary is stored: the
 // text, its language and who wrote it. It is never authoritative, and no
 // citation can point into it: citations point into the document's text.
-func Rendering(text, translator string) map[string]any {
+func rendering(text, translator string) map[string]any {
 	return map[string]any{"lang": "en", "text": text, "translator": translator}
 }
