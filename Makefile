@@ -7,7 +7,7 @@ WEB := web
 # package.json/package-lock.json exactly when node_modules is up to date.
 NODE_STAMP := $(WEB)/node_modules/.package-lock.json
 
-.PHONY: assets run test fuzz browser-deps generate check-generate bench
+.PHONY: assets build run test fuzz browser-deps generate check-generate bench
 
 ## assets: fetch the pinned GraphiQL/React builds (npm ci) and copy them to web/dist
 assets: $(NODE_STAMP)
@@ -16,6 +16,12 @@ assets: $(NODE_STAMP)
 $(NODE_STAMP): $(WEB)/package.json $(WEB)/package-lock.json
 	cd $(WEB) && $(NPM) ci --no-audit --no-fund
 	touch $@
+
+## build: build the assets, then the attrib binary into bin/attrib; the
+## version it prints is the commit's (git describe), or "dev" outside git
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+build: assets
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o bin/attrib ./cmd/attrib
 
 ## run: build the assets, then start the server
 run: assets

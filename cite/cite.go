@@ -7,6 +7,7 @@ package cite
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -40,7 +41,12 @@ var (
 	ErrAmbiguous = errors.New("quote is ambiguous")
 )
 
-// Resolve finds the one occurrence of q in text.
+// Resolve finds the one occurrence of q in text. A quote that is not in
+// the text as typed is looked for again with both folded (see fold): a
+// quote copied with typographic quotes, non-breaking spaces or without
+// tashkeel still finds its passage, and the span returned is always the
+// document's own text. When it is still not found, the error is a
+// *NotFoundError naming the closest passage.
 func Resolve(text string, q Quote) (Span, error) {
 	if q.Exact == "" {
 		return Span{}, errors.New("quote is empty")
@@ -72,7 +78,7 @@ func Resolve(text string, q Quote) (Span, error) {
 	case len(hits) == 0 && (q.Prefix != "" || q.Suffix != "") && strings.Contains(text, q.Exact):
 		return Span{}, fmt.Errorf("%w: %q occurs, but not with the given prefix/suffix", ErrNotFound, q.Exact)
 	case len(hits) == 0:
-		return Span{}, fmt.Errorf("%w: %q", ErrNotFound, q.Exact)
+		return resolveFolded(text, q)
 	case len(hits) > 1:
 		return Span{}, fmt.Errorf("%w: %q occurs %d times; give a prefix or suffix that picks one", ErrAmbiguous, q.Exact, len(hits))
 	}
@@ -133,3 +139,68 @@ func firstRunes(s string, n int) string {
 	}
 	return s[:i]
 }
+
+// resolveFolded finds the one occurrence of q in text once both are
+// folded, under the same rules of prefix, suffix and ambiguity as an exact
+// match.
+func resolveFolded(text string, q Quote) (Span, error) {
+	orig := []rune(text)
+	t := fold(text)
+	typed := []rune(q.Exact)
+	fq := fold(q.Exact).trim()
+	if len(fq.runes) == 0 {
+		return Span{}, &NotFoundError{Quote: q.Exact}
+	}
+	pre := fold(q.Prefix).trim().runes
+	suf := fold(q.Suffix).trim().runes
+	var hits [][2]int // folded [from, to) of each occurrence
+	found := false    // the quote occurs, whatever its context
+	for at := 0; at+len(fq.runes) <= len(t.runes); {
+		i := index(t.runes[at:], fq.runes)
+		if i < 0 {
+			break
+		}
+		from, to := at+i, at+i+len(fq.runes)
+		found = true
+		before := trimSpace(t.runes[:from])
+		after := trimSpace(t.runes[to:])
+		if hasSuffix(before, pre) && hasPrefix(after, suf) {
+			hits = append(hits, [2]int{from, to})
+		}
+		at = from + 1
+	}
+	switch {
+	case len(hits) == 0 && found:
+		return Span{}, fmt.Errorf("%w: %q occurs, but not with the given prefix/suffix", ErrNotFound, q.Exact)
+	case len(hits) == 0:
+		e := &NotFoundError{Quote: q.Exact}
+		if from, to, ok := nearest(t, fq); ok {
+			e.Near = nearMiss(orig, t, from, to, typed, fq)
+		}
+		return Span{}, e
+	case len(hits) > 1:
+		return Span{}, fmt.Errorf("%w: %q occurs %d times; give a prefix or suffix that picks one", ErrAmbiguous, q.Exact, len(hits))
+	}
+	start, end := t.span(hits[0][0], hits[0][1], orig)
+	return Span{
+		Exact:  string(orig[start:end]),
+		Prefix: string(orig[max(0, start-ContextLen):start]),
+		Suffix: string(orig[end:min(len(orig), end+ContextLen)]),
+		Start:  start,
+		End:    end,
+	}, nil
+}
+
+// trimSpace drops the spaces at both ends of folded runes.
+func trimSpace(r []rune) []rune {
+	for len(r) > 0 && r[0] == ' ' {
+		r = r[1:]
+	}
+	for len(r) > 0 && r[len(r)-1] == ' ' {
+		r = r[:len(r)-1]
+	}
+	return r
+}
+
+func hasPrefix(s, p []rune) bool { return len(p) <= len(s) && slices.Equal(s[:len(p)], p) }
+func hasSuffix(s, p []rune) bool { return len(p) <= len(s) && slices.Equal(s[len(s)-len(p):], p) }

@@ -26,6 +26,19 @@ type Editor struct {
 	iso   map[string]string
 	// Now is the clock of audit entries and assessments (UTC).
 	Now func() time.Time
+	// NoEditors is set when the server has no token of the editor role
+	// or above, so that a refused write says so rather than asking for a
+	// token nobody has.
+	NoEditors bool
+}
+
+// NeedsEditor is the message refusing what needs the editor role to p.
+func NeedsEditor(what string, p auth.Principal, noEditors bool) string {
+	msg := fmt.Sprintf("%s needs the editor role (you are %s); send an editor's token as Authorization: Bearer <token>", what, p.Role)
+	if noEditors {
+		msg += ". This server has no editor or admin token configured: add a line name:editor:TOKEN to a token file and restart it with attrib serve --tokens FILE (or set $ATTRIB_TOKENS)"
+	}
+	return msg
 }
 
 // New returns an Editor over s.
@@ -87,7 +100,10 @@ const maxAttempts = 50
 // what the key's fingerprint covers.
 func (e *Editor) run(p auth.Principal, mutation string, input any, o Opts, fn func(tx *store.Txn, w *writer) (string, error)) (Result, error) {
 	if !p.Can(auth.Editor) {
-		return Result{}, &ForbiddenError{Msg: fmt.Sprintf("%s needs the editor role (you are %s); send an editor's token as Authorization: Bearer <token>", mutation, p.Role)}
+		return Result{}, &ForbiddenError{Msg: NeedsEditor(mutation, p, e.NoEditors)}
+	}
+	if o.Marking != "" {
+		canon(&o.Marking, ontology.Markings)
 	}
 	if err := checkLen("idempotencyKey", o.IdempotencyKey, MaxKey); err != nil {
 		return Result{}, err
@@ -131,7 +147,7 @@ func (e *Editor) run(p auth.Principal, mutation string, input any, o Opts, fn fu
 					return nil
 				}
 			}
-			w := &writer{tx: tx, p: p, mutation: mutation, at: e.Now().UTC().Format(TimeLayout)}
+			w := &writer{tx: tx, p: p, o: o, mutation: mutation, at: e.Now().UTC().Format(TimeLayout)}
 			id, err := fn(tx, w)
 			if err != nil {
 				return err
@@ -181,8 +197,10 @@ func fingerprint(mutation string, input any, marking string) (string, error) {
 
 // writer writes records and their audit entries within one transaction.
 type writer struct {
-	tx       *store.Txn
-	p        auth.Principal
+	tx *store.Txn
+	p  auth.Principal
+	// o are the mutation's options, the marking in its canonical case.
+	o        Opts
 	mutation string
 	at       string
 	lastSeq  uint64

@@ -30,6 +30,11 @@ type Document struct {
 	Publisher string   `json:"publisher,omitempty"`
 	Kind      string   `json:"kind,omitempty"`
 	Sources   []string `json:"sources,omitempty"`
+	// TitleEn and SummaryEn are English renderings for orientation, never
+	// evidence; Translator wrote them (by default, the writer).
+	TitleEn    string `json:"title_en,omitempty"`
+	SummaryEn  string `json:"summary_en,omitempty"`
+	Translator string `json:"translator,omitempty"`
 }
 
 // State adds or updates a state, keyed by its ISO 3166-1 alpha-2 code.
@@ -196,9 +201,9 @@ func props(kv ...any) store.Props {
 	return p
 }
 
-func (d Dated) check() error {
+func (d *Dated) check() error {
 	return firstErr(checkDate("input.date", d.Date),
-		checkEnum("input.datePrecision", d.Precision, ontology.DatePrecisions, true),
+		checkEnum("input.datePrecision", &d.Precision, ontology.DatePrecisions, true),
 		checkLen("input.dateBasis", d.Basis, MaxString))
 }
 
@@ -227,8 +232,9 @@ func one(id string) []string {
 func (e *Editor) AddDocument(p auth.Principal, in Document, o Opts) (Result, error) {
 	if err := firstErr(checkLen("input.key", in.Key, MaxKey), required("input.title", in.Title, MaxString),
 		required("input.language", in.Language, 35), checkLen("input.publisher", in.Publisher, MaxString),
-		checkEnum("input.kind", in.Kind, ontology.Enums[ontology.Document]["kind"], true),
-		checkList("input.sources", in.Sources, MaxString)); err != nil {
+		checkEnum("input.kind", &in.Kind, ontology.Enums[ontology.Document]["kind"], true),
+		checkList("input.sources", in.Sources, MaxString), checkLen("input.titleEn", in.TitleEn, MaxString),
+		checkLen("input.summaryEn", in.SummaryEn, 5*MaxString), checkLen("input.translator", in.Translator, MaxKey)); err != nil {
 		return Result{}, err
 	}
 	if in.Published != "" {
@@ -268,6 +274,15 @@ func (e *Editor) AddDocument(p auth.Principal, in Document, o Opts) (Result, err
 	}
 	pr := store.Props{"title": in.Title, "text": in.Text, "language": in.Language, "published": published,
 		"publisher": publisher, "sources": sources, "media_type": "text/plain", "kind": kind}
+	translator := in.Translator
+	if translator == "" {
+		translator = p.Name
+	}
+	for k, v := range map[string]string{"title_en": in.TitleEn, "summary_en": in.SummaryEn} {
+		if v != "" {
+			pr[k] = rendering(v, translator)
+		}
+	}
 	return e.run(p, "addDocument", in, o, func(tx *store.Txn, w *writer) (string, error) {
 		id := store.NodeID(ontology.Document, key)
 		old, err := existing(tx, id)
@@ -278,8 +293,8 @@ func (e *Editor) AddDocument(p auth.Principal, in Document, o Opts) (Result, err
 			return "", fieldErr("input.key", "document %s already exists with another text; stored texts never change, so choose another key", key)
 		}
 		n := &store.Node{ID: id, Type: ontology.Document, Props: pr, Citations: []store.Citation{selfCitation(id, in.Text)},
-			Meta: store.Meta{Marking: o.Marking, CreatedBy: p.Name}}
-		keepMeta(n, old, o.Marking)
+			Meta: store.Meta{Marking: w.o.Marking, CreatedBy: p.Name}}
+		keepMeta(n, old, w.o.Marking)
 		if err := ontology.ValidateNode(n); err != nil {
 			return "", fieldErr("input", "%s", err.Error())
 		}
@@ -340,14 +355,14 @@ func (e *Editor) UpsertState(p auth.Principal, in State, o Opts) (Result, error)
 	pl := plan{typ: ontology.State, key: in.Code, cite: in.Cite,
 		props:    props("code", in.Code, "name_en", in.NameEn, "name_ar", in.NameAr, "region", in.Region),
 		defaults: store.Props{"name_en": name}}
-	return e.run(p, "upsertState", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, o) })
+	return e.run(p, "upsertState", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, w.o) })
 }
 
 // UpsertOrganization adds or updates an organization.
 func (e *Editor) UpsertOrganization(p auth.Principal, in Organization, o Opts) (Result, error) {
 	if err := firstErr(required("input.key", in.Key, MaxKey), required("input.nameEn", in.NameEn, MaxString),
 		checkLen("input.nameAr", in.NameAr, MaxString),
-		checkEnum("input.kind", in.Kind, ontology.Enums[ontology.Organization]["kind"], false),
+		checkEnum("input.kind", &in.Kind, ontology.Enums[ontology.Organization]["kind"], false),
 		checkList("input.partOf", in.PartOf, MaxKey*2), checkList("input.locatedIn", in.LocatedIn, MaxKey*2),
 		checkQuotes("input.cite", in.Cite, true)); err != nil {
 		return Result{}, err
@@ -355,7 +370,7 @@ func (e *Editor) UpsertOrganization(p auth.Principal, in Organization, o Opts) (
 	pl := plan{typ: ontology.Organization, key: in.Key, cite: in.Cite,
 		props: props("name_en", in.NameEn, "name_ar", in.NameAr, "kind", in.Kind),
 		links: []link{{"input.partOf", ontology.PartOf, in.PartOf, false}, {"input.locatedIn", ontology.LocatedIn, in.LocatedIn, false}}}
-	return e.run(p, "upsertOrganization", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, o) })
+	return e.run(p, "upsertOrganization", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, w.o) })
 }
 
 // UpsertPerson adds or updates a person.
@@ -369,21 +384,21 @@ func (e *Editor) UpsertPerson(p auth.Principal, in Person, o Opts) (Result, erro
 	pl := plan{typ: ontology.Person, key: in.Key, cite: in.Cite,
 		props: props("name_en", in.NameEn, "name_ar", in.NameAr, "role_en", in.RoleEn, "role_ar", in.RoleAr),
 		links: []link{{"input.memberOf", ontology.MemberOf, in.MemberOf, false}}}
-	return e.run(p, "upsertPerson", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, o) })
+	return e.run(p, "upsertPerson", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, w.o) })
 }
 
 // UpsertIncident adds or updates an incident.
 func (e *Editor) UpsertIncident(p auth.Principal, in Incident, o Opts) (Result, error) {
 	if err := firstErr(required("input.key", in.Key, MaxKey), required("input.nameEn", in.NameEn, MaxString),
 		checkLen("input.nameAr", in.NameAr, MaxString),
-		checkEnum("input.kind", in.Kind, ontology.Enums[ontology.Incident]["kind"], false), in.Dated.check(),
+		checkEnum("input.kind", &in.Kind, ontology.Enums[ontology.Incident]["kind"], false), in.Dated.check(),
 		checkList("input.targets", in.Targets, MaxKey*2), checkQuotes("input.cite", in.Cite, true)); err != nil {
 		return Result{}, err
 	}
 	pl := plan{typ: ontology.Incident, key: in.Key, cite: in.Cite,
 		props: in.Dated.props(props("name_en", in.NameEn, "name_ar", in.NameAr, "kind", in.Kind)),
 		links: []link{{"input.targets", ontology.Targeted, in.Targets, false}}}
-	return e.run(p, "upsertIncident", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, o) })
+	return e.run(p, "upsertIncident", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, w.o) })
 }
 
 // AddAttribution adds one attributor's claim.
@@ -391,7 +406,7 @@ func (e *Editor) AddAttribution(p auth.Principal, in Attribution, o Opts) (Resul
 	if err := firstErr(checkLen("input.key", in.Key, MaxKey), in.Dated.check(),
 		required("input.attributor", in.Attributor, MaxKey*2), required("input.incident", in.Incident, MaxKey*2),
 		checkList("input.blamed", in.Blamed, MaxKey*2), checkList("input.via", in.Via, MaxKey*2),
-		checkEnum("input.band", in.Band, ontology.Enums[ontology.Attribution]["band"], false),
+		checkEnum("input.band", &in.Band, ontology.Enums[ontology.Attribution]["band"], false),
 		checkLen("input.certaintyText", in.CertaintyText, MaxString), checkLen("input.certaintyEn", in.CertaintyEn, MaxString),
 		checkLen("input.basisText", in.BasisText, MaxString), checkLen("input.basisEn", in.BasisEn, MaxString),
 		checkQuotes("input.cite", in.Cite, true)); err != nil {
@@ -400,8 +415,8 @@ func (e *Editor) AddAttribution(p auth.Principal, in Attribution, o Opts) (Resul
 	if len(in.Blamed) == 0 {
 		return Result{}, fieldErr("input.blamed", "needs at least one State or Organization ID")
 	}
-	for i, v := range in.Involvement {
-		if err := checkEnum(fmt.Sprintf("input.involvement[%d]", i), v, ontology.Involvements, false); err != nil {
+	for i := range in.Involvement {
+		if err := checkEnum(fmt.Sprintf("input.involvement[%d]", i), &in.Involvement[i], ontology.Involvements, false); err != nil {
 			return Result{}, err
 		}
 	}
@@ -416,11 +431,11 @@ func (e *Editor) AddAttribution(p auth.Principal, in Attribution, o Opts) (Resul
 // AddResponse adds what an actor did in reaction to an incident.
 func (e *Editor) AddResponse(p auth.Principal, in Response, o Opts) (Result, error) {
 	if err := firstErr(checkLen("input.key", in.Key, MaxKey), in.Dated.check(),
-		checkEnum("input.kind", in.Kind, ontology.ResponseKinds, false), required("input.summary", in.Summary, MaxString),
+		checkEnum("input.kind", &in.Kind, ontology.ResponseKinds, false), required("input.summary", in.Summary, MaxString),
 		required("input.actor", in.Actor, MaxKey*2), checkList("input.targets", in.Targets, MaxKey*2),
 		checkLen("input.incident", in.Incident, MaxKey*2), checkList("input.follows", in.Follows, MaxKey*2),
 		checkList("input.via", in.Via, MaxKey*2), checkLen("input.deadline", in.Deadline, 64),
-		checkEnum("input.effective", in.Effective, ontology.Enums[ontology.Response]["effective"], true),
+		checkEnum("input.effective", &in.Effective, ontology.Enums[ontology.Response]["effective"], true),
 		checkQuotes("input.cite", in.Cite, true)); err != nil {
 		return Result{}, err
 	}
@@ -435,7 +450,7 @@ func (e *Editor) AddResponse(p auth.Principal, in Response, o Opts) (Result, err
 // AddStatement adds who said what, when.
 func (e *Editor) AddStatement(p auth.Principal, in Statement, o Opts) (Result, error) {
 	if err := firstErr(checkLen("input.key", in.Key, MaxKey), in.Dated.check(),
-		checkEnum("input.kind", in.Kind, ontology.Enums[ontology.Statement]["kind"], false),
+		checkEnum("input.kind", &in.Kind, ontology.Enums[ontology.Statement]["kind"], false),
 		required("input.summary", in.Summary, MaxString), checkLen("input.text", in.Text, MaxString),
 		checkList("input.speaker", in.Speaker, MaxKey*2), checkList("input.onBehalfOf", in.OnBehalfOf, MaxKey*2),
 		checkList("input.about", in.About, MaxKey*2), checkQuotes("input.cite", in.Cite, true)); err != nil {
@@ -454,7 +469,7 @@ func (e *Editor) AddStatement(p auth.Principal, in Statement, o Opts) (Result, e
 // AddAssessment records the analyst's own judgement.
 func (e *Editor) AddAssessment(p auth.Principal, in Assessment, o Opts) (Result, error) {
 	if err := firstErr(checkLen("input.key", in.Key, MaxKey), required("input.judgement", in.Judgement, MaxString),
-		checkEnum("input.confidence", in.Band, ontology.Enums[ontology.Assessment]["band"], false),
+		checkEnum("input.confidence", &in.Band, ontology.Enums[ontology.Assessment]["band"], false),
 		checkList("input.about", in.About, MaxKey*2), checkQuotes("input.cite", in.Cite, false)); err != nil {
 		return Result{}, err
 	}
@@ -477,7 +492,7 @@ func (e *Editor) AddAssessment(p auth.Principal, in Assessment, o Opts) (Result,
 		}
 		pl.key = k
 	}
-	return e.run(p, "addAssessment", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, o) })
+	return e.run(p, "addAssessment", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, w.o) })
 }
 
 // addClaim names a claim by its content when no key is given, then writes it.
@@ -489,7 +504,7 @@ func (e *Editor) addClaim(p auth.Principal, mutation string, in any, pl *plan, o
 		}
 		pl.key = k
 	}
-	return e.run(p, mutation, in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(*pl, o) })
+	return e.run(p, mutation, in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(*pl, w.o) })
 }
 
 // fact writes a planned fact and its links within the transaction.
@@ -531,7 +546,7 @@ func (w *writer) fact(pl plan, o Opts) (string, error) {
 		}
 	}
 	if err := ontology.ValidateNode(n); err != nil {
-		return "", fieldErr("input", "%s", err.Error())
+		return "", fieldErr("input", "%s", withoutID(err, n.ID))
 	}
 	if err := w.putNode(n, old); err != nil {
 		return "", err
@@ -548,8 +563,11 @@ func (w *writer) fact(pl plan, o Opts) (string, error) {
 			}
 			e := &store.Edge{ID: store.EdgeID(l.typ, id, to), Type: l.typ, From: id, To: to, Citations: cs,
 				Meta: store.Meta{Marking: n.Marking, CreatedBy: w.p.Name}}
+			if rule, ok := ontology.EdgeRules[l.typ]; ok && !rule.Allows(pl.typ, target.Type) {
+				return "", mismatch(w.mutation, field, l.typ, target)
+			}
 			if err := ontology.ValidateEdge(e, pl.typ, target.Type); err != nil {
-				return "", fieldErr(field, "%s is a %s: %s", to, target.Type, err.Error())
+				return "", fieldErr(field, "%s", withoutID(err, e.ID))
 			}
 			if err := w.putEdge(e); err != nil {
 				return "", err
@@ -582,4 +600,11 @@ func mergeCitations(have, add []store.Citation) []store.Citation {
 		}
 	}
 	return out
+}
+
+// rendering is how a document's English title or summary is stored: the
+// text, its language and who wrote it. It is never authoritative, and no
+// citation can point into it: citations point into the document's text.
+func rendering(text, translator string) map[string]any {
+	return map[string]any{"lang": "en", "text": text, "translator": translator}
 }

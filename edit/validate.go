@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/attrib/attrib/cite"
@@ -50,15 +51,28 @@ func checkDate(field, s string) error {
 }
 
 // checkEnum refuses a value that is not one of allowed ("" passes when
-// optional).
-func checkEnum(field, v string, allowed []string, optional bool) error {
-	if v == "" && optional {
+// optional). Case does not matter: a value is stored as allowed spells it,
+// so "paraphrase" is stored PARAPHRASE.
+func checkEnum(field string, v *string, allowed []string, optional bool) error {
+	if *v == "" && optional {
 		return nil
 	}
-	if !slices.Contains(allowed, v) {
-		return fieldErr(field, "%q is not one of %v", v, allowed)
+	if canon(v, allowed) {
+		return nil
 	}
-	return nil
+	return fieldErr(field, "%q is not one of %s", *v, strings.Join(allowed, ", "))
+}
+
+// canon spells *v as the one of allowed it equals but for case and
+// surrounding spaces, and reports whether there is one.
+func canon(v *string, allowed []string) bool {
+	for _, a := range allowed {
+		if strings.EqualFold(strings.TrimSpace(*v), a) {
+			*v = a
+			return true
+		}
+	}
+	return false
 }
 
 // checkList bounds a list and each of its strings.
@@ -127,7 +141,7 @@ func resolve(tx *store.Txn, field string, qs []Quote, marking string) ([]store.C
 			return nil, err
 		}
 		if doc.Type != ontology.Document {
-			return nil, fieldErr(f+".document", "%s is a %s, not a Document", q.Document, doc.Type)
+			return nil, fieldErr(f+".document", "names %s, not a Document; cite a document (add one with addDocument)", article(doc.Type))
 		}
 		if ontology.MarkingLevel(doc.Marking) > ontology.MarkingLevel(marking) {
 			return nil, fieldErr("marking", "%s cites document %s, which is marked %s: mark the fact at least %s", markingName(marking), q.Document, doc.Marking, doc.Marking)
@@ -161,7 +175,13 @@ func ref(tx *store.Txn, field, id string, types ...string) (*store.Node, error) 
 		return nil, err
 	}
 	if len(types) > 0 && !slices.Contains(types, n.Type) {
-		return nil, fieldErr(field, "%s is a %s, not a %v", id, n.Type, types)
+		return nil, fieldErr(field, "%s is not %s", describe(n), orList(types))
 	}
 	return n, nil
+}
+
+// withoutID is the message of err with the ID of the record it names left
+// out: record IDs are the store's, not words a person typed.
+func withoutID(err error, id string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(err.Error(), " "+id, ""), id, "the record")
 }

@@ -3,11 +3,11 @@ package graph
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/attrib/attrib/auth"
+	"github.com/attrib/attrib/edit"
 )
 
 // Role checks of reads and writes that package edit does not make: the
@@ -27,12 +27,21 @@ func RetractedAllowed(p auth.Principal, includeRetracted bool) error {
 
 // requireEditor refuses a principal below the editor role, as edit does
 // for the other mutations.
-func requireEditor(ctx context.Context, what string) (auth.Principal, error) {
+func (r *Resolver) requireEditor(ctx context.Context, what string) (auth.Principal, error) {
 	p := principal(ctx)
 	if !p.Can(auth.Editor) {
-		return p, errForbidden(fmt.Sprintf("%s needs the editor role (you are %s); send an editor's token as Authorization: Bearer <token>", what, p.Role))
+		return p, errForbidden(edit.NeedsEditor(what, p, r.Editor.NoEditors))
 	}
 	return p, nil
+}
+
+// WithTokens tells the resolvers which tokens the server accepts, so that
+// a write refused for want of a token says when the server has none that
+// may write.
+func WithTokens(t *auth.Tokens) Option {
+	return func(r *Resolver) {
+		r.Editor.NoEditors = t == nil || !(t.Has(auth.Editor) || t.Has(auth.Admin))
+	}
 }
 
 func errForbidden(msg string) error {

@@ -22,7 +22,7 @@ import (
 )
 
 func (r *mutationResolver) ImportGraph(ctx context.Context, data string) (*model.ImportReport, error) {
-	p, err := requireEditor(ctx, "importGraph")
+	p, err := r.requireEditor(ctx, "importGraph")
 	if err != nil {
 		return nil, err
 	}

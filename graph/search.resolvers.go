@@ -99,7 +99,7 @@ func (r *queryResolver) Search(ctx context.Context, query string, types []model.
 			return nil, err
 		}
 		e := &model.SearchEdge{Cursor: cursor(from + i), Node: m, Score: h.Score, Snippet: h.Snippet,
-			Field: h.Field, MatchedIn: h.Fields, DocumentID: h.Document}
+			Highlights: highlights(h.Highlights), Field: h.Field, MatchedIn: h.Fields, DocumentID: h.Document}
 		if h.Document != "" {
 			s, end := h.Start, h.End
 			e.Start, e.End = &s, &end
@@ -201,7 +201,8 @@ func (r *queryResolver) Timeline(ctx context.Context, actor *string, target *str
 	var (
 		events []graphalgo.Event
 		lags   []graphalgo.Lag
-		days   = map[string]int{} // attribution ID -> days since its incident
+		rlags  []graphalgo.ResponseLag
+		days   = map[string]int{} // claim, response or statement ID -> days since its incident
 	)
 	err := r.reader(ctx).View(func(tx *view.Txn) error {
 		var err error
@@ -216,7 +217,7 @@ func (r *queryResolver) Timeline(ctx context.Context, actor *string, target *str
 					return err
 				}
 				lags = append(lags, ls...)
-			case ontology.Attribution:
+			case ontology.Attribution, ontology.Response, ontology.Statement:
 				// Counted even when the incident itself is filtered out
 				// (say, by actor).
 				if len(ev.Incidents) == 0 {
@@ -231,12 +232,14 @@ func (r *queryResolver) Timeline(ctx context.Context, actor *string, target *str
 				}
 			}
 		}
-		return nil
+		rlags, err = graphalgo.ResponseLags(tx, events)
+		return err
 	})
 	if err != nil {
 		return nil, walkError("timeline", err)
 	}
-	out := &model.Timeline{AsOf: asOf, Events: []*model.TimelineEvent{}, TimeToAttribution: []*model.TimeToAttribution{}}
+	out := &model.Timeline{AsOf: asOf, Events: []*model.TimelineEvent{}, TimeToAttribution: []*model.TimeToAttribution{},
+		TimeToResponse: timesToResponse(ctx, rlags)}
 	for _, ev := range events {
 		m, err := model.FromNode(ev.Node)
 		if err != nil {
@@ -261,15 +264,23 @@ func (r *queryResolver) AttributionSummary(ctx context.Context, incident string,
 		return nil, errInvalid("incident", "%v", err)
 	}
 	var s *graphalgo.Summary
+	var rlags []graphalgo.ResponseLag
 	err := r.reader(ctx).View(func(tx *view.Txn) error {
 		var err error
-		s, err = graphalgo.Summarize(tx, incident, dateArg(asOf))
+		if s, err = graphalgo.Summarize(tx, incident, dateArg(asOf)); err != nil {
+			return err
+		}
+		rlags, err = graphalgo.TimeToResponse(tx, incident, dateArg(asOf))
 		return err
 	})
 	if err != nil {
 		return nil, walkError("attributionSummary", err)
 	}
-	out := &model.AttributionSummary{IncidentID: s.Incident, AsOf: asOf, InvolvementDiffers: s.InvolvementDiffers}
+	out := &model.AttributionSummary{IncidentID: s.Incident, AsOf: asOf, InvolvementDiffers: s.InvolvementDiffers,
+		TimeToResponse: timesToResponse(ctx, rlags)}
+	if len(out.TimeToResponse) > 0 {
+		out.FirstResponse = out.TimeToResponse[0]
+	}
 	claims := map[string]*model.AttributionClaim{}
 	for _, c := range s.Claims {
 		mc := &model.AttributionClaim{AttributionID: c.Attribution, AttributorID: c.Attributor, BlamedIDs: c.Blamed,

@@ -67,7 +67,8 @@ func principal(ctx context.Context) auth.Principal { return auth.FromContext(ctx
 
 func documentInput(in model.DocumentInput) edit.Document {
 	return edit.Document{Key: str(in.Key), Title: in.Title, Text: in.Text, Language: in.Language,
-		Published: str(in.Published), Publisher: str(in.Publisher), Kind: str(in.Kind), Sources: in.Sources}
+		Published: str(in.Published), Publisher: str(in.Publisher), Kind: str(in.Kind), Sources: in.Sources,
+		TitleEn: str(in.TitleEn), SummaryEn: str(in.SummaryEn), Translator: str(in.Translator)}
 }
 
 func stateInput(in model.StateInput) edit.State {

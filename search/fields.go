@@ -86,6 +86,14 @@ func fields(n *store.Node, langOf func(doc string) string) map[string][]value {
 	if n.Type == "Document" {
 		l := lang(p.String("language"))
 		add("note_"+l, p.String("title"))
+		// The English title and summary of a document in another
+		// language let English find it; they are notes, with no place in
+		// the text, so a match in them is never shown as evidence.
+		for _, k := range []string{"title_en", "summary_en"} {
+			if m, ok := p[k].(map[string]any); ok {
+				add("note_en", store.Props(m).String("text"))
+			}
+		}
 		if t := p.String("text"); t != "" {
 			f["text_"+l] = append(f["text_"+l], value{text: t, doc: n.ID, hasSpan: true})
 		}

@@ -43,8 +43,9 @@ var (
 // mappingVersion changes whenever the mapping or fields change; an index
 // built with another version is rebuilt.
 // Version 3 added the markings and the cited documents, and lists every
-// citation in both quote fields.
-const mappingVersion = "3"
+// citation in both quote fields; version 4 a document's English title and
+// summary.
+const mappingVersion = "4"
 
 // batchSize is how many nodes one bleve batch indexes during a rebuild.
 const batchSize = 200

@@ -3,7 +3,6 @@ package search
 import (
 	"errors"
 	"fmt"
-	"html"
 	"slices"
 	"sort"
 	"strings"
@@ -58,9 +57,10 @@ type Hit struct {
 	// Fields lists every kind of field that matched, in fieldOrder: "alias"
 	// among them shows that a metonym or other alias resolved to the node.
 	Fields []string
-	// Snippet is an HTML fragment: the text around the match, escaped, with
-	// each matched word in <mark>…</mark>.
-	Snippet string
+	// Snippet is the text around the match, as plain text: a client
+	// escapes it as its output needs. Highlights place each match in it.
+	Snippet    string
+	Highlights []Range
 	// Document, Start and End place the shown match in a document's text
 	// (code points, end exclusive) when it lies in one; Document is "" when
 	// the match is in a name or note of the node itself.
@@ -329,39 +329,73 @@ func fieldTerms(idx bleve.Index, field string) ([]string, error) {
 	}
 }
 
-// bleveQuery is the index query of q: a match on every wanted field,
-// boosted, and the node-type filter.
+// bleveQuery is the index query of q: each part of the query (syntax.go)
+// looked for in every wanted field, boosted, any part matching; then the
+// node-type filter. Filters written in the query narrow those given as
+// arguments.
 func bleveQuery(q Query) (query.Query, error) {
 	text := strings.TrimSpace(q.Text)
 	if text == "" {
 		return nil, fmt.Errorf("%w: the query is empty; give at least one word", ErrInvalidQuery)
 	}
-	var wanted []string
-	switch q.Lang {
-	case "":
-		wanted = fieldOrder
-	case "ar", "en":
-		for _, f := range fieldOrder {
-			if strings.HasSuffix(f, "_"+q.Lang) {
-				wanted = append(wanted, f)
-			}
-		}
-	default:
+	p, err := parse(text)
+	if err != nil {
+		return nil, err
+	}
+	if len(p.clauses) == 0 {
+		return nil, fmt.Errorf("%w: the query has filters but no word to look for; give at least one word", ErrInvalidQuery)
+	}
+	ql := strings.ToLower(q.Lang)
+	switch {
+	case ql != "" && ql != "ar" && ql != "en":
 		return nil, fmt.Errorf("%w: lang %q: use ar, en, or leave it out for both", ErrInvalidQuery, q.Lang)
+	case ql != "" && p.lang != "" && ql != p.lang:
+		return nil, fmt.Errorf("%w: the argument lang is %s but the query says lang:%s; give one", ErrInvalidQuery, ql, p.lang)
+	case ql == "":
+		ql = p.lang
+	}
+	types := q.Types
+	if len(p.types) > 0 {
+		if len(types) == 0 {
+			types = p.types
+		} else {
+			var both []string
+			for _, t := range p.types {
+				if slices.Contains(types, t) {
+					both = append(both, t)
+				}
+			}
+			if len(both) == 0 {
+				return nil, fmt.Errorf("%w: the query's type:%s is not among the types argument %v", ErrInvalidQuery, strings.Join(p.types, ","), types)
+			}
+			types = both
+		}
+	}
+	var wanted []string
+	for _, f := range fieldOrder {
+		if ql == "" || strings.HasSuffix(f, "_"+ql) {
+			wanted = append(wanted, f)
+		}
 	}
 	var any []query.Query
-	for _, f := range wanted {
-		m := bleve.NewMatchQuery(text)
-		m.SetField(f)
-		if b, ok := boosts[f]; ok {
-			m.SetBoost(b)
+	for _, c := range p.clauses {
+		for _, f := range wanted {
+			b, ok := boosts[f]
+			if !ok {
+				b = 1
+			}
+			if fq := c.fieldQuery(f, b); fq != nil {
+				any = append(any, fq)
+			}
 		}
-		any = append(any, m)
+	}
+	if len(any) == 0 {
+		return nil, fmt.Errorf("%w: %q has only words too common to search for; give another word", ErrInvalidQuery, text)
 	}
 	var bq query.Query = bleve.NewDisjunctionQuery(any...)
-	if len(q.Types) > 0 {
+	if len(types) > 0 {
 		var ts []query.Query
-		for _, t := range q.Types {
+		for _, t := range types {
 			tq := bleve.NewTermQuery(t)
 			tq.SetField(fieldType)
 			ts = append(ts, tq)
@@ -427,7 +461,7 @@ func describe(n *store.Node, h *search.DocumentMatch, docOK func(string) bool) (
 			}
 		}
 		hit.Field = f[:strings.LastIndexByte(f, '_')]
-		hit.Snippet = snippet(v.text, same)
+		hit.Snippet, hit.Highlights = snippet(v.text, same)
 		if v.hasSpan {
 			s := utf8.RuneCountInString(v.text[:first.Start])
 			e := s + utf8.RuneCountInString(v.text[first.Start:first.End])
@@ -476,33 +510,49 @@ func arrayPos(l *search.Location) int {
 	return int(l.ArrayPositions[0])
 }
 
-// snippet shows text around the first match (byte offsets in locs, sorted),
-// HTML-escaped, marking every match that falls inside the window.
-func snippet(text string, locs []*search.Location) string {
+// Range is a span of a snippet, in code points, end exclusive.
+type Range struct{ Start, End int }
+
+// snippet shows text around the first match (byte offsets in locs,
+// sorted) as plain text, and where in it each match that falls inside the
+// window lies, in code points. Matches separated by spaces alone (the
+// words of a phrase) are one range.
+func snippet(text string, locs []*search.Location) (string, []Range) {
 	first := locs[0]
 	from := backRunes(text, int(first.Start), snippetContext)
 	to := fwdRunes(text, int(first.End), snippetContext)
 	var b strings.Builder
-	if from > 0 {
-		b.WriteString("…")
+	n := 0 // code points written
+	write := func(s string) {
+		b.WriteString(s)
+		n += utf8.RuneCountInString(s)
 	}
+	if from > 0 {
+		write("…")
+	}
+	var marks []Range
 	at := from
 	for _, l := range locs {
 		s, e := int(l.Start), int(l.End)
 		if s < at || e > to {
 			continue
 		}
-		b.WriteString(html.EscapeString(text[at:s]))
-		b.WriteString("<mark>")
-		b.WriteString(html.EscapeString(text[s:e]))
-		b.WriteString("</mark>")
+		gap := text[at:s]
+		write(gap)
+		start := n
+		write(text[s:e])
+		if k := len(marks) - 1; k >= 0 && marks[k].End+utf8.RuneCountInString(gap) == start && strings.TrimSpace(gap) == "" && at > from {
+			marks[k].End = n
+		} else {
+			marks = append(marks, Range{start, n})
+		}
 		at = e
 	}
-	b.WriteString(html.EscapeString(text[at:to]))
+	write(text[at:to])
 	if to < len(text) {
-		b.WriteString("…")
+		write("…")
 	}
-	return b.String()
+	return b.String(), marks
 }
 
 // backRunes returns the byte offset n code points before i.

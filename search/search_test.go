@@ -71,8 +71,8 @@ func TestSearchIgnoresDiacriticsAndHamza(t *testing.T) {
 		if got := runes(text, h.Start, h.End); !strings.Contains(got, tc.want) && got != tc.want {
 			t.Errorf("%s: hit at [%d,%d) is %q, want %q", tc.query, h.Start, h.End, got, tc.want)
 		}
-		if !strings.Contains(h.Snippet, "<mark>") {
-			t.Errorf("%s: snippet %q marks nothing", tc.query, h.Snippet)
+		if len(h.Highlights) == 0 || runes(h.Snippet, h.Highlights[0].Start, h.Highlights[0].End) != tc.want {
+			t.Errorf("%s: snippet %q highlights %v, want %q", tc.query, h.Snippet, h.Highlights, tc.want)
 		}
 		t.Logf("%s -> %q [%d,%d) %s", tc.query, runes(text, h.Start, h.End), h.Start, h.End, h.Snippet)
 	}

@@ -145,3 +145,22 @@ func dump(t *testing.T, s *store.Store) string {
 	}
 	return sb.String()
 }
+
+// A facts file's quote typed without hamza cites the document's own words.
+func TestLoaderForgivesTypedQuotes(t *testing.T) {
+	typed := strings.Replace(goodFacts, "exact: ألبانيا", "exact: البانيا", 1)
+	b, err := parseWith(typed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range b.Nodes {
+		if n.Type != "State" {
+			continue
+		}
+		if c := n.Citations[0]; c.Exact != "ألبانيا" || c.Start != 5 || c.End != 12 {
+			t.Errorf("citation %+v; want the document's ألبانيا at [5:12]", c)
+		}
+		return
+	}
+	t.Fatal("no state in the bundle")
+}

@@ -91,7 +91,7 @@ func Handler(cfg Config) http.Handler {
 		lim.MaxBody = maxBody
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", auth.Middleware(cfg.Tokens, cfg.ReadsNeedToken, log, graph.NewHandler(cfg.Store, lim, log, graph.WithIndex(cfg.Index))))
+	mux.Handle("/graphql", auth.Middleware(cfg.Tokens, cfg.ReadsNeedToken, log, graph.NewHandler(cfg.Store, lim, log, graph.WithIndex(cfg.Index), graph.WithTokens(cfg.Tokens))))
 	mux.Handle("GET /admin/backup", backupHandler(cfg.Store, adminAuthorizer(cfg.Tokens, cfg.Admin), log))
 	// /export is a read like /graphql: the same token rules, and the walk
 	// filters by the principal's clearance.

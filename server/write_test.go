@@ -648,7 +648,7 @@ func TestInvalidInputsAreRefusedAndWriteNothing(t *testing.T) {
 		{"quote missing", addResponse, with(resp, "cite", []map[string]any{{"document": doc, "exact": "Iran invaded"}}), "input.cite[0].exact", "quote not found"},
 		{"quote ambiguous", addResponse, with(resp, "cite", []map[string]any{{"document": doc, "exact": "Iran"}}), "input.cite[0].exact", "ambiguous"},
 		{"unknown document", addResponse, with(resp, "cite", []map[string]any{{"document": store.NodeID("Document", "nope"), "exact": "x"}}), "input.cite[0].document", "no document"},
-		{"wrong actor type", addResponse, with(resp, "actor", incident), "input.actor", "is a Incident"},
+		{"wrong actor type", addResponse, with(resp, "actor", incident), "input.actor", "is not a State"},
 		{"marking", `mutation($in: ResponseInput!) { addResponse(input: $in, marking: "PURPLE") { id } }`, resp, "marking", "not a TLP marking"},
 	}
 	before := dump(t, e.store)

@@ -102,7 +102,7 @@ func newHandler(assets fs.FS, endpoint, defaultQuery string) *handler {
 	}
 	h.assets = loaded
 	u := func(name string) string { return AssetsPrefix + name }
-	h.page = playground.Handler(PageTitle, endpoint,
+	h.page = withStyle(playground.Handler(PageTitle, endpoint,
 		playground.WithGraphiqlVersion(
 			u(graphiqlJS), u(graphiqlCSS),
 			loaded[graphiqlJS].sri, loaded[graphiqlCSS].sri),
@@ -111,7 +111,7 @@ func newHandler(assets fs.FS, endpoint, defaultQuery string) *handler {
 			loaded[reactJS].sri, loaded[reactDOMJS].sri),
 		playground.WithGraphiqlPersistStateInURL(true),
 		playground.WithGraphiqlEnablePluginExplorer(false),
-	)
+	), bidiCSS)
 	return h
 }
 

@@ -25,7 +25,7 @@ func TestSeedTwiceChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "48 nodes and 128 edges written") {
+	if !strings.Contains(out, "48 nodes and 132 edges written") {
 		t.Errorf("first seed: %s", out)
 	}
 	out, err = run(t, "seed", "--data", dir)

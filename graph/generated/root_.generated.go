@@ -42,6 +42,7 @@ type ResolverRoot interface {
 	Statement() StatementResolver
 	Subgraph() SubgraphResolver
 	TimeToAttribution() TimeToAttributionResolver
+	TimeToResponse() TimeToResponseResolver
 	TimelineEvent() TimelineEventResolver
 }
 
@@ -125,12 +126,14 @@ type ComplexityRoot struct {
 		AsOf               func(childComplexity int) int
 		Claims             func(childComplexity int) int
 		First              func(childComplexity int) int
+		FirstResponse      func(childComplexity int) int
 		Highest            func(childComplexity int) int
 		Incident           func(childComplexity int) int
 		InvolvementDiffers func(childComplexity int) int
 		Latest             func(childComplexity int) int
 		Lowest             func(childComplexity int) int
 		Positions          func(childComplexity int) int
+		TimeToResponse     func(childComplexity int) int
 	}
 
 	Change struct {
@@ -191,8 +194,10 @@ type ComplexityRoot struct {
 		ReportedBy func(childComplexity int) int
 		Retracted  func(childComplexity int) int
 		Sources    func(childComplexity int) int
+		SummaryEn  func(childComplexity int) int
 		Text       func(childComplexity int) int
 		Title      func(childComplexity int) int
+		TitleEn    func(childComplexity int) int
 	}
 
 	DocumentConnection struct {
@@ -419,15 +424,16 @@ type ComplexityRoot struct {
 	}
 
 	SearchEdge struct {
-		Cursor    func(childComplexity int) int
-		Document  func(childComplexity int) int
-		End       func(childComplexity int) int
-		Field     func(childComplexity int) int
-		MatchedIn func(childComplexity int) int
-		Node      func(childComplexity int) int
-		Score     func(childComplexity int) int
-		Snippet   func(childComplexity int) int
-		Start     func(childComplexity int) int
+		Cursor     func(childComplexity int) int
+		Document   func(childComplexity int) int
+		End        func(childComplexity int) int
+		Field      func(childComplexity int) int
+		Highlights func(childComplexity int) int
+		MatchedIn  func(childComplexity int) int
+		Node       func(childComplexity int) int
+		Score      func(childComplexity int) int
+		Snippet    func(childComplexity int) int
+		Start      func(childComplexity int) int
 	}
 
 	State struct {
@@ -498,16 +504,32 @@ type ComplexityRoot struct {
 		Nodes     func(childComplexity int) int
 	}
 
+	TextRange struct {
+		End   func(childComplexity int) int
+		Start func(childComplexity int) int
+	}
+
 	TimeToAttribution struct {
 		Attribution func(childComplexity int) int
 		Days        func(childComplexity int) int
 		Incident    func(childComplexity int) int
 	}
 
+	TimeToResponse struct {
+		Date      func(childComplexity int) int
+		Days      func(childComplexity int) int
+		Incident  func(childComplexity int) int
+		Inferred  func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		Node      func(childComplexity int) int
+		Precision func(childComplexity int) int
+	}
+
 	Timeline struct {
 		AsOf              func(childComplexity int) int
 		Events            func(childComplexity int) int
 		TimeToAttribution func(childComplexity int) int
+		TimeToResponse    func(childComplexity int) int
 	}
 
 	TimelineEvent struct {
@@ -870,6 +892,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AttributionSummary.First(childComplexity), true
+	case "AttributionSummary.firstResponse":
+		if e.ComplexityRoot.AttributionSummary.FirstResponse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionSummary.FirstResponse(childComplexity), true
 	case "AttributionSummary.highest":
 		if e.ComplexityRoot.AttributionSummary.Highest == nil {
 			break
@@ -906,6 +934,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AttributionSummary.Positions(childComplexity), true
+	case "AttributionSummary.timeToResponse":
+		if e.ComplexityRoot.AttributionSummary.TimeToResponse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionSummary.TimeToResponse(childComplexity), true
 
 	case "Change.after":
 		if e.ComplexityRoot.Change.After == nil {
@@ -1169,6 +1203,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.Sources(childComplexity), true
+	case "Document.summaryEn":
+		if e.ComplexityRoot.Document.SummaryEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.SummaryEn(childComplexity), true
 	case "Document.text":
 		if e.ComplexityRoot.Document.Text == nil {
 			break
@@ -1181,6 +1221,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.Title(childComplexity), true
+	case "Document.titleEn":
+		if e.ComplexityRoot.Document.TitleEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.TitleEn(childComplexity), true
 
 	case "DocumentConnection.edges":
 		if e.ComplexityRoot.DocumentConnection.Edges == nil {
@@ -2332,6 +2378,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchEdge.Field(childComplexity), true
+	case "SearchEdge.highlights":
+		if e.ComplexityRoot.SearchEdge.Highlights == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchEdge.Highlights(childComplexity), true
 	case "SearchEdge.matchedIn":
 		if e.ComplexityRoot.SearchEdge.MatchedIn == nil {
 			break
@@ -2667,6 +2719,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subgraph.Nodes(childComplexity), true
 
+	case "TextRange.end":
+		if e.ComplexityRoot.TextRange.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TextRange.End(childComplexity), true
+	case "TextRange.start":
+		if e.ComplexityRoot.TextRange.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TextRange.Start(childComplexity), true
+
 	case "TimeToAttribution.attribution":
 		if e.ComplexityRoot.TimeToAttribution.Attribution == nil {
 			break
@@ -2686,6 +2751,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TimeToAttribution.Incident(childComplexity), true
 
+	case "TimeToResponse.date":
+		if e.ComplexityRoot.TimeToResponse.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeToResponse.Date(childComplexity), true
+	case "TimeToResponse.days":
+		if e.ComplexityRoot.TimeToResponse.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeToResponse.Days(childComplexity), true
+	case "TimeToResponse.incident":
+		if e.ComplexityRoot.TimeToResponse.Incident == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeToResponse.Incident(childComplexity), true
+	case "TimeToResponse.inferred":
+		if e.ComplexityRoot.TimeToResponse.Inferred == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeToResponse.Inferred(childComplexity), true
+	case "TimeToResponse.kind":
+		if e.ComplexityRoot.TimeToResponse.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeToResponse.Kind(childComplexity), true
+	case "TimeToResponse.node":
+		if e.ComplexityRoot.TimeToResponse.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeToResponse.Node(childComplexity), true
+	case "TimeToResponse.precision":
+		if e.ComplexityRoot.TimeToResponse.Precision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TimeToResponse.Precision(childComplexity), true
+
 	case "Timeline.asOf":
 		if e.ComplexityRoot.Timeline.AsOf == nil {
 			break
@@ -2704,6 +2812,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Timeline.TimeToAttribution(childComplexity), true
+	case "Timeline.timeToResponse":
+		if e.ComplexityRoot.Timeline.TimeToResponse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Timeline.TimeToResponse(childComplexity), true
 
 	case "TimelineEvent.date":
 		if e.ComplexityRoot.TimelineEvent.Date == nil {
@@ -3142,6 +3256,20 @@ extend type Query {
   documents(first: Int = 20, after: String, language: String, kind: String, from: Date, to: Date, sort: SortOrder): DocumentConnection!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/document_en.graphqls", Input: `extend type Document {
+  """
+  The title in English, for a document in another language; null when there
+  is none. For orientation only: the title as written is the source's.
+  """
+  titleEn: Translation
+  """
+  A summary in English by the named translator, for readers of other
+  languages: never evidence, and no citation points into it. Search finds
+  the document by it (as a note, with no place in the text).
+  """
+  summaryEn: Translation
+}
+`, BuiltIn: false},
 	{Name: "../../schema/export.graphqls", Input: `"File formats a subgraph can be exported as."
 enum ExportFormat {
   "attrib's own JSON (format attrib/1), schema/attrib-export.schema.json: lossless, re-importable."
@@ -3406,6 +3534,39 @@ type Query {
   nodes(ids: [ID!]!): [Node]!
 }
 `, BuiltIn: false},
+	{Name: "../../schema/response_time.graphqls", Input: `"""
+Days from an incident to one response to it or one statement about it: the
+time to response that incident trackers (EuRepoC, the CFR tracker) report.
+"""
+type TimeToResponse {
+  incident: Incident!
+  "The Response or Statement."
+  node: Node!
+  "RESPONSE or STATEMENT."
+  kind: String!
+  date: Date!
+  days: Int!
+  """
+  DAY, MONTH or YEAR: the coarser precision of the incident's date and this
+  one's. At MONTH or YEAR, days count from the first day of that period.
+  """
+  precision: String!
+  "True when either date was inferred (each date's basis says how)."
+  inferred: Boolean!
+}
+
+extend type Timeline {
+  "For every response and statement on the timeline, the days from each incident it answers or is about."
+  timeToResponse: [TimeToResponse!]!
+}
+
+extend type AttributionSummary {
+  "Every response to the incident and statement about it made by asOf, by date."
+  timeToResponse: [TimeToResponse!]!
+  "The earliest of them; null when there is none."
+  firstResponse: TimeToResponse
+}
+`, BuiltIn: false},
 	{Name: "../../schema/search.graphqls", Input: `"""
 One search hit: a node, how well it matched, and the best of its matches.
 """
@@ -3414,10 +3575,12 @@ type SearchEdge {
   node: Node!
   score: Float!
   """
-  The text around the match as an HTML fragment: escaped, with each matched
-  word in <mark>…</mark>.
+  The text around the match, as plain text (never escaped: escape it as your
+  output needs). highlights place the matches in it.
   """
   snippet: String!
+  "Where each match lies in snippet, in code points: snippet[start:end]."
+  highlights: [TextRange!]!
   "Where the shown match lies: text, quote, name, alias, role or note."
   field: String!
   """
@@ -3430,6 +3593,12 @@ type SearchEdge {
   "Code points: the match is document.text[start:end]. Null with document."
   start: Int
   end: Int
+}
+
+"A span of a string, in Unicode code points: start inclusive, end exclusive."
+type TextRange {
+  start: Int!
+  end: Int!
 }
 
 type SearchConnection {
@@ -3470,7 +3639,7 @@ type TimelineEvent {
   node: Node!
   "The incidents the event is, concerns, answers or is about."
   incidents: [Incident!]!
-  "For an attribution: days from each incident it concerns to the claim."
+  "For an attribution, response or statement: days from the incident it concerns, answers or is about (the first, when several)."
   daysSinceIncident: Int
 }
 
@@ -3533,7 +3702,9 @@ extend type Query {
   quotes, in Arabic and English. Arabic is matched without regard to hamza
   and alef forms, taa marbuta, alef maksura, diacritics or tatweel, and
   lightly stemmed; English is stemmed. lang: ar or en searches only that
-  language. Best first.
+  language. Best first. The query may hold "a phrase", a prefix*, a fuzzy~
+  word (words of five letters or more are also matched one edit away), and
+  the filters type:State and lang:ar (docs/search.md).
   """
   search(query: String!, types: [NodeType!], lang: String, first: Int = 20, after: String): SearchConnection!
   """
@@ -3785,6 +3956,12 @@ input DocumentInput {
   "ARTICLE (default), REFERENCE, STIX_BUNDLE or REPORT."
   kind: String
   sources: [String!]
+  "The title in English, for a document in another language."
+  titleEn: String
+  "A summary in English for orientation; never evidence."
+  summaryEn: String
+  "Who wrote titleEn and summaryEn; by default, you."
+  translator: String
 }
 
 input StateInput {
@@ -4094,6 +4271,10 @@ func (ec *executionContext) childFields_AttributionSummary(ctx context.Context, 
 		return ec.fieldContext_AttributionSummary_first(ctx, field)
 	case "latest":
 		return ec.fieldContext_AttributionSummary_latest(ctx, field)
+	case "timeToResponse":
+		return ec.fieldContext_AttributionSummary_timeToResponse(ctx, field)
+	case "firstResponse":
+		return ec.fieldContext_AttributionSummary_firstResponse(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AttributionSummary", field.Name)
 }
@@ -4210,6 +4391,10 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 		return ec.fieldContext_Document_reportedBy(ctx, field)
 	case "links":
 		return ec.fieldContext_Document_links(ctx, field)
+	case "titleEn":
+		return ec.fieldContext_Document_titleEn(ctx, field)
+	case "summaryEn":
+		return ec.fieldContext_Document_summaryEn(ctx, field)
 	case "marking":
 		return ec.fieldContext_Document_marking(ctx, field)
 	case "createdBy":
@@ -4600,6 +4785,8 @@ func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field gr
 		return ec.fieldContext_SearchEdge_score(ctx, field)
 	case "snippet":
 		return ec.fieldContext_SearchEdge_snippet(ctx, field)
+	case "highlights":
+		return ec.fieldContext_SearchEdge_highlights(ctx, field)
 	case "field":
 		return ec.fieldContext_SearchEdge_field(ctx, field)
 	case "matchedIn":
@@ -4750,6 +4937,16 @@ func (ec *executionContext) childFields_Subgraph(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Subgraph", field.Name)
 }
 
+func (ec *executionContext) childFields_TextRange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "start":
+		return ec.fieldContext_TextRange_start(ctx, field)
+	case "end":
+		return ec.fieldContext_TextRange_end(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TextRange", field.Name)
+}
+
 func (ec *executionContext) childFields_TimeToAttribution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "incident":
@@ -4762,6 +4959,26 @@ func (ec *executionContext) childFields_TimeToAttribution(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type TimeToAttribution", field.Name)
 }
 
+func (ec *executionContext) childFields_TimeToResponse(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "incident":
+		return ec.fieldContext_TimeToResponse_incident(ctx, field)
+	case "node":
+		return ec.fieldContext_TimeToResponse_node(ctx, field)
+	case "kind":
+		return ec.fieldContext_TimeToResponse_kind(ctx, field)
+	case "date":
+		return ec.fieldContext_TimeToResponse_date(ctx, field)
+	case "days":
+		return ec.fieldContext_TimeToResponse_days(ctx, field)
+	case "precision":
+		return ec.fieldContext_TimeToResponse_precision(ctx, field)
+	case "inferred":
+		return ec.fieldContext_TimeToResponse_inferred(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TimeToResponse", field.Name)
+}
+
 func (ec *executionContext) childFields_Timeline(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "asOf":
@@ -4770,6 +4987,8 @@ func (ec *executionContext) childFields_Timeline(ctx context.Context, field grap
 		return ec.fieldContext_Timeline_events(ctx, field)
 	case "timeToAttribution":
 		return ec.fieldContext_Timeline_timeToAttribution(ctx, field)
+	case "timeToResponse":
+		return ec.fieldContext_Timeline_timeToResponse(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Timeline", field.Name)
 }

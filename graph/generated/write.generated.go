@@ -1994,7 +1994,7 @@ func (ec *executionContext) unmarshalInputDocumentInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"key", "title", "text", "language", "published", "publisher", "kind", "sources"}
+	fieldsInOrder := [...]string{"key", "title", "text", "language", "published", "publisher", "kind", "sources", "titleEn", "summaryEn", "translator"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -2057,6 +2057,27 @@ func (ec *executionContext) unmarshalInputDocumentInput(ctx context.Context, obj
 				return it, err
 			}
 			it.Sources = data
+		case "titleEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titleEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TitleEn = data
+		case "summaryEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summaryEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SummaryEn = data
+		case "translator":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("translator"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Translator = data
 		}
 	}
 	return it, nil

@@ -29,7 +29,7 @@ func fromNode(n *store.Node) (Node, error) {
 		d := &Document{ID: n.ID, Title: p.String("title"), Language: p.String("language"),
 			Publisher: optString(p, "publisher"), Sources: stringList(p["sources"]),
 			MediaType: p.String("media_type"), Kind: p.String("kind"), Text: text,
-			Citations: cs}
+			Citations: cs, TitleEn: rendering(p["title_en"]), SummaryEn: rendering(p["summary_en"])}
 		if s := p.String("published"); s != "" {
 			pd := Date(s)
 			d.Published = &pd
@@ -138,4 +138,22 @@ func dateInfo(p store.Props) *DateInfo {
 	inferred, _ := p["date_inferred"].(bool)
 	return &DateInfo{Date: Date(p.String("date")), Precision: p.String("date_precision"),
 		Inferred: inferred, Basis: optString(p, "date_basis")}
+}
+
+// rendering reads a document's English rendering ({lang, text, translator}),
+// nil when absent. It is never authoritative, whatever the record says.
+func rendering(v any) *Translation {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	p := store.Props(m)
+	if p.String("text") == "" {
+		return nil
+	}
+	lang := p.String("lang")
+	if lang == "" {
+		lang = "en"
+	}
+	return &Translation{Lang: lang, Text: p.String("text"), Translator: p.String("translator")}
 }

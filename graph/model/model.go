@@ -93,6 +93,8 @@ type Document struct {
 	Kind      string
 	Text      string
 	Citations []*Citation
+	// TitleEn and SummaryEn are non-authoritative English renderings.
+	TitleEn, SummaryEn *Translation
 }
 
 // Length is the text's length in code points, the unit of citation

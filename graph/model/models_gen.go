@@ -117,6 +117,12 @@ type DocumentInput struct {
 	// ARTICLE (default), REFERENCE, STIX_BUNDLE or REPORT.
 	Kind    *string  `json:"kind,omitempty"`
 	Sources []string `json:"sources,omitempty"`
+	// The title in English, for a document in another language.
+	TitleEn *string `json:"titleEn,omitempty"`
+	// A summary in English for orientation; never evidence.
+	SummaryEn *string `json:"summaryEn,omitempty"`
+	// Who wrote titleEn and summaryEn; by default, you.
+	Translator *string `json:"translator,omitempty"`
 }
 
 // How many records of one type an import kept.
@@ -308,6 +314,12 @@ type StatementInput struct {
 	OnBehalfOf []string      `json:"onBehalfOf,omitempty"`
 	About      []string      `json:"about,omitempty"`
 	Cite       []*QuoteInput `json:"cite"`
+}
+
+// A span of a string, in Unicode code points: start inclusive, end exclusive.
+type TextRange struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
 }
 
 // Which way a link is followed from a node.

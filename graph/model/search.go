@@ -8,6 +8,7 @@ type SearchEdge struct {
 	Node       Node
 	Score      float64
 	Snippet    string
+	Highlights []*TextRange
 	Field      string
 	MatchedIn  []string
 	DocumentID string
@@ -64,6 +65,7 @@ type Timeline struct {
 	AsOf              *Date
 	Events            []*TimelineEvent
 	TimeToAttribution []*TimeToAttribution
+	TimeToResponse    []*TimeToResponse
 }
 
 // AttributionClaim is one claim as a summary counts it.
@@ -95,6 +97,8 @@ type AttributionSummary struct {
 	Lowest             *AttributionClaim
 	First              *AttributionClaim
 	Latest             *AttributionClaim
+	TimeToResponse     []*TimeToResponse
+	FirstResponse      *TimeToResponse
 }
 
 // DateOf reads a dated node's date, precision and provenance.

@@ -75,7 +75,10 @@ const (
 // Every request the page makes is recorded; the test fails if one goes to a
 // host other than 127.0.0.1, localhost or ::1. Without Chromium the test is
 // skipped, or failed under CI (see RequireChromium).
-func RunGraphiQL(t testing.TB, pageURL string) (resultText string) {
+//
+// Each of then, if any, runs on the page once the result is shown (before
+// the screenshot), to look at how the result is displayed.
+func RunGraphiQL(t testing.TB, pageURL string, then ...func(ctx context.Context) error) (resultText string) {
 	t.Helper()
 	RequireChromium(t)
 
@@ -146,6 +149,12 @@ func RunGraphiQL(t testing.TB, pageURL string) (resultText string) {
 	resultText, err = chromedp.Run(tabCtx, chromedp.Poll[string](jsResponseJSON, chromedp.WithPollingTimeout(30*time.Second)))
 	if err != nil {
 		fail("wait for JSON in the result pane", err)
+	}
+
+	for _, f := range then {
+		if err := f(tabCtx); err != nil {
+			fail("look at the result", err)
+		}
 	}
 
 	if path := os.Getenv(ScreenshotEnv); path != "" {
