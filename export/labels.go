@@ -62,7 +62,8 @@ func (s *source) nodeLabel(n *store.Node) (string, error) {
 }
 
 // partyNames names the nodes that claim id links to by links of type typ,
-// in the order of their IDs, keeping only links the selection holds.
+// in alphabetical order (as the graph view does), keeping only links the
+// selection holds.
 func (s *source) partyNames(id, typ string) ([]string, error) {
 	refs, err := s.tx.Edges(id, store.Out, typ)
 	if err != nil {
@@ -79,6 +80,7 @@ func (s *source) partyNames(id, typ string) ([]string, error) {
 		}
 		names = append(names, NameLabel(other))
 	}
+	slices.Sort(names)
 	return names, nil
 }
 

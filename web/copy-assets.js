@@ -1,5 +1,5 @@
-// Copies the pinned UMD builds from node_modules into dist/, which the Go
-// package embeds (//go:embed dist). Run through `npm run copy-assets` or
+// Copies the pinned browser builds from node_modules into dist/, which the
+// Go package embeds (//go:embed dist). Run through `npm run copy-assets` or
 // `make assets` (which runs `npm ci` first).
 "use strict";
 
@@ -7,10 +7,20 @@ const fs = require("fs");
 const path = require("path");
 
 const files = [
+  // The GraphiQL playground (GET /).
   "graphiql/graphiql.min.js",
   "graphiql/graphiql.min.css",
   "react/umd/react.production.min.js",
   "react-dom/umd/react-dom.production.min.js",
+  // The graph and source views (GET /graph, GET /documents/{id}): the
+  // drawing library, its fCoSE layout (with the two libraries it is built
+  // on), and a libre Arabic font that renders tashkeel.
+  "cytoscape/dist/cytoscape.min.js",
+  "layout-base/layout-base.js",
+  "cose-base/cose-base.js",
+  "cytoscape-fcose/cytoscape-fcose.js",
+  "@fontsource/noto-naskh-arabic/files/noto-naskh-arabic-arabic-400-normal.woff2",
+  "@fontsource/noto-naskh-arabic/files/noto-naskh-arabic-arabic-700-normal.woff2",
 ];
 
 const dist = path.join(__dirname, "dist");
