@@ -14,9 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/internal/browsertest"
 	"github.com/attrib/attrib/internal/seedtest"
@@ -373,5 +375,56 @@ func TestSourceViewMarksEveryCitation(t *testing.T) {
 	}
 	if dir := os.Getenv(ScreenshotsEnv); dir != "" {
 		tab.Screenshot(filepath.Join(dir, "source-view.png"))
+	}
+}
+
+// A 500-node subgraph of a generated corpus still lays out and pans. The
+// layout time is logged for docs/performance.md, not asserted: it depends
+// on the machine.
+func TestGraphViewLaysOutFiveHundredNodes(t *testing.T) {
+	requirePageAssets(t)
+	s, err := store.Open(t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	// 310 generated incidents: the state most often blamed has about 500
+	// nodes within one hop (its claims, responses and their parties).
+	if _, err := gen.Load(s, gen.Options{Incidents: 310}); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits}))
+	t.Cleanup(ts.Close)
+	root := gen.StateID("CN")
+	want := drawnNodes(t, s, subgraph.Request{Roots: []string{root}, Depth: 1})
+	if want < 450 || want > 700 {
+		t.Fatalf("the generated subgraph has %d nodes; pick a corpus size that gives about 500", want)
+	}
+
+	tab := browsertest.NewTab(t, 1500, 950, 4*time.Minute)
+	defer tab.Close()
+	openGraph(tab, ts.URL+"/graph?root="+url.QueryEscape(root)+"&depth=1")
+	got := browsertest.Eval[map[string]float64](tab, "read the layout", `({
+		nodes: attribGraph.cy.nodes().length,
+		links: attribGraph.cy.edges().length,
+		layoutMs: attribGraph.state.lastLayoutMs,
+	})`)
+	if int(got["nodes"]) != want {
+		t.Errorf("the graph draws %v nodes, want %d", got["nodes"], want)
+	}
+	t.Logf("fCoSE layout of %v nodes and %v links in headless Chromium: %.0f ms", got["nodes"], got["links"], got["layoutMs"])
+
+	// Pan with the mouse: drag the background from the top-left corner,
+	// where the fitted drawing leaves room.
+	before := browsertest.Eval[map[string]float64](tab, "read the pan", `attribGraph.cy.pan()`)
+	box := browsertest.Eval[[]float64](tab, "locate the drawing", `(() => { const r = document.getElementById("cy").getBoundingClientRect(); return [r.left, r.top]; })()`)
+	x, y := box[0]+4, box[1]+4
+	tab.Run("drag the background", chromedp.MouseEvent(input.DispatchMouseEventTypeMousePressed, x, y, chromedp.ButtonLeft),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x+60, y+40, chromedp.ButtonLeft),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseMoved, x+120, y+80, chromedp.ButtonLeft),
+		chromedp.MouseEvent(input.DispatchMouseEventTypeMouseReleased, x+120, y+80, chromedp.ButtonLeft))
+	after := browsertest.Eval[map[string]float64](tab, "read the pan", `attribGraph.cy.pan()`)
+	if after["x"] == before["x"] && after["y"] == before["y"] {
+		t.Errorf("dragging the background did not pan the view (pan %v)", after)
 	}
 }

@@ -245,7 +245,8 @@
     for (const [k, v] of Object.entries(obj || {})) {
       if (skip.has(k)) continue;
       const s = show(v);
-      if (s) rows.push([k.replace(/_/g, " "), s]);
+      // certaintyText and certainty_text both read "certainty text".
+      if (s) rows.push([k.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/_/g, " ").toLowerCase(), s]);
     }
     if (Array.isArray(obj.aliases) && obj.aliases.length) {
       rows.push(["aliases", obj.aliases.map((a) => a.text).join(" · ")]);

@@ -211,7 +211,7 @@
         )
       )
     );
-    panel.focus();
+    panel.focus({ preventScroll: true });
   }
 
   function focusSpan(start, end) {

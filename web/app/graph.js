@@ -424,7 +424,7 @@
     nav.append(el("a", { href: pg }, r.kind === "link" ? "Query its source node in the playground" : "Query it in the playground"));
     panel.append(nav);
     $("playground-link").href = pg;
-    panel.focus();
+    panel.focus({ preventScroll: true });
   }
 
   $("panel").addEventListener("click", (ev) => {
@@ -469,12 +469,19 @@
     }
     state.timeline = { events };
     const slider = $("asof");
+    const hadTimeline = !$("timeline").hidden;
     $("timeline").hidden = events.length === 0;
+    if (hadTimeline !== !$("timeline").hidden) {
+      // The drawing's box changed size: fit the graph to it again.
+      cy.resize();
+      cy.fit(cy.elements(":visible"), 30);
+    }
     if (events.length) {
       const days = events.map((e) => toDay(e.date.date));
       slider.min = Math.min(...days) - 1;
       slider.max = Math.max(...days);
       slider.value = slider.max;
+      $("asof-out").textContent = `${fromDay(Number(slider.max))} (everything)`;
     }
     applyVisibility();
   }
@@ -572,7 +579,7 @@
     const d1 = Number(slider.max) + 1;
     const width = Math.max(box.clientWidth || 600, 400);
     const left = 16;
-    const right = 260; // room for labels of the last day
+    const right = Math.min(380, width / 2); // room for labels of the last day
     const x = (day) => left + ((day - d0) / Math.max(d1 - d0, 1)) * (width - left - right);
     const lineH = 15;
     // Stack items that share a row and a day.
@@ -601,10 +608,10 @@
           const ix = e.incidents.map((id) => incidentX.get(id)).find((v) => v !== undefined);
           if (ix !== undefined) item.append(svg("line", { x1: ix, y1: cyy, x2: cx - 5, y2: cyy, class: "delay" }));
         }
-        const days = kind === "ATTRIBUTION" && e.days !== null && e.days !== undefined ? ` · ${e.days} days after the incident` : "";
+        const days = kind === "ATTRIBUTION" && e.days !== null && e.days !== undefined ? ` · ${e.days} days` : "";
         const precision = `${e.date.date}${e.date.precision !== "DAY" ? ` (${e.date.precision.toLowerCase()})` : ""}${e.date.inferred ? ", inferred" : ""}`;
         const t = svg("text", { x: cx + 8, y: cyy + 4 }, `${labelOf(e)}${days}`);
-        item.append(t, svg("title", {}, `${labelOf(e)}: ${precision}${e.date.basis ? " (" + e.date.basis + ")" : ""}${days}`));
+        item.append(t, svg("title", {}, `${labelOf(e)}: ${precision}${e.date.basis ? " (" + e.date.basis + ")" : ""}${days ? `, ${e.days} days after the incident` : ""}`));
         item.addEventListener("click", () => select(e.id));
         item.addEventListener("keydown", (ev) => {
           if (ev.key === "Enter" || ev.key === " ") select(e.id);
