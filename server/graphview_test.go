@@ -131,6 +131,7 @@ func TestGraphViewSeedIncident(t *testing.T) {
 	if got := browsertest.Eval[int](tab, "count nodes", `attribGraph.cy.nodes().length`); got != want {
 		t.Errorf("the graph draws %d nodes, want %d", got, want)
 	}
+	t.Logf("fCoSE layout of %d nodes: %.0f ms", want, browsertest.Eval[float64](tab, "read the layout time", `attribGraph.state.lastLayoutMs`))
 	for _, l := range browsertest.Eval[[]string](tab, "read labels", jsLabels) {
 		id, label, _ := strings.Cut(l, "|")
 		if label == "" || strings.Contains(label, id) || len([]rune(label)) > 64 {

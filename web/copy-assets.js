@@ -23,11 +23,20 @@ const files = [
   "@fontsource/noto-naskh-arabic/files/noto-naskh-arabic-arabic-700-normal.woff2",
 ];
 
+// Each package's licence travels with its files in the binary, and is
+// served at /assets/licenses/<package>.txt.
+const licensed = ["graphiql", "react", "react-dom", "cytoscape", "layout-base", "cose-base", "cytoscape-fcose", "@fontsource/noto-naskh-arabic"];
+
 const dist = path.join(__dirname, "dist");
-fs.mkdirSync(dist, { recursive: true });
+fs.mkdirSync(path.join(dist, "licenses"), { recursive: true });
 for (const f of files) {
   const src = path.join(__dirname, "node_modules", f);
   const dst = path.join(dist, path.basename(f));
   fs.copyFileSync(src, dst);
   console.log(`copied ${f} -> dist/${path.basename(f)}`);
+}
+for (const p of licensed) {
+  const dst = `licenses/${path.basename(p)}.txt`;
+  fs.copyFileSync(path.join(__dirname, "node_modules", p, "LICENSE"), path.join(dist, dst));
+  console.log(`copied ${p}/LICENSE -> dist/${dst}`);
 }

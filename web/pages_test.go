@@ -141,6 +141,24 @@ func TestCopyAssetsCopiesEveryPageAsset(t *testing.T) {
 	}
 }
 
+// The licences of the embedded packages are served; nothing else in the
+// folder is.
+func TestLicensesServed(t *testing.T) {
+	m := fakePageAssets()
+	m["licenses/cytoscape.txt"] = &fstest.MapFile{Data: []byte("MIT licence")}
+	m["licenses/other.js"] = &fstest.MapFile{Data: []byte("x")}
+	h := newHandler(m, "/graphql", "{ hello }")
+	res, body := get(t, h, "/assets/licenses/cytoscape.txt")
+	if res.StatusCode != http.StatusOK || body != "MIT licence" || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/plain") {
+		t.Errorf("licence: %d %q %s", res.StatusCode, body, res.Header.Get("Content-Type"))
+	}
+	for _, p := range []string{"/assets/licenses/other.js", "/assets/licenses/../README.md", "/assets/licenses/nope.txt"} {
+		if res, _ := get(t, h, p); res.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404", p, res.StatusCode)
+		}
+	}
+}
+
 // TestEmbeddedPages checks the real embedded assets when `make assets` has
 // run: every page asset is there and non-trivial.
 func TestEmbeddedPages(t *testing.T) {
@@ -154,6 +172,13 @@ func TestEmbeddedPages(t *testing.T) {
 	for name, a := range p.assets {
 		if len(a.body) < 1000 {
 			t.Errorf("%s: %d bytes", name, len(a.body))
+		}
+	}
+	// The font's licence (SIL OFL) and the others travel with the files.
+	h := Handler("/graphql", "{ hello }")
+	for _, l := range []string{"noto-naskh-arabic", "cytoscape", "cytoscape-fcose", "layout-base", "cose-base"} {
+		if res, body := get(t, h, AssetsPrefix+licensesDir+l+".txt"); res.StatusCode != http.StatusOK || len(body) < 500 {
+			t.Errorf("licence of %s: %d, %d bytes", l, res.StatusCode, len(body))
 		}
 	}
 }

@@ -47,6 +47,10 @@ var assetNames = []string{graphiqlJS, graphiqlCSS, reactJS, reactDOMJS}
 // AssetsPrefix is the URL path under which the embedded assets are served.
 const AssetsPrefix = "/assets/"
 
+// licensesDir holds, under dist/ and AssetsPrefix, the licence of each
+// third-party package whose files are embedded.
+const licensesDir = "licenses/"
+
 // PageTitle is the title of the playground page.
 const PageTitle = "attrib GraphiQL"
 
@@ -87,6 +91,7 @@ type handler struct {
 	assets       map[string]asset // nil when the assets are missing
 	missingErr   error            // why the assets are missing
 	pageAssets   map[string]asset // the graph and source views'; nil when missing
+	dist         fs.FS            // where the licences are
 	page         http.Handler     // the GraphiQL page; nil when assets are missing
 	modTime      time.Time
 }
@@ -94,7 +99,7 @@ type handler struct {
 // newHandler builds the handler from assets, a file system holding the asset
 // files at its root (dist/ in production, an fstest.MapFS in tests).
 func newHandler(assets fs.FS, endpoint, defaultQuery string) *handler {
-	h := &handler{endpoint: endpoint, defaultQuery: defaultQuery, modTime: time.Now()}
+	h := &handler{endpoint: endpoint, defaultQuery: defaultQuery, modTime: time.Now(), dist: assets}
 	h.pageAssets, _ = loadPageAssets(assets) // Pages reports them missing
 	loaded, err := loadAssets(assets)
 	if err != nil {
@@ -190,6 +195,12 @@ func (h *handler) serveAsset(w http.ResponseWriter, r *http.Request, name string
 	a, ok := h.assets[name]
 	if !ok {
 		a, ok = h.pageAssets[name]
+	}
+	if !ok && strings.HasPrefix(name, licensesDir) && path.Ext(name) == ".txt" && fs.ValidPath(name) {
+		// The licences of the embedded third-party files.
+		if b, err := fs.ReadFile(h.dist, name); err == nil {
+			a, ok = asset{body: b, contentType: "text/plain; charset=utf-8", sri: sri(b)}, true
+		}
 	}
 	if !ok {
 		http.NotFound(w, r)
