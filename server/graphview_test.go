@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"image/png"
 	"net/http/httptest"
 	"net/url"
@@ -23,6 +24,7 @@ import (
 	"github.com/attrib/attrib/internal/browsertest"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/ontology"
+	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
@@ -50,11 +52,17 @@ func requirePageAssets(t *testing.T) {
 	t.Skip("graph view assets are not built; run `make assets`")
 }
 
-// seededServer serves a seeded store, which the test may read too.
+// seededServer serves a seeded store, which the test may read too, with
+// its search index.
 func seededServer(t *testing.T) (*httptest.Server, *store.Store) {
 	t.Helper()
 	s := seedtest.Open(t, t.TempDir(), store.Options{})
-	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits}))
+	x, err := search.Open(filepath.Join(t.TempDir(), "search.bleve"), s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Index: x, Limits: graph.DefaultLimits}))
 	t.Cleanup(ts.Close)
 	return ts, s
 }
@@ -175,9 +183,47 @@ func TestGraphViewSeedIncident(t *testing.T) {
 	if !browsertest.Poll[bool](tab, "wait for the Arabic font", `document.fonts.check('16px "Noto Naskh Arabic"', "بصورة")`, 10*time.Second) {
 		t.Error("the embedded Arabic font did not load")
 	}
+	if got := browsertest.Eval[bool](tab, "focus", `document.activeElement === document.getElementById("panel")`); !got {
+		t.Error("selecting the claim does not move keyboard focus to the side panel")
+	}
+	pg := browsertest.Eval[string](tab, "read the playground link", `document.getElementById("playground-link").getAttribute("href")`)
+	if q, err := url.Parse(pg); err != nil || q.Path != "/" || !strings.Contains(q.Query().Get("query"), store.NodeID("Attribution", "gb-blames-ir")) {
+		t.Errorf("the playground link %q does not query the selected claim", pg)
+	}
+	timeline := browsertest.Eval[string](tab, "read the timeline", `document.getElementById("timeline").textContent`)
+	for _, want := range []string{"Cyberattack on Albanian government institutions", "United Kingdom → Iran · almost certain · 54 days", "Albania: diplomatic severance", "2022-07-15", "2022-09-07"} {
+		if !strings.Contains(timeline, want) {
+			t.Errorf("the timeline lacks %q:\n%s", want, timeline)
+		}
+	}
 	if dir := os.Getenv(ScreenshotsEnv); dir != "" {
 		tab.Screenshot(filepath.Join(dir, "graph-view.png"))
 	}
+
+	// Keyboard: Tab reaches the search box and the filters.
+	reached := map[string]bool{}
+	tab.Run("focus the page's start", chromedp.Evaluate[chromedp.Void](`document.activeElement.blur(); window.focus()`))
+	for range 40 {
+		tab.Run("press Tab", chromedp.KeyEvent(kb.Tab))
+		reached[browsertest.Eval[string](tab, "read focus", `(e => e.id || e.dataset.filter || e.tagName)(document.activeElement)`)] = true
+	}
+	for _, want := range []string{"search-box", "type", "band", "asof"} {
+		if !reached[want] {
+			t.Errorf("Tab never reaches %q; it reaches %v", want, reached)
+		}
+	}
+
+	// Filter by band: without "almost certain", one claim is left.
+	tab.Run("untick almost certain", chromedp.Click(`#band-filter input[value="ALMOST_CERTAIN"]`))
+	if n := browsertest.Eval[[]string](tab, "count claims", `attribGraph.cy.nodes("[type = 'Attribution']").filter(n => !n.hasClass("hidden")).map(n => n.data("label"))`); !slices.Equal(n, []string{"United States → Iran · certainty unstated"}) {
+		t.Errorf("with almost-certain claims filtered out, the view shows %q", n)
+	}
+	tab.Run("tick almost certain", chromedp.Click(`#band-filter input[value="ALMOST_CERTAIN"]`))
+	tab.Run("untick Statement", chromedp.Click(`#type-filter input[value="Statement"]`))
+	if n := browsertest.Eval[int](tab, "count statements", `attribGraph.cy.nodes("[type = 'Statement']").filter(n => !n.hasClass("hidden")).length`); n != 0 {
+		t.Errorf("with statements filtered out, %d are shown", n)
+	}
+	tab.Run("tick Statement", chromedp.Click(`#type-filter input[value="Statement"]`))
 
 	// The day before the claims: the incident, and no attribution.
 	tab.Run("move the as-of slider one day back", chromedp.Focus("#asof"), chromedp.KeyEvent(kb.ArrowLeft))
@@ -250,7 +296,17 @@ func TestGraphViewOpensDroppedJGF(t *testing.T) {
 	openGraph(tab, ts.URL+"/graph?root="+url.QueryEscape(seedIncident)+"&depth=2")
 	live := browsertest.Eval[[]string](tab, "read the live view", jsLabels)
 
+	// Without a root the page opens on a search box.
 	openGraph(tab, ts.URL+"/graph")
+	if id := browsertest.Eval[string](tab, "read focus", `document.activeElement.id`); id != "search-box" {
+		t.Errorf("without a root, focus is on %q, want the search box", id)
+	}
+	tab.Run("search for طهران", chromedp.SendKeys("#search-box", "طهران"), chromedp.Click(`#search button[type="submit"]`))
+	hits := browsertest.Poll[[]string](tab, "wait for search results", `(() => { const a = [...document.querySelectorAll("#search-results a")].map(a => a.textContent); return a.length ? a : null; })()`, 20*time.Second)
+	if !slices.Contains(hits, "Iran") {
+		t.Errorf("searching for the metonym طهران lists %q, without Iran", hits)
+	}
+
 	exportURL := "/export?root=" + url.QueryEscape(seedIncident) + "&depth=2&format=jgf"
 	// Drop the file as a browser delivers a dropped file: a drop event
 	// whose DataTransfer holds it.
@@ -272,6 +328,20 @@ func TestGraphViewOpensDroppedJGF(t *testing.T) {
 	tab.Run("select the UK claim", chromedp.Evaluate[chromedp.Void](`attribGraph.select(attribGraph.cy.nodes().filter(n => n.data("label").startsWith("United Kingdom →"))[0].id())`))
 	if got := browsertest.Eval[string](tab, "read the panel", `(document.querySelector("#panel mark.certainty") || {}).textContent || ""`); got != "بصورة شبه مؤكدة" {
 		t.Errorf("the dropped file's claim highlights %q", got)
+	}
+
+	// Double-clicking a node adds its neighbours.
+	openGraph(tab, ts.URL+"/graph?root="+url.QueryEscape(store.NodeID("State", "GB"))+"&depth=1")
+	before := browsertest.Eval[int](tab, "count nodes", `attribGraph.cy.nodes().length`)
+	xy := browsertest.Eval[[]float64](tab, "find the UK claim", `(() => {
+		const n = attribGraph.cy.nodes().filter(n => n.data("label").startsWith("United Kingdom →"))[0];
+		const p = n.renderedPosition(), r = document.getElementById("cy").getBoundingClientRect();
+		return [r.left + p.x, r.top + p.y];
+	})()`)
+	tab.Run("double-click the UK claim", chromedp.MouseClickXY(xy[0], xy[1]), chromedp.MouseClickXY(xy[0], xy[1], chromedp.ClickCount(2)))
+	after := browsertest.Poll[int](tab, "wait for the expansion", fmt.Sprintf(`(n => n > %d && n)(attribGraph.cy.nodes().length)`, before), 20*time.Second)
+	if browsertest.Eval[int](tab, "find the incident", `attribGraph.cy.nodes("[type = 'Incident']").length`) != 1 {
+		t.Errorf("expanding the UK claim (%d to %d nodes) did not add the incident it concerns", before, after)
 	}
 
 	// ?file= opens an export from this server.
@@ -355,6 +425,9 @@ func TestSourceViewMarksEveryCitation(t *testing.T) {
 	nested := browsertest.Eval[int](tab, "count nested marks", `document.querySelectorAll("#document mark mark").length`)
 	layered := browsertest.Eval[int](tab, "count layered marks", `document.querySelectorAll("#document .layer mark").length`)
 	t.Logf("%d marks for %d cited spans; %d nested, %d on overlay layers", len(marks), len(cited), nested, layered)
+	if nested == 0 || layered == 0 {
+		t.Errorf("the seed's spans nest and cross, but %d marks are nested and %d layered", nested, layered)
+	}
 	if dir := browsertest.Eval[string](tab, "text direction", `getComputedStyle(document.querySelector("#document .text")).direction`); dir != "rtl" {
 		t.Errorf("the Arabic article is set %s, want rtl", dir)
 	}

@@ -435,7 +435,30 @@
   });
 
   cy.on("tap", "node, edge", (ev) => select(ev.target.id()));
-  cy.on("dbltap", "node", (ev) => expand(ev.target.id()));
+  // A double-click expands the node under it. Cytoscape's own dbltap
+  // needs both taps within its debounce time as the page sees them, which
+  // a busy page misses; the browser's dblclick does not. Touch keeps dbltap.
+  let lastExpand = { id: null, at: 0 };
+  function expandOnce(id) {
+    const now = performance.now();
+    if (lastExpand.id === id && now - lastExpand.at < 1000) return;
+    lastExpand = { id, at: now };
+    expand(id);
+  }
+  cy.on("dbltap", "node", (ev) => expandOnce(ev.target.id()));
+  $("cy").addEventListener("dblclick", (ev) => {
+    const box = $("cy").getBoundingClientRect();
+    const pan = cy.pan();
+    const z = cy.zoom();
+    const x = (ev.clientX - box.left - pan.x) / z;
+    const y = (ev.clientY - box.top - pan.y) / z;
+    const hit = cy.nodes().filter((n) => {
+      if (n.hasClass("hidden")) return false;
+      const b = n.boundingBox({ includeLabels: false });
+      return x >= b.x1 && x <= b.x2 && y >= b.y1 && y <= b.y2;
+    });
+    if (hit.length) expandOnce(hit[0].id());
+  });
 
   function expand(id) {
     if (state.source !== "graphql") {
@@ -457,17 +480,19 @@
     state.asOfHidden.clear();
     const incidents = cy.nodes("[type = 'Incident']").map((n) => n.id()).slice(0, 25);
     let events = [];
-    if (state.source === "graphql" && incidents.length) {
+    // The server's timeline when the view holds incidents; otherwise (a
+    // file, or a view with no incident) the dates the records carry.
+    const fromServer = state.source === "graphql" && incidents.length > 0;
+    if (fromServer) {
       try {
-        const data = await timelineQuery(incidents, null);
-        events = data;
+        events = await timelineQuery(incidents, null);
       } catch (e) {
         status(`Could not load the timeline: ${e.message}`, true);
       }
     } else {
-      events = fileEvents();
+      events = localEvents();
     }
-    state.timeline = { events };
+    state.timeline = { events, fromServer };
     const slider = $("asof");
     const hadTimeline = !$("timeline").hidden;
     $("timeline").hidden = events.length === 0;
@@ -500,17 +525,18 @@
     return [...seen.values()];
   }
 
-  function fileEvents() {
+  // localEvents reads the dates of the records in view: GraphQL's
+  // DateInfo, or a file's date, date_precision, date_inferred properties.
+  function localEvents() {
     const out = [];
     for (const r of state.records.values()) {
-      if (r.kind !== "node" || !DATED.has(r.type) || !r.fields.date) continue;
-      out.push({
-        id: r.id,
-        kind: r.type.toUpperCase(),
-        date: { date: r.fields.date, precision: r.fields.date_precision || "DAY", inferred: !!r.fields.date_inferred, basis: r.fields.date_basis },
-        incidents: [],
-        days: null,
-      });
+      const f = r.fields || {};
+      if (r.kind !== "node" || !DATED.has(r.type) || !f.date) continue;
+      const date =
+        typeof f.date === "object"
+          ? f.date
+          : { date: f.date, precision: f.date_precision || "DAY", inferred: !!f.date_inferred, basis: f.date_basis };
+      out.push({ id: r.id, kind: r.type.toUpperCase(), date, incidents: [], days: null });
     }
     return out;
   }
@@ -530,7 +556,7 @@
       return;
     }
     let kept;
-    if (state.source === "graphql") {
+    if (state.timeline.fromServer) {
       const incidents = cy.nodes("[type = 'Incident']").map((n) => n.id()).slice(0, 25);
       try {
         kept = new Set((await timelineQuery(incidents, date)).map((e) => e.id));
@@ -592,13 +618,13 @@
     KIND_ROWS.forEach((kind, ri) => {
       const items = rows[ri];
       parts.push(svg("text", { x: 2, y: y, class: "row-name" }, A.words(kind) + (kind === "INCIDENT" ? "" : "s")));
-      y += 6;
+      y += 12;
       const stack = new Map();
       for (const e of items.sort((a, b) => a.date.date.localeCompare(b.date.date) || labelOf(a).localeCompare(labelOf(b)))) {
         const day = toDay(e.date.date);
         const n = stack.get(day) || 0;
         stack.set(day, n + 1);
-        const cyy = y + 8 + n * lineH;
+        const cyy = y + n * lineH;
         const cx = x(day);
         const item = svg("g", { class: `tl-item ${e.kind.toLowerCase()}`, role: "listitem", tabindex: 0, "data-id": e.id, "data-date": e.date.date });
         const span = e.date.precision === "YEAR" ? 365 : e.date.precision === "MONTH" ? 30 : 0;
@@ -619,7 +645,7 @@
         parts.push(item);
       }
       const tallest = Math.max(0, ...stack.values());
-      y += 8 + Math.max(tallest, 1) * lineH;
+      y += Math.max(tallest, 1) * lineH + 6;
     });
     // The axis: first and last day, and each day something happened.
     const axisY = y;
