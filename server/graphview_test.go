@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/internal/browsertest"
@@ -500,5 +501,36 @@ func TestGraphViewLaysOutFiveHundredNodes(t *testing.T) {
 	after := browsertest.Eval[map[string]float64](tab, "read the pan", `attribGraph.cy.pan()`)
 	if after["x"] == before["x"] && after["y"] == before["y"] {
 		t.Errorf("dragging the background did not pan the view (pan %v)", after)
+	}
+}
+
+// On a server that needs a token for reads, the page says so, and works
+// once the reader gives one (the Token button keeps it for the tab).
+func TestGraphViewSendsTheReadersToken(t *testing.T) {
+	requirePageAssets(t)
+	const token = "tok-graph-reader-5d1c9e7a"
+	tokens, err := auth.Parse(strings.NewReader("rita:reader:" + token))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := seedtest.Open(t, t.TempDir(), store.Options{})
+	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits, Tokens: tokens, ReadsNeedToken: true}))
+	t.Cleanup(ts.Close)
+
+	tab := browsertest.NewTab(t, 1400, 900, 2*time.Minute)
+	defer tab.Close()
+	tab.Run("open the graph without a token", chromedp.Navigate(ts.URL+"/graph?root="+url.QueryEscape(seedIncident)))
+	if got := browsertest.Poll[string](tab, "wait for the refusal", jsReady, 30*time.Second); got != "error" {
+		t.Fatalf("without a token the page loaded (%q)", got)
+	}
+	msg := browsertest.Eval[string](tab, "read the status", `document.getElementById("status").textContent`)
+	if !strings.Contains(strings.ToLower(msg), "token") {
+		t.Errorf("the refusal does not say a token is needed: %q", msg)
+	}
+	// What the Token button stores, then the page again.
+	tab.Run("give the token", chromedp.Evaluate[chromedp.Void](`sessionStorage.setItem("attrib-token", `+jsString(token)+`)`))
+	openGraph(tab, ts.URL+"/graph?root="+url.QueryEscape(seedIncident))
+	if n := browsertest.Eval[int](tab, "count nodes", `attribGraph.cy.nodes().length`); n < 10 {
+		t.Errorf("with the token the graph draws %d nodes", n)
 	}
 }

@@ -6,12 +6,32 @@
 (function () {
   const endpoint = document.body.dataset.endpoint || "/graphql";
 
+  // A bearer token, when the reader gave one (the Token button): a server
+  // that needs tokens for reads, or facts marked above the anonymous
+  // clearance, need it. Kept for this tab only.
+  const TOKEN_KEY = "attrib-token";
+  function authHeaders() {
+    const t = sessionStorage.getItem(TOKEN_KEY);
+    return t ? { Authorization: `Bearer ${t}` } : {};
+  }
+  function askToken() {
+    const t = prompt("Bearer token for this server (empty to read anonymously):", sessionStorage.getItem(TOKEN_KEY) || "");
+    if (t === null) return;
+    if (t.trim()) sessionStorage.setItem(TOKEN_KEY, t.trim());
+    else sessionStorage.removeItem(TOKEN_KEY);
+    location.reload();
+  }
+  document.querySelectorAll("[data-token]").forEach((b) => {
+    b.addEventListener("click", askToken);
+    if (sessionStorage.getItem(TOKEN_KEY)) b.textContent = "Token ✓";
+  });
+
   // gql posts a query to the public GraphQL endpoint and returns its data,
   // or throws with the server's own messages.
   async function gql(query, variables) {
     const res = await fetch(endpoint, {
       method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
+      headers: Object.assign({ "Content-Type": "application/json", Accept: "application/json" }, authHeaders()),
       body: JSON.stringify({ query, variables: variables || {} }),
     });
     let body;
@@ -265,6 +285,7 @@
 
   window.attrib = {
     gql,
+    authHeaders,
     codePoints,
     words,
     label,

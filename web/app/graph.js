@@ -460,11 +460,8 @@
     if (hit.length) expandOnce(hit[0].id());
   });
 
+  // expand adds a node's neighbours from the server, in a file's view too.
   function expand(id) {
-    if (state.source !== "graphql") {
-      // A file holds what it holds; expanding asks the server.
-      state.source = "graphql";
-    }
     return loadRoot(id, 1, true);
   }
 
@@ -812,7 +809,7 @@
       return;
     }
     try {
-      const res = await fetch(u);
+      const res = await fetch(u, { headers: A.authHeaders() });
       if (!res.ok) throw new Error(`${res.status}: ${(await res.text()).trim()}`);
       await loadFile(await res.text(), u.pathname);
     } catch (e) {
