@@ -120,7 +120,6 @@ const jsLabels = `attribGraph.cy.nodes().map(n => n.id() + "|" + n.data("label")
 func openGraph(tab *browsertest.Tab, u string) {
 	tab.Run("open "+u, chromedp.Navigate(u))
 	waitReady(tab, "wait for the graph to load")
-	tab.WaitQuiet(300 * time.Millisecond)
 }
 
 // An analyst opens the seed incident's neighbourhood, with no internet:

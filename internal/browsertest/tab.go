@@ -127,14 +127,6 @@ func (tb *Tab) Fail(step string, err error) {
 	tb.t.Fatalf("%s: %v\n%s%s\nChromium output:\n%s", step, err, tb.rec.report(), shot, tail(tb.out.String(), 4000))
 }
 
-// WaitQuiet waits until no request has been in flight for quiet.
-func (tb *Tab) WaitQuiet(quiet time.Duration) {
-	tb.t.Helper()
-	if err := tb.rec.waitQuiet(tb.Ctx, quiet); err != nil {
-		tb.Fail("wait for the page's requests to finish", err)
-	}
-}
-
 // Download returns the bytes of the next download to complete after
 // start runs.
 func (tb *Tab) Download(step string, start chromedp.Action[chromedp.Void]) []byte {
