@@ -206,8 +206,10 @@
     return { nodes: nodes.filter((n) => n.type !== "Document" || linked.has(n.id)), links, docs };
   }
 
-  // show replaces (or, with add, extends) the drawing with model m.
-  function show(m, add) {
+  // show replaces the drawing with model m, or with add extends it: the
+  // new nodes start beside node near and the layout keeps the others
+  // roughly where the reader last saw them.
+  function show(m, add, near) {
     if (!add) {
       cy.elements().remove();
       state.records.clear();
@@ -245,22 +247,28 @@
       if (existing.has(l.id)) continue;
       els.push({ group: "edges", data: { id: l.id, source: l.from, target: l.to, label: l.label, type: l.type } });
     }
-    cy.add(els);
+    const added = cy.add(els);
+    if (add && near && cy.$id(near).length) {
+      const p = cy.$id(near).position();
+      added.nodes().forEach((n, i) => n.position({ x: p.x + 40 * Math.cos(i), y: p.y + 40 * Math.sin(i) }));
+    }
     if (state.root) cy.$id(state.root).addClass("root");
     buildFilters();
     applyVisibility();
-    return layout();
+    return layout(!add);
   }
 
   // layout runs fCoSE and records how long it took (the browser test logs
-  // it for docs/performance.md).
-  function layout() {
+  // it for docs/performance.md). From scratch it starts from a random
+  // placement; otherwise from the current one (fCoSE then needs its
+  // "proof" quality).
+  function layout(fresh) {
     return new Promise((resolve) => {
       const t0 = performance.now();
       const l = cy.layout({
         name: "fcose",
-        quality: "default",
-        randomize: true,
+        quality: fresh ? "default" : "proof",
+        randomize: fresh,
         animate: false,
         nodeDimensionsIncludeLabels: true,
         nodeRepulsion: () => 9000,
@@ -284,7 +292,7 @@
     try {
       const data = await subgraphQuery(root, depth);
       if (!add) state.root = root;
-      await show(fromGraphQL(data.subgraph), add);
+      await show(fromGraphQL(data.subgraph), add, root);
       state.source = "graphql";
       status(`${cy.nodes().length} nodes, ${cy.edges().length} links.`);
       await loadTimeline();
@@ -300,6 +308,7 @@
       json = JSON.parse(text);
     } catch (e) {
       status(`${name || "The file"} is not JSON: ${e.message}`, true);
+      failed = true;
       return;
     }
     try {
