@@ -7,9 +7,9 @@ WEB := web
 # package.json/package-lock.json exactly when node_modules is up to date.
 NODE_STAMP := $(WEB)/node_modules/.package-lock.json
 
-.PHONY: assets build run test fuzz browser-deps generate check-generate bench
+.PHONY: assets build run test fuzz browser-deps generate check-generate bench screenshots
 
-## assets: fetch the pinned GraphiQL/React builds (npm ci) and copy them to web/dist
+## assets: fetch the pinned browser assets (npm ci) and copy them to web/dist
 assets: $(NODE_STAMP)
 	cd $(WEB) && $(NPM) run --silent copy-assets
 
@@ -30,6 +30,12 @@ run: assets
 ## test: build the assets, then run every Go test
 test: assets
 	$(GO) test ./...
+
+## screenshots: redraw the README's screenshots of the graph view and the
+## source view (docs/img/) from the seed, in headless Chromium
+screenshots: assets browser-deps
+	mkdir -p docs/img
+	ATTRIB_SCREENSHOTS=$(abspath docs/img) $(GO) test ./server -count=1 -run 'TestGraphViewSeedIncident|TestSourceViewMarksEveryCitation'
 
 ## fuzz: run each fuzz target for FUZZTIME (default 15s), one at a time
 fuzz:

@@ -508,7 +508,7 @@ func (sw *stixWriter) claimName(n *store.Node, links map[string][]*store.Edge) s
 		var out []string
 		for _, e := range links[typ] {
 			if m, err := sw.src.tx.Node(e.To); err == nil {
-				out = append(out, label(m))
+				out = append(out, fullName(m))
 			}
 		}
 		if len(out) == 0 {
@@ -521,6 +521,17 @@ func (sw *stixWriter) claimName(n *store.Node, links map[string][]*store.Edge) s
 		name += " (" + c + ")"
 	}
 	return name
+}
+
+// fullName is a node's full English name (a state's ISO name), for STIX
+// report names, which read as sentences.
+func fullName(n *store.Node) string {
+	for _, p := range []string{"name_en", "title", "summary_en"} {
+		if s := n.Props.String(p); s != "" {
+			return s
+		}
+	}
+	return n.Type + " " + n.ID
 }
 
 // describe is a one-line English description of a claim.

@@ -12,16 +12,6 @@ import (
 // metadata (JGF) or data (Cytoscape.js), so nothing is lost for a reader
 // who wants the evidence.
 
-// label is the human name a viewer shows for a node.
-func label(n *store.Node) string {
-	for _, p := range []string{"name_en", "title", "summary_en"} {
-		if s := n.Props.String(p); s != "" {
-			return s
-		}
-	}
-	return n.Type + " " + n.ID
-}
-
 // facts is what a viewer element carries besides its shape.
 type facts struct {
 	Type       string           `json:"type"`
@@ -40,6 +30,7 @@ type jgfEdge struct {
 	Source   string `json:"source"`
 	Target   string `json:"target"`
 	Relation string `json:"relation"`
+	Label    string `json:"label"`
 	Directed bool   `json:"directed"`
 	Metadata facts  `json:"metadata"`
 }
@@ -79,7 +70,11 @@ func writeJGF(w *bufio.Writer, src *source) error {
 	w.WriteString("{\n  \"graph\": {\n    \"type\": \"attrib\",\n    \"directed\": true,\n    \"metadata\": {\"format\": \"" + NativeFormat + "\"},\n    \"nodes\": {")
 	n := 0
 	err := src.eachNode(func(nd *store.Node) error {
-		b, err := marshal(jgfNode{Label: label(nd), Metadata: facts{nd.Type, nd.Props, nd.Citations, nd.Meta}})
+		lbl, err := src.nodeLabel(nd)
+		if err != nil {
+			return err
+		}
+		b, err := marshal(jgfNode{Label: lbl, Metadata: facts{nd.Type, nd.Props, nd.Citations, nd.Meta}})
 		if err != nil {
 			return err
 		}
@@ -102,7 +97,7 @@ func writeJGF(w *bufio.Writer, src *source) error {
 	w.WriteString("},\n    \"edges\": [")
 	l := &list{w: w, indent: "      "}
 	err = src.eachEdge(func(e *store.Edge) error {
-		return l.add(jgfEdge{ID: e.ID, Source: e.From, Target: e.To, Relation: e.Type, Directed: true,
+		return l.add(jgfEdge{ID: e.ID, Source: e.From, Target: e.To, Relation: e.Type, Label: Words(e.Type), Directed: true,
 			Metadata: facts{e.Type, e.Props, e.Citations, e.Meta}})
 	})
 	if err != nil {
@@ -140,7 +135,11 @@ func writeCytoscape(w *bufio.Writer, src *source) error {
 	w.WriteString("{\n  \"elements\": {\n    \"nodes\": [")
 	l := &list{w: w, indent: "      "}
 	err := src.eachNode(func(n *store.Node) error {
-		return l.add(cyNode{cyNodeData{ID: n.ID, Label: label(n), facts: facts{n.Type, n.Props, n.Citations, n.Meta}}})
+		lbl, err := src.nodeLabel(n)
+		if err != nil {
+			return err
+		}
+		return l.add(cyNode{cyNodeData{ID: n.ID, Label: lbl, facts: facts{n.Type, n.Props, n.Citations, n.Meta}}})
 	})
 	if err != nil {
 		return err
@@ -148,7 +147,7 @@ func writeCytoscape(w *bufio.Writer, src *source) error {
 	l.close("],\n    \"edges\": [")
 	l = &list{w: w, indent: "      "}
 	err = src.eachEdge(func(e *store.Edge) error {
-		return l.add(cyEdge{cyEdgeData{ID: e.ID, Source: e.From, Target: e.To, Label: e.Type, facts: facts{e.Type, e.Props, e.Citations, e.Meta}}})
+		return l.add(cyEdge{cyEdgeData{ID: e.ID, Source: e.From, Target: e.To, Label: Words(e.Type), facts: facts{e.Type, e.Props, e.Citations, e.Meta}}})
 	})
 	if err != nil {
 		return err

@@ -1,5 +1,6 @@
 // Package server wires the HTTP surface of attrib: the GraphQL endpoint,
-// the offline GraphiQL playground, and health checks, behind body limits,
+// the offline GraphiQL playground, graph view and source view, and health
+// checks, behind body limits,
 // timeouts and panic recovery.
 package server
 
@@ -100,6 +101,11 @@ func Handler(cfg Config) http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintln(w, `{"status":"ok"}`)
 	})
+	// The graph and source views are static pages that read /graphql
+	// like any client; their assets are served under /assets/ below.
+	pages := web.Pages("/graphql")
+	mux.Handle("GET "+web.GraphPath, pages)
+	mux.Handle("GET "+web.DocumentsPath+"{id}", pages)
 	mux.Handle("/", web.Handler("/graphql", ExampleQuery))
 	idle := cfg.IdleReturn
 	if idle == 0 {

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"net/http"
-	"strconv"
 )
 
 // bidiCSS makes right-to-left strings legible in GraphiQL's result pane.
@@ -29,7 +28,8 @@ func withStyle(page http.Handler, css string) http.Handler {
 		for k, vs := range buf.header {
 			w.Header()[k] = vs
 		}
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		// The body changed length: net/http counts it again.
+		w.Header().Del("Content-Length")
 		w.WriteHeader(buf.code)
 		_, _ = w.Write(body)
 	})

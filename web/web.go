@@ -1,12 +1,16 @@
-// Package web serves the GraphiQL playground at GET / with every browser
-// asset embedded in the binary, so the playground works with no internet
-// access.
+// Package web serves attrib's browser pages with every asset embedded in
+// the binary, so they work with no internet access: the GraphiQL
+// playground at GET /, the graph view at GET /graph and the source view at
+// GET /documents/{id} (pages.go). The pages get their data from the public
+// GraphQL API only, like any other client.
 //
-// The assets (GraphiQL 4.1.2 and React 18.2.0 UMD builds) are fetched by
+// Third-party assets (GraphiQL 4.1.2, React 18.2.0, Cytoscape.js with the
+// fCoSE layout, the Noto Naskh Arabic font) are fetched by
 // `make assets`, which runs `npm ci` in web/ and copies them into web/dist/.
 // Only web/dist/README.md is committed, which keeps `//go:embed dist`
-// compiling before the assets exist; a binary built then answers GET / with
-// a 503 page that says how to fetch them.
+// compiling before the assets exist; a binary built then answers each page
+// with a 503 page that says how to fetch them. The pages' own scripts and
+// styles live in web/app/ and are committed.
 package web
 
 import (
@@ -43,6 +47,10 @@ var assetNames = []string{graphiqlJS, graphiqlCSS, reactJS, reactDOMJS}
 // AssetsPrefix is the URL path under which the embedded assets are served.
 const AssetsPrefix = "/assets/"
 
+// licensesDir holds, under dist/ and AssetsPrefix, the licence of each
+// third-party package whose files are embedded.
+const licensesDir = "licenses/"
+
 // PageTitle is the title of the playground page.
 const PageTitle = "attrib GraphiQL"
 
@@ -57,22 +65,17 @@ const PageTitle = "attrib GraphiQL"
 //
 // and 404 for any other path. If the assets were not built into the binary,
 // GET / answers 503 with a page that says how to build them.
+//
+// It also serves the graph and source views' assets under /assets/ (see
+// Pages), and the playground page links to the graph view.
 func Handler(endpoint, defaultQuery string) http.Handler {
-	sub, err := fs.Sub(dist, "dist")
-	if err != nil { // cannot happen: "dist" is a valid path
-		panic(err)
-	}
-	return newHandler(sub, endpoint, defaultQuery)
+	return newHandler(distFS(), endpoint, defaultQuery)
 }
 
 // AssetsBuilt reports whether the playground assets are embedded in this
 // binary (false when it was built before `make assets`).
 func AssetsBuilt() bool {
-	sub, err := fs.Sub(dist, "dist")
-	if err != nil {
-		return false
-	}
-	_, err = loadAssets(sub)
+	_, err := loadAssets(distFS())
 	return err == nil
 }
 
@@ -87,6 +90,8 @@ type handler struct {
 	defaultQuery string
 	assets       map[string]asset // nil when the assets are missing
 	missingErr   error            // why the assets are missing
+	pageAssets   map[string]asset // the graph and source views'; nil when missing
+	dist         fs.FS            // where the licences are
 	page         http.Handler     // the GraphiQL page; nil when assets are missing
 	modTime      time.Time
 }
@@ -94,7 +99,8 @@ type handler struct {
 // newHandler builds the handler from assets, a file system holding the asset
 // files at its root (dist/ in production, an fstest.MapFS in tests).
 func newHandler(assets fs.FS, endpoint, defaultQuery string) *handler {
-	h := &handler{endpoint: endpoint, defaultQuery: defaultQuery, modTime: time.Now()}
+	h := &handler{endpoint: endpoint, defaultQuery: defaultQuery, modTime: time.Now(), dist: assets}
+	h.pageAssets, _ = loadPageAssets(assets) // Pages reports them missing
 	loaded, err := loadAssets(assets)
 	if err != nil {
 		h.missingErr = err
@@ -115,16 +121,25 @@ func newHandler(assets fs.FS, endpoint, defaultQuery string) *handler {
 	return h
 }
 
-// loadAssets reads every required asset and computes its SRI hash.
+// loadAssets reads every playground asset and computes its SRI hash.
 func loadAssets(fsys fs.FS) (map[string]asset, error) {
-	out := make(map[string]asset, len(assetNames))
-	for _, name := range assetNames {
+	out, err := loadNamed(fsys, assetNames)
+	if err != nil {
+		return nil, fmt.Errorf("playground %w", err)
+	}
+	return out, nil
+}
+
+// loadNamed reads the files names from fsys and computes their SRI hashes.
+func loadNamed(fsys fs.FS, names []string) (map[string]asset, error) {
+	out := make(map[string]asset, len(names))
+	for _, name := range names {
 		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
-			return nil, fmt.Errorf("playground asset %s: %w", name, err)
+			return nil, fmt.Errorf("asset %s: %w", name, err)
 		}
 		if len(b) == 0 {
-			return nil, fmt.Errorf("playground asset %s is empty", name)
+			return nil, fmt.Errorf("asset %s is empty", name)
 		}
 		out[name] = asset{body: b, contentType: contentType(name), sri: sri(b)}
 	}
@@ -143,6 +158,8 @@ func contentType(name string) string {
 		return "text/javascript; charset=utf-8"
 	case ".css":
 		return "text/css; charset=utf-8"
+	case ".woff2":
+		return "font/woff2"
 	default:
 		return "application/octet-stream"
 	}
@@ -177,6 +194,15 @@ func allowGet(w http.ResponseWriter, r *http.Request) bool {
 func (h *handler) serveAsset(w http.ResponseWriter, r *http.Request, name string) {
 	a, ok := h.assets[name]
 	if !ok {
+		a, ok = h.pageAssets[name]
+	}
+	if !ok && strings.HasPrefix(name, licensesDir) && path.Ext(name) == ".txt" && fs.ValidPath(name) {
+		// The licences of the embedded third-party files.
+		if b, err := fs.ReadFile(h.dist, name); err == nil {
+			a, ok = asset{body: b, contentType: "text/plain; charset=utf-8", sri: sri(b)}, true
+		}
+	}
+	if !ok {
 		http.NotFound(w, r)
 		return
 	}
@@ -201,8 +227,48 @@ func (h *handler) serveRoot(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-cache")
-	h.page.ServeHTTP(w, r)
+	rec := &bufferedResponse{header: w.Header()}
+	h.page.ServeHTTP(rec, r)
+	body := rec.body.Bytes()
+	if rec.status == 0 || rec.status == http.StatusOK {
+		body = withGraphLink(body)
+		// The body changed length: net/http counts it again.
+		w.Header().Del("Content-Length")
+	}
+	if rec.status != 0 {
+		w.WriteHeader(rec.status)
+	}
+	_, _ = w.Write(body)
 }
+
+// graphLink is added to the playground page: a plain link, top right over
+// GraphiQL's header, to the graph view.
+const graphLink = `<a href="` + GraphPath + `" style="position:fixed;top:6px;right:12px;z-index:10;` +
+	`font:14px system-ui,sans-serif;padding:4px 10px;border-radius:4px;background:#1f4e79;color:#fff;text-decoration:none">Graph view</a>`
+
+// withGraphLink inserts graphLink before the page's closing body tag.
+func withGraphLink(page []byte) []byte {
+	i := bytes.LastIndex(page, []byte("</body>"))
+	if i < 0 {
+		return page
+	}
+	out := make([]byte, 0, len(page)+len(graphLink))
+	out = append(out, page[:i]...)
+	out = append(out, graphLink...)
+	return append(out, page[i:]...)
+}
+
+// bufferedResponse holds a response so the page can be edited before it
+// is sent.
+type bufferedResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (b *bufferedResponse) Header() http.Header         { return b.header }
+func (b *bufferedResponse) Write(p []byte) (int, error) { return b.body.Write(p) }
+func (b *bufferedResponse) WriteHeader(status int)      { b.status = status }
 
 // encodeQuery is url.Values.Encode but with spaces as %20 rather than "+",
 // which reads better in the address bar; both decode the same.

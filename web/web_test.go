@@ -102,7 +102,13 @@ func checkPageLocal(t *testing.T, body string) {
 			t.Errorf("page contains %q", bad)
 		}
 	}
-	refs := regexp.MustCompile(`(?:src|href)="([^"]*)"`).FindAllStringSubmatch(body, -1)
+	var refs [][]string
+	for _, m := range regexp.MustCompile(`(?:src|href)="([^"]*)"`).FindAllStringSubmatch(body, -1) {
+		if m[0] == `href="`+GraphPath+`"` { // the link to the graph view, a page of this server
+			continue
+		}
+		refs = append(refs, m)
+	}
 	if len(refs) != len(assetNames) {
 		t.Errorf("page has %d src/href references, want %d: %v", len(refs), len(assetNames), refs)
 	}
@@ -113,6 +119,9 @@ func checkPageLocal(t *testing.T, body string) {
 	}
 	if !strings.Contains(body, `crossorigin="anonymous"`) {
 		t.Error("page lacks crossorigin attributes")
+	}
+	if !strings.Contains(body, `<a href="/graph"`) {
+		t.Error("the playground does not link to the graph view")
 	}
 }
 

@@ -1,5 +1,6 @@
-// Package browsertest drives the GraphiQL playground in a real headless
-// Chromium (Debian's /usr/bin/chromium) for end-to-end tests.
+// Package browsertest drives attrib's pages (the GraphiQL playground with
+// RunGraphiQL, any page with a Tab) in a real headless Chromium (Debian's
+// /usr/bin/chromium) for end-to-end tests.
 //
 // The browser runs with no network access beyond the test's own loopback
 // server: every request the page makes is recorded, and a request to any host
@@ -93,24 +94,7 @@ func RunGraphiQL(t testing.TB, pageURL string, then ...func(ctx context.Context)
 	defer func() { _ = os.RemoveAll(userDataDir) }()
 
 	var browserOut syncBuffer
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(ChromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox, // needed as root
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		// Belt and braces: the browser resolves no host name but localhost,
-		// so a stray outside request fails at once, here and offline alike
-		// (it is still recorded, and still fails the test).
-		chromedp.Flag("host-resolver-rules", "MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1, EXCLUDE [::1]"),
-		chromedp.UserDataDir(userDataDir),
-		chromedp.WindowSize(1280, 900),
-		chromedp.CombinedOutput(&browserOut),
-	)
+	opts := allocatorOptions(userDataDir, &browserOut, 1280, 900)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
 	defer cancelAlloc() // also waits for the browser to exit
 
@@ -269,7 +253,7 @@ func (r *recorder) checkHosts(t testing.TB) int {
 	defer r.mu.Unlock()
 	for _, u := range r.requests {
 		if ok, host := isLocal(u); !ok {
-			t.Errorf("the page requested %s (host %q): the playground must load nothing from outside 127.0.0.1/localhost", short(u), host)
+			t.Errorf("the page requested %s (host %q): a page must load nothing from outside 127.0.0.1/localhost", short(u), host)
 		}
 	}
 	return len(r.requests)
