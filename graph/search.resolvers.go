@@ -22,38 +22,38 @@ func (r *attributionClaimResolver) Attribution(ctx context.Context, obj *model.A
 	return typed[*model.Attribution](ctx, r.Resolver, "attribution", obj.AttributionID)
 }
 
-func (r *attributionClaimResolver) Attributor(ctx context.Context, obj *model.AttributionClaim) (*model.State, error) {
+func (r *attributionClaimResolver) Attributor(ctx context.Context, obj *model.AttributionClaim) (model.Party, error) {
 	if obj.AttributorID == "" {
 		return nil, nil
 	}
-	return typed[*model.State](ctx, r.Resolver, "state", obj.AttributorID)
+	return typed[model.Party](ctx, r.Resolver, "attributor", obj.AttributorID)
 }
 
-func (r *attributionClaimResolver) Blamed(ctx context.Context, obj *model.AttributionClaim) ([]model.Actor, error) {
+func (r *attributionClaimResolver) Blamed(ctx context.Context, obj *model.AttributionClaim) ([]model.Party, error) {
 	ns, err := r.nodesByID(ctx, obj.BlamedIDs)
-	return actors(ns), err
+	return only[model.Party](ns), err
 }
 
-func (r *attributionPositionResolver) Blamed(ctx context.Context, obj *model.AttributionPosition) (model.Actor, error) {
+func (r *attributionPositionResolver) Blamed(ctx context.Context, obj *model.AttributionPosition) (model.Party, error) {
 	n, err := r.endpoint(ctx, obj.BlamedID)
 	if err != nil {
 		return nil, err
 	}
-	a, ok := n.(model.Actor)
+	a, ok := n.(model.Party)
 	if !ok {
-		return nil, errNotFound("actor", obj.BlamedID)
+		return nil, errNotFound("blamed party", obj.BlamedID)
 	}
 	return a, nil
 }
 
-func (r *attributionPositionResolver) Agree(ctx context.Context, obj *model.AttributionPosition) ([]*model.State, error) {
+func (r *attributionPositionResolver) Agree(ctx context.Context, obj *model.AttributionPosition) ([]model.Party, error) {
 	ns, err := r.nodesByID(ctx, obj.AgreeIDs)
-	return only[*model.State](ns), err
+	return only[model.Party](ns), err
 }
 
-func (r *attributionPositionResolver) Disagree(ctx context.Context, obj *model.AttributionPosition) ([]*model.State, error) {
+func (r *attributionPositionResolver) Disagree(ctx context.Context, obj *model.AttributionPosition) ([]model.Party, error) {
 	ns, err := r.nodesByID(ctx, obj.DisagreeIDs)
-	return only[*model.State](ns), err
+	return only[model.Party](ns), err
 }
 
 func (r *attributionSummaryResolver) Incident(ctx context.Context, obj *model.AttributionSummary) (*model.Incident, error) {

@@ -11,7 +11,7 @@ import (
 // Claim is one attribution as a summary sees it.
 type Claim struct {
 	Attribution string
-	Attributor  string   // the claiming state
+	Attributor  string   // the claimant: a State or an Organization
 	Blamed      []string // the parties held responsible
 	Date        string
 	Days        int  // from the incident to the claim
@@ -64,10 +64,16 @@ func Summarize(tx *store.Txn, incident, asOf string) (*Summary, error) {
 		if c.Days, err = Days(inc.Props.String("date"), c.Date); err != nil {
 			return nil, fmt.Errorf("summary of %s: %w", incident, err)
 		}
-		if by, err := linkedOfType(tx, n.ID, ontology.AttributedBy, ontology.State); err != nil {
-			return nil, err
-		} else if len(by) > 0 {
-			c.Attributor = by[0]
+		// The claimant is a State or, for an agency's or a company's own
+		// claim, an Organization.
+		for _, typ := range ontology.Claimants {
+			by, err := linkedOfType(tx, n.ID, ontology.AttributedBy, typ)
+			if err != nil {
+				return nil, err
+			}
+			if len(by) > 0 && c.Attributor == "" {
+				c.Attributor = by[0]
+			}
 		}
 		refs, err := tx.Edges(n.ID, store.Out, ontology.Blames)
 		if err != nil {

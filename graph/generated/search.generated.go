@@ -18,13 +18,13 @@ import (
 
 type AttributionClaimResolver interface {
 	Attribution(ctx context.Context, obj *model.AttributionClaim) (*model.Attribution, error)
-	Attributor(ctx context.Context, obj *model.AttributionClaim) (*model.State, error)
-	Blamed(ctx context.Context, obj *model.AttributionClaim) ([]model.Actor, error)
+	Attributor(ctx context.Context, obj *model.AttributionClaim) (model.Party, error)
+	Blamed(ctx context.Context, obj *model.AttributionClaim) ([]model.Party, error)
 }
 type AttributionPositionResolver interface {
-	Blamed(ctx context.Context, obj *model.AttributionPosition) (model.Actor, error)
-	Agree(ctx context.Context, obj *model.AttributionPosition) ([]*model.State, error)
-	Disagree(ctx context.Context, obj *model.AttributionPosition) ([]*model.State, error)
+	Blamed(ctx context.Context, obj *model.AttributionPosition) (model.Party, error)
+	Agree(ctx context.Context, obj *model.AttributionPosition) ([]model.Party, error)
+	Disagree(ctx context.Context, obj *model.AttributionPosition) ([]model.Party, error)
 }
 type AttributionSummaryResolver interface {
 	Incident(ctx context.Context, obj *model.AttributionSummary) (*model.Incident, error)
@@ -92,8 +92,8 @@ func (ec *executionContext) _AttributionClaim_attributor(ctx context.Context, fi
 			return ec.Resolvers.AttributionClaim().Attributor(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.State) graphql.Marshaler {
-			return ec.marshalOState2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐState(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Party) graphql.Marshaler {
+			return ec.marshalOParty2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐParty(ctx, selections, v)
 		},
 		true,
 		false,
@@ -106,7 +106,7 @@ func (ec *executionContext) fieldContext_AttributionClaim_attributor(_ context.C
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_State(ctx, field)
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -124,15 +124,24 @@ func (ec *executionContext) _AttributionClaim_blamed(ctx context.Context, field 
 			return ec.Resolvers.AttributionClaim().Blamed(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
-			return ec.marshalNActor2ᚕgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Party) graphql.Marshaler {
+			return ec.marshalNParty2ᚕgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐPartyᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_AttributionClaim_blamed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AttributionClaim", field, true, true, "Actor")
+	fc = &graphql.FieldContext{
+		Object:     "AttributionClaim",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AttributionClaim_date(ctx context.Context, field graphql.CollectedField, obj *model.AttributionClaim) (ret graphql.Marshaler) {
@@ -239,15 +248,24 @@ func (ec *executionContext) _AttributionPosition_blamed(ctx context.Context, fie
 			return ec.Resolvers.AttributionPosition().Blamed(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
-			return ec.marshalNActor2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Party) graphql.Marshaler {
+			return ec.marshalNParty2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐParty(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_AttributionPosition_blamed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AttributionPosition", field, true, true, "Actor")
+	fc = &graphql.FieldContext{
+		Object:     "AttributionPosition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AttributionPosition_agree(ctx context.Context, field graphql.CollectedField, obj *model.AttributionPosition) (ret graphql.Marshaler) {
@@ -262,8 +280,8 @@ func (ec *executionContext) _AttributionPosition_agree(ctx context.Context, fiel
 			return ec.Resolvers.AttributionPosition().Agree(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.State) graphql.Marshaler {
-			return ec.marshalNState2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐStateᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Party) graphql.Marshaler {
+			return ec.marshalNParty2ᚕgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐPartyᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -276,7 +294,7 @@ func (ec *executionContext) fieldContext_AttributionPosition_agree(_ context.Con
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_State(ctx, field)
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -294,8 +312,8 @@ func (ec *executionContext) _AttributionPosition_disagree(ctx context.Context, f
 			return ec.Resolvers.AttributionPosition().Disagree(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.State) graphql.Marshaler {
-			return ec.marshalNState2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐStateᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Party) graphql.Marshaler {
+			return ec.marshalNParty2ᚕgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐPartyᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -308,7 +326,7 @@ func (ec *executionContext) fieldContext_AttributionPosition_disagree(_ context.
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_State(ctx, field)
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
