@@ -1,0 +1,99 @@
+package server_test
+
+import (
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/attrib/attrib/importer"
+)
+
+// sandwormQuery is the README's worked example.
+const sandwormQuery = `{
+  threatActors(name: "Sandworm Team") {
+    edges {
+      node {
+        name
+        aliases { text }
+        attributionsReceived {
+          date { date }
+          attributor { name }
+          basisEn
+          subject { ... on Campaign { name firstSeen lastSeen } }
+        }
+        malware { name }
+        attackPatterns { name externalIds { externalId } }
+      }
+    }
+  }
+}`
+
+// GraphQL answers which campaigns Sandworm Team is blamed for, by whom, on
+// what basis, and what it uses, from the imported ATT&CK for ICS.
+func TestWhichCampaignsIsSandwormBlamedFor(t *testing.T) {
+	e := newEnv(t, false)
+	data, err := os.ReadFile("../testdata/attack-ics/ics-attack.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importer.Import(e.store, data); err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		ThreatActors struct {
+			Edges []struct {
+				Node struct {
+					Name                 string
+					Aliases              []struct{ Text string }
+					AttributionsReceived []struct {
+						Date       struct{ Date string }
+						Attributor struct{ Name string }
+						BasisEn    string
+						Subject    struct{ Name, FirstSeen, LastSeen string }
+					}
+					Malware        []struct{ Name string }
+					AttackPatterns []struct {
+						Name        string
+						ExternalIds []struct{ ExternalID string }
+					}
+				}
+			}
+		}
+	}
+	e.must("", sandwormQuery, nil, &out)
+	if len(out.ThreatActors.Edges) != 1 {
+		t.Fatalf("%d actors named Sandworm Team", len(out.ThreatActors.Edges))
+	}
+	sw := out.ThreatActors.Edges[0].Node
+	var campaigns []string
+	for _, a := range sw.AttributionsReceived {
+		campaigns = append(campaigns, a.Subject.Name)
+		if a.Attributor.Name != "The MITRE Corporation" || !strings.Contains(a.BasisEn, "(Citation:") || a.Date.Date == "" || a.Subject.FirstSeen == "" {
+			t.Errorf("claim about %s: by %q on %q, dated %q", a.Subject.Name, a.Attributor.Name, a.BasisEn, a.Date.Date)
+		}
+	}
+	slices.Sort(campaigns)
+	if strings.Join(campaigns, "; ") != "2015 Ukraine Electric Power Attack; 2016 Ukraine Electric Power Attack; 2022 Ukraine Electric Power Attack" {
+		t.Errorf("Sandworm Team is blamed for %v, want the three Ukraine power-grid campaigns", campaigns)
+	}
+	var malware []string
+	for _, m := range sw.Malware {
+		malware = append(malware, m.Name)
+	}
+	for _, want := range []string{"BlackEnergy", "Industroyer", "KillDisk"} {
+		if !slices.Contains(malware, want) {
+			t.Errorf("Sandworm Team's malware %v lacks %s", malware, want)
+		}
+	}
+	if len(sw.AttackPatterns) == 0 || len(sw.AttackPatterns[0].ExternalIds) == 0 || !strings.HasPrefix(sw.AttackPatterns[0].ExternalIds[0].ExternalID, "T0") {
+		t.Errorf("techniques %+v, want ATT&CK for ICS techniques with their IDs", sw.AttackPatterns)
+	}
+	var aliases []string
+	for _, a := range sw.Aliases {
+		aliases = append(aliases, a.Text)
+	}
+	if len(aliases) != 10 || !slices.Contains(aliases, "Seashell Blizzard") {
+		t.Errorf("aliases %v, want the bundle's ten besides the name", aliases)
+	}
+}
