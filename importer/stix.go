@@ -132,7 +132,11 @@ type stixPlanner struct {
 	// merges each into its replacement.
 	revoked map[string]*stixObject
 	merged  map[string]bool
-	report  *STIXReport
+	// standIns are the threat-actor objects attrib's own export writes
+	// for a state or organization blamed directly, by STIX id; each is
+	// the party it stands for (x_attrib_stands_for).
+	standIns map[string]*stixObject
+	report   *STIXReport
 }
 
 type mappedNode struct{ id, typ string }
@@ -156,6 +160,7 @@ func planSTIX(data []byte, tx *store.Txn) (*plan, error) {
 		edges:    map[string]bool{},
 		inBundle: map[string]string{},
 		revoked:  map[string]*stixObject{},
+		standIns: map[string]*stixObject{},
 		merged:   map[string]bool{},
 		report:   &STIXReport{Types: map[string]*TypeTally{}},
 	}
@@ -187,6 +192,7 @@ func planSTIX(data []byte, tx *store.Txn) (*plan, error) {
 			sp.object(o)
 		}
 	}
+	sp.resolveStandIns()
 	for _, o := range objs {
 		if o.head.Type == "relationship" && o.head.Relationship == "revoked-by" {
 			sp.revokedBy(o)
@@ -242,9 +248,18 @@ func (sp *stixPlanner) addEdge(o *stixObject, typ string, from, to string) {
 		return
 	}
 	sp.edges[id] = true
-	sp.p.edges = append(sp.p.edges, store.Edge{ID: id, Type: typ, From: from, To: to, Props: store.Props{}, Citations: []store.Citation{sp.cite(o.at)}})
+	props := store.Props{}
+	if o.head.Type == "relationship" && !claimEdges[typ] {
+		// The link is the relationship: its id goes back out on export.
+		props["stix_id"] = o.head.ID
+	}
+	sp.p.edges = append(sp.p.edges, store.Edge{ID: id, Type: typ, From: from, To: to, Props: props, Citations: []store.Citation{sp.cite(o.at)}})
 	sp.p.report.Kept["edge"]++
 }
+
+// claimEdges join an Attribution made from an attributed-to relationship
+// to its ends: the relationship is the claim, not any one of them.
+var claimEdges = map[string]bool{ontology.Concerns: true, ontology.Blames: true, ontology.AttributedBy: true}
 
 func day(ts string) string {
 	if len(ts) >= 10 && ontology.ValidDate(ts[:10]) == nil {
@@ -332,6 +347,10 @@ func (sp *stixPlanner) relationship(o *stixObject) {
 			sp.skip(o, "it refers to an object that is not in the bundle")
 			return
 		}
+	}
+	if so, ok := sp.standIns[h.Source]; ok && so.head.StandsFor == h.Target {
+		sp.skip(o, "it joins a stand-in to the party it stands for, which the stand-in already is")
+		return
 	}
 	src, okS := sp.mapped[h.Source]
 	dst, okT := sp.mapped[h.Target]

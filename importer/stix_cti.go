@@ -37,6 +37,11 @@ type ctiHead struct {
 	// AttribKind is the kind (PERSONA, INDIVIDUAL) attrib's own export
 	// gives a threat-actor, so that a round trip keeps it.
 	AttribKind string `json:"x_attrib_kind"`
+	// AttribType is set on every object attrib's own export writes.
+	AttribType string `json:"x_attrib_type"`
+	// StandsFor is the identity a stand-in threat-actor of attrib's
+	// export stands for (a state blamed directly).
+	StandsFor string `json:"x_attrib_stands_for"`
 }
 
 type externalRef struct {
@@ -53,6 +58,10 @@ func (sp *stixPlanner) ctiObject(o *stixObject) bool {
 	typ := ""
 	switch h.Type {
 	case "intrusion-set", "threat-actor":
+		if h.StandsFor != "" {
+			sp.standIns[h.ID] = o
+			return true
+		}
 		typ = ontology.ThreatActor
 	case "campaign":
 		typ = ontology.Campaign
@@ -63,6 +72,10 @@ func (sp *stixPlanner) ctiObject(o *stixObject) bool {
 	case "attack-pattern":
 		typ = ontology.AttackPattern
 	case "report":
+		if h.AttribType != "" {
+			sp.skip(o, "a report attrib wrote for one of its own records (a document or a claim): the bundle is the document")
+			return true
+		}
 		sp.reportObject(o)
 		return true
 	default:
@@ -311,4 +324,24 @@ func unheld(typ string) string {
 		return "no attrib type for custom x- objects: they have no standard meaning to map"
 	}
 	return fmt.Sprintf("no attrib type for STIX type %q", typ)
+}
+
+// resolveStandIns maps each stand-in threat-actor onto the node of the
+// party it stands for, so that a claim blaming it blames the party.
+func (sp *stixPlanner) resolveStandIns() {
+	ids := make([]string, 0, len(sp.standIns))
+	for id := range sp.standIns {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		o := sp.standIns[id]
+		party, ok := sp.mapped[o.head.StandsFor]
+		if !ok {
+			sp.skip(o, "it stands for a party that is not imported")
+			continue
+		}
+		sp.mapped[id] = party
+		sp.report.kept(o, "the party it stands for", party.id)
+	}
 }
