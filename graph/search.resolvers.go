@@ -57,7 +57,17 @@ func (r *attributionPositionResolver) Disagree(ctx context.Context, obj *model.A
 }
 
 func (r *attributionSummaryResolver) Incident(ctx context.Context, obj *model.AttributionSummary) (*model.Incident, error) {
-	return typed[*model.Incident](ctx, r.Resolver, "incident", obj.IncidentID)
+	n, err := r.node(ctx, obj.IncidentID)
+	if err != nil {
+		return nil, err
+	}
+	// Null, not an error, when the summary is of a campaign or a group.
+	i, _ := n.(*model.Incident)
+	return i, nil
+}
+
+func (r *attributionSummaryResolver) Subject(ctx context.Context, obj *model.AttributionSummary) (model.Subject, error) {
+	return typed[model.Subject](ctx, r.Resolver, "subject", obj.IncidentID)
 }
 
 func (r *queryResolver) Search(ctx context.Context, query string, types []model.NodeType, lang *string, first *int, after *string) (*model.SearchConnection, error) {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/attrib/attrib/importer"
 )
@@ -95,5 +96,58 @@ func TestWhichCampaignsIsSandwormBlamedFor(t *testing.T) {
 	}
 	if len(aliases) != 10 || !slices.Contains(aliases, "Seashell Blizzard") {
 		t.Errorf("aliases %v, want the bundle's ten besides the name", aliases)
+	}
+}
+
+// The attribution summary covers a campaign: who claimed who ran it, and
+// the days from when it was first seen to the claim.
+func TestAttributionSummaryOfACampaign(t *testing.T) {
+	e := newEnv(t, false)
+	data, err := os.ReadFile("../testdata/attack-ics/ics-attack.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importer.Import(e.store, data); err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		Campaigns struct {
+			Edges []struct {
+				Node struct{ ID, FirstSeen string }
+			}
+		}
+	}
+	e.must("", `{ campaigns(name: "2016 Ukraine Electric Power Attack") { edges { node { id firstSeen } } } }`, nil, &list)
+	if len(list.Campaigns.Edges) != 1 {
+		t.Fatalf("campaigns(name:) found %d", len(list.Campaigns.Edges))
+	}
+	c := list.Campaigns.Edges[0].Node
+	var out struct {
+		AttributionSummary struct {
+			Incident *struct{ ID string }
+			Subject  struct{ Name string }
+			Claims   []struct {
+				Attributor struct{ Name string }
+				Blamed     []struct{ Name string }
+				Date       string
+				Days       *int
+			}
+			Positions []struct{ Agree []struct{ Name string } }
+		}
+	}
+	e.must("", `query($id: ID!) { attributionSummary(incident: $id) { incident { id } subject { name }
+		claims { attributor { name } blamed { name } date days } positions { agree { name } } } }`, map[string]any{"id": c.ID}, &out)
+	s := out.AttributionSummary
+	if s.Incident != nil || s.Subject.Name != "2016 Ukraine Electric Power Attack" || len(s.Claims) != 1 {
+		t.Fatalf("summary %+v", s)
+	}
+	cl := s.Claims[0]
+	first, _ := time.Parse(time.DateOnly, c.FirstSeen)
+	claimed, _ := time.Parse(time.DateOnly, cl.Date)
+	if cl.Attributor.Name != "The MITRE Corporation" || cl.Blamed[0].Name != "Sandworm Team" || cl.Days == nil || *cl.Days != int(claimed.Sub(first).Hours()/24) {
+		t.Errorf("claim %+v (days want from %s to %s)", cl, c.FirstSeen, cl.Date)
+	}
+	if len(s.Positions) != 1 || s.Positions[0].Agree[0].Name != "The MITRE Corporation" {
+		t.Errorf("positions %+v", s.Positions)
 	}
 }

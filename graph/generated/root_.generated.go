@@ -165,6 +165,7 @@ type ComplexityRoot struct {
 		Latest             func(childComplexity int) int
 		Lowest             func(childComplexity int) int
 		Positions          func(childComplexity int) int
+		Subject            func(childComplexity int) int
 	}
 
 	Campaign struct {
@@ -1227,6 +1228,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AttributionSummary.Positions(childComplexity), true
+	case "AttributionSummary.subject":
+		if e.ComplexityRoot.AttributionSummary.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionSummary.Subject(childComplexity), true
 
 	case "Campaign.aliases":
 		if e.ComplexityRoot.Campaign.Aliases == nil {
@@ -4880,8 +4887,8 @@ type AttributionClaim {
   attributor: Party
   blamed: [Party!]!
   date: Date!
-  "Days from the incident to the claim."
-  days: Int!
+  "Days from the incident to the claim (for a campaign or a group, from when it was first seen); null when the subject has no date."
+  days: Int
   "STIX confidence; null when the claim states no certainty."
   confidence: Int
   involvement: [String!]!
@@ -4896,9 +4903,12 @@ type AttributionPosition {
   disagree: [Party!]!
 }
 
-"What had been claimed about one incident by a date."
+"What had been claimed about one incident (or campaign, or group) by a date."
 type AttributionSummary {
-  incident: Incident!
+  "The incident summarized; null when the subject is a campaign or a threat actor."
+  incident: Incident
+  "What the claims are about: an Incident, a Campaign or a ThreatActor."
+  subject: Subject!
   asOf: Date
   "Who blamed whom, by date."
   claims: [AttributionClaim!]!
@@ -4939,6 +4949,7 @@ extend type Query {
   """
   Who blamed whom for an incident, who agrees and who differs, the confidence
   range and the first and latest claim, counting claims made by asOf.
+  incident may also be the ID of a campaign or a threat actor.
   """
   attributionSummary(incident: ID!, asOf: Date): AttributionSummary!
 }
@@ -5649,6 +5660,8 @@ func (ec *executionContext) childFields_AttributionSummary(ctx context.Context, 
 	switch field.Name {
 	case "incident":
 		return ec.fieldContext_AttributionSummary_incident(ctx, field)
+	case "subject":
+		return ec.fieldContext_AttributionSummary_subject(ctx, field)
 	case "asOf":
 		return ec.fieldContext_AttributionSummary_asOf(ctx, field)
 	case "claims":

@@ -28,6 +28,7 @@ type AttributionPositionResolver interface {
 }
 type AttributionSummaryResolver interface {
 	Incident(ctx context.Context, obj *model.AttributionSummary) (*model.Incident, error)
+	Subject(ctx context.Context, obj *model.AttributionSummary) (model.Subject, error)
 }
 type SearchEdgeResolver interface {
 	Document(ctx context.Context, obj *model.SearchEdge) (*model.Document, error)
@@ -179,11 +180,11 @@ func (ec *executionContext) _AttributionClaim_days(ctx context.Context, field gr
 			return obj.Days, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_AttributionClaim_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -345,10 +346,10 @@ func (ec *executionContext) _AttributionSummary_incident(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Incident) graphql.Marshaler {
-			return ec.marshalNIncident2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐIncident(ctx, selections, v)
+			return ec.marshalOIncident2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐIncident(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_AttributionSummary_incident(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -359,6 +360,38 @@ func (ec *executionContext) fieldContext_AttributionSummary_incident(_ context.C
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Incident(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttributionSummary_subject(ctx context.Context, field graphql.CollectedField, obj *model.AttributionSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttributionSummary_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AttributionSummary().Subject(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Subject) graphql.Marshaler {
+			return ec.marshalNSubject2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐSubject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttributionSummary_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttributionSummary",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -1539,7 +1572,7 @@ func (ec *executionContext) _AttributionClaim(ctx context.Context, sel ast.Selec
 			}
 		case "days":
 			out.Values[i] = ec._AttributionClaim_days(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "confidence":
@@ -1628,9 +1661,15 @@ func (ec *executionContext) _AttributionSummary(ctx context.Context, sel ast.Sel
 			out.Values[i] = graphql.MarshalString("AttributionSummary")
 		case "incident":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AttributionSummary_incident(ctx, field, obj)
+				})
+		case "subject":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AttributionSummary_subject(ctx, field, obj)
 				})
 		case "asOf":
 			out.Values[i] = ec._AttributionSummary_asOf(ctx, field, obj)

@@ -72,7 +72,7 @@ type AttributionClaim struct {
 	AttributorID  string
 	BlamedIDs     []string
 	Date          Date
-	Days          int
+	Days          *int
 	Confidence    *int
 	Involvement   []string
 }
