@@ -65,6 +65,8 @@ func TestICSExportKeepsIDsValidatesAndRoundTrips(t *testing.T) {
 	if _, err := importer.Import(a, data); err != nil {
 		t.Fatal(err)
 	}
+	// The native export holds the new types too, valid against its schema.
+	schematest.Native(t, exportAll(t, a, export.Native))
 	first := exportAll(t, a, export.STIX21)
 	schematest.STIX(t, first)
 	out := stixObjects(t, first)
