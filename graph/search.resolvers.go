@@ -255,6 +255,10 @@ func (r *queryResolver) Timeline(ctx context.Context, actor *string, target *str
 		cutAt(m, asOf)
 		te := &model.TimelineEvent{Date: model.DateOf(ev.Node.Props), Kind: strings.ToUpper(ev.Node.Type),
 			Node: m, IncidentIDs: ev.Incidents}
+		if ev.Node.Type == ontology.Campaign {
+			basis := "first seen"
+			te.Date = &model.DateInfo{Date: model.Date(ev.Date), Precision: "DAY", Basis: &basis}
+		}
 		if d, ok := days[ev.Node.ID]; ok {
 			te.DaysSinceIncident = &d
 		}

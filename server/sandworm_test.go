@@ -151,3 +151,45 @@ func TestAttributionSummaryOfACampaign(t *testing.T) {
 		t.Errorf("positions %+v", s.Positions)
 	}
 }
+
+// The timeline places campaigns at first seen: those some claim blames on
+// Sandworm Team, in order, and MITRE's claims by their own dates.
+func TestTimelineShowsCampaigns(t *testing.T) {
+	e := newEnv(t, false)
+	data, err := os.ReadFile("../testdata/attack-ics/ics-attack.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importer.Import(e.store, data); err != nil {
+		t.Fatal(err)
+	}
+	type events struct {
+		Timeline struct {
+			Events []struct {
+				Kind string
+				Date struct{ Date string }
+				Node struct{ Name string }
+			}
+		}
+	}
+	const sandworm = "VGhyZWF0QWN0b3I6aW50cnVzaW9uLXNldC0tMzgxZmNmNzMtNjBmNi00YWIyLTk5OTEtNmFmM2NiYzM1MTky"
+	var blamed events
+	e.must("", `query($a: ID) { timeline(actor: $a) { events { kind date { date } node { ... on Campaign { name } } } } }`, map[string]any{"a": sandworm}, &blamed)
+	var got []string
+	for _, ev := range blamed.Timeline.Events {
+		got = append(got, ev.Kind+" "+ev.Date.Date+" "+ev.Node.Name)
+	}
+	want := "CAMPAIGN 2015-12-01 2015 Ukraine Electric Power Attack; CAMPAIGN 2016-12-01 2016 Ukraine Electric Power Attack; CAMPAIGN 2022-06-01 2022 Ukraine Electric Power Attack"
+	if strings.Join(got, "; ") != want {
+		t.Errorf("timeline(actor: Sandworm Team) = %v\nwant %s", got, want)
+	}
+	var all events
+	e.must("", `{ timeline(from: "2023-01-01") { events { kind date { date } } } }`, nil, &all)
+	kinds := map[string]int{}
+	for _, ev := range all.Timeline.Events {
+		kinds[ev.Kind]++
+	}
+	if kinds["ATTRIBUTION"] != 5 {
+		t.Errorf("timeline from 2023 has %v; want MITRE's 5 claims", kinds)
+	}
+}

@@ -4854,13 +4854,13 @@ type NeighbourhoodNode {
   distance: Int!
 }
 
-"An incident, attribution, response or statement, placed in time."
+"A campaign (at first seen), incident, attribution, response or statement, placed in time."
 type TimelineEvent {
   date: DateInfo!
-  "INCIDENT, ATTRIBUTION, RESPONSE or STATEMENT."
+  "CAMPAIGN, INCIDENT, ATTRIBUTION, RESPONSE or STATEMENT."
   kind: String!
   node: Node!
-  "The incidents the event is, concerns, answers or is about."
+  "The incidents the event is, concerns, answers or is about, or that are part of it (a campaign)."
   incidents: [Incident!]!
   "For an attribution: days from each incident it concerns to the claim."
   daysSinceIncident: Int
@@ -4939,7 +4939,8 @@ extend type Query {
   "The graph around a node; depth at most 3, and at most 500 nodes."
   neighbourhood(id: ID!, depth: Int = 1): Neighbourhood!
   """
-  Incidents, attributions, responses and statements in date order. actor:
+  Campaigns (at first seen), incidents, attributions, responses and
+  statements in date order. actor:
   who acted (attributor, responder, speaker; for an incident, the party
   blamed); target: against or about whom; incident: the incident and what
   concerns it; from/to: inclusive date range; asOf: only what had been
