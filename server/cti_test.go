@@ -181,6 +181,26 @@ func TestACompanyAttributesAnIncidentToAGroupAndTheGroupToAState(t *testing.T) {
 	}
 	verify(t, "threat actor", ta.Citations)
 
+	// An incident may be part of a campaign.
+	var up struct{ UpsertIncident struct{ Campaigns []struct{ Name string } } }
+	e.must(aliceToken, `mutation($in: IncidentInput!) { upsertIncident(input: $in) { campaigns { name } } }`, map[string]any{"in": map[string]any{
+		"key": "albania-wiper", "nameEn": "ZeroCleare wiper attack", "kind": "CYBERATTACK", "date": "2022-07-15",
+		"partOf": []string{ids.campaign}, "cite": q("using the ZeroCleare wiper to destroy data"),
+	}}, &up)
+	var camp struct {
+		Node struct{ Incidents []struct{ Name string } }
+	}
+	e.must("", `query($id: ID!) { node(id: $id) { ... on Campaign { incidents { name } } } }`, map[string]any{"id": ids.campaign}, &camp)
+	if len(up.UpsertIncident.Campaigns) != 1 || up.UpsertIncident.Campaigns[0].Name != "Albania 2022" || len(camp.Node.Incidents) != 1 {
+		t.Errorf("incident part of campaign: %+v, campaign's incidents %+v", up, camp)
+	}
+	// paths joins the company to the group through its claim.
+	var paths struct{ Paths []struct{ Length int } }
+	e.must("", `query($a: ID!, $b: ID!) { paths(from: $a, to: $b) { length } }`, map[string]any{"a": ids.contoso, "b": ids.actor}, &paths)
+	if len(paths.Paths) == 0 || paths.Paths[0].Length != 2 {
+		t.Errorf("paths from the company to the group: %+v, want one of 2 links through its claim", paths)
+	}
+
 	// node and nodes cover every new type.
 	var nodes struct {
 		Nodes []struct {
