@@ -182,7 +182,9 @@ func TestACompanyAttributesAnIncidentToAGroupAndTheGroupToAState(t *testing.T) {
 	verify(t, "threat actor", ta.Citations)
 
 	// An incident may be part of a campaign.
-	var up struct{ UpsertIncident struct{ Campaigns []struct{ Name string } } }
+	var up struct {
+		UpsertIncident struct{ Campaigns []struct{ Name string } }
+	}
 	e.must(aliceToken, `mutation($in: IncidentInput!) { upsertIncident(input: $in) { campaigns { name } } }`, map[string]any{"in": map[string]any{
 		"key": "albania-wiper", "nameEn": "ZeroCleare wiper attack", "kind": "CYBERATTACK", "date": "2022-07-15",
 		"partOf": []string{ids.campaign}, "cite": q("using the ZeroCleare wiper to destroy data"),
