@@ -329,3 +329,23 @@ func TestThreatIntelligenceWritesAreValidatedAndIdempotent(t *testing.T) {
 		t.Errorf("actor history = %s, want three creates by upsertThreatActor", raw)
 	}
 }
+
+// importGraph reports one line per STIX type, as attrib import prints.
+func TestImportGraphReportsPerSTIXType(t *testing.T) {
+	e := newEnv(t, false)
+	bundle := `{"type": "bundle", "id": "bundle--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061", "objects": [
+ {"type": "intrusion-set", "spec_version": "2.1", "id": "intrusion-set--4e78f46f-a023-4e5f-bc24-71b3ca22ec29", "created": "2024-01-01T00:00:00Z", "modified": "2024-01-01T00:00:00Z", "name": "Grid Storm", "aliases": ["STORM-9"]},
+ {"type": "x-acme-widget", "spec_version": "2.1", "id": "x-acme-widget--7e150503-88e7-4861-866b-ff1ac82c4475", "created": "2024-01-01T00:00:00Z", "modified": "2024-01-01T00:00:00Z"}
+]}`
+	var out struct {
+		ImportGraph struct {
+			Written int
+			ByType  []string
+		}
+	}
+	e.must(aliceToken, `mutation($data: String!) { importGraph(data: $data) { written byType } }`, map[string]any{"data": bundle}, &out)
+	want := "intrusion-set: 1: kept 1 as ThreatActor\nx-acme-widget: 1: skipped 1: no attrib type for custom x- objects: they have no standard meaning to map"
+	if got := strings.Join(out.ImportGraph.ByType, "\n"); got != want || out.ImportGraph.Written == 0 {
+		t.Errorf("byType:\n%s\nwant:\n%s", got, want)
+	}
+}

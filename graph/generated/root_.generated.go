@@ -295,6 +295,7 @@ type ComplexityRoot struct {
 	}
 
 	ImportReport struct {
+		ByType   func(childComplexity int) int
 		Document func(childComplexity int) int
 		Format   func(childComplexity int) int
 		Kept     func(childComplexity int) int
@@ -1773,6 +1774,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ImportCount.Type(childComplexity), true
 
+	case "ImportReport.byType":
+		if e.ComplexityRoot.ImportReport.ByType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.ByType(childComplexity), true
 	case "ImportReport.document":
 		if e.ComplexityRoot.ImportReport.Document == nil {
 			break
@@ -4617,6 +4624,8 @@ type ImportReport {
   "Records written because absent or different: 0 when the file was already imported."
   written: Int!
   summary: String!
+  "For a STIX bundle, one line per STIX type (per relationship type for relationships): how many, kept as what, skipped why. Empty for a native file."
+  byType: [String!]!
 }
 
 extend type Mutation {
@@ -5949,6 +5958,8 @@ func (ec *executionContext) childFields_ImportReport(ctx context.Context, field 
 		return ec.fieldContext_ImportReport_written(ctx, field)
 	case "summary":
 		return ec.fieldContext_ImportReport_summary(ctx, field)
+	case "byType":
+		return ec.fieldContext_ImportReport_byType(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportReport", field.Name)
 }

@@ -221,6 +221,8 @@ type ImportReport struct {
 	// Records written because absent or different: 0 when the file was already imported.
 	Written int    `json:"written"`
 	Summary string `json:"summary"`
+	// For a STIX bundle, one line per STIX type (per relationship type for relationships): how many, kept as what, skipped why. Empty for a native file.
+	ByType []string `json:"byType"`
 }
 
 // An object of an imported file that was not kept, and why.
