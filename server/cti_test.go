@@ -223,6 +223,11 @@ func TestACompanyAttributesAnIncidentToAGroupAndTheGroupToAState(t *testing.T) {
 func TestThreatIntelligenceListsFilterAndCount(t *testing.T) {
 	e := newEnv(t, false)
 	ids := e.addVendorReport()
+	// The company's claim that the persona ran the campaign.
+	e.must(aliceToken, `mutation($in: AttributionInput!) { addAttribution(input: $in) { id } }`, map[string]any{"in": map[string]any{
+		"date": "2022-09-20", "attributor": ids.contoso, "blamed": []string{ids.actor}, "subject": ids.campaign, "band": "LIKELY",
+		"cite": []map[string]any{{"document": ids.doc, "exact": "assesses with high confidence that the persona HomeLand Justice carried out"}},
+	}}, nil)
 	count := func(query string, vars map[string]any) int {
 		t.Helper()
 		var out map[string]struct{ TotalCount int }
@@ -242,6 +247,11 @@ func TestThreatIntelligenceListsFilterAndCount(t *testing.T) {
 		{"actors using the malware", `query($id: ID) { threatActors(uses: $id) { totalCount } }`, map[string]any{"id": ids.malware}, 1},
 		{"actors using the technique directly", `query($id: ID) { threatActors(uses: $id) { totalCount } }`, map[string]any{"id": ids.pattern}, 0},
 		{"campaigns", `{ campaigns { totalCount } }`, nil, 1},
+		{"actors the company blames", `query($id: ID) { threatActors(blamedBy: $id) { totalCount } }`, map[string]any{"id": ids.contoso}, 1},
+		{"actors Albania blames", `query($id: ID) { threatActors(blamedBy: $id) { totalCount } }`, map[string]any{"id": store.NodeID("State", "AL")}, 0},
+		{"campaigns attributed to the persona", `query($id: ID) { campaigns(attributedTo: $id) { totalCount } }`, map[string]any{"id": ids.actor}, 1},
+		{"campaigns attributed to Iran", `query($id: ID) { campaigns(attributedTo: $id) { totalCount } }`, map[string]any{"id": ir}, 0},
+		{"campaigns by name, any case", `{ campaigns(name: "albania 2022") { totalCount } }`, nil, 1},
 		{"campaigns first seen later", `{ campaigns(from: "2022-08-01") { totalCount } }`, nil, 0},
 		{"malware of the actor", `query($id: ID) { malware(usedBy: $id) { totalCount } }`, map[string]any{"id": ids.actor}, 1},
 		{"malware by kind", `{ malware(kind: "wiper") { totalCount } }`, nil, 1},
