@@ -2,6 +2,7 @@ package bench
 
 import (
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -128,6 +129,18 @@ func TestNewCasesAnswer(t *testing.T) {
 	}
 	if l.Records < 10*3 || l.Keys < l.Records || l.Import <= 0 || l.Raw <= 0 {
 		t.Errorf("import = %+v; want every record written and both timed", l)
+	}
+
+	bundle, err := os.ReadFile("../testdata/attack-ics/ics-attack.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	si, err := MeasureSTIXImport(t.TempDir(), bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if si.Objects != 1826 || si.Records < 400 || si.Keys < si.Records || si.STIX <= 0 || si.Native <= 0 || si.Raw <= 0 {
+		t.Errorf("STIX import = %+v; want ATT&CK for ICS's 1826 objects, every record written, all three timed", si)
 	}
 
 	m, err := MeasureMutation(t.TempDir(), 3, time.Minute)

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -83,6 +84,7 @@ type Incident struct {
 	NameAr  string   `json:"name_ar,omitempty"`
 	Kind    string   `json:"kind"`
 	Targets []string `json:"targets,omitempty"`
+	PartOf  []string `json:"part_of,omitempty"` // campaigns
 	Dated
 	Cite []Quote `json:"cite"`
 }
@@ -91,9 +93,12 @@ type Incident struct {
 type Attribution struct {
 	Key string `json:"key,omitempty"`
 	Dated
-	Attributor    string   `json:"attributor"`
-	Blamed        []string `json:"blamed"`
-	Incident      string   `json:"incident"`
+	Attributor string   `json:"attributor"`
+	Blamed     []string `json:"blamed"`
+	Incident   string   `json:"incident,omitempty"`
+	// Subject is what the claim is about when it is not an incident: a
+	// campaign or a threat actor. Exactly one of Incident and Subject.
+	Subject       string   `json:"subject,omitempty"`
 	Via           []string `json:"via,omitempty"`
 	Band          string   `json:"band"`
 	CertaintyText string   `json:"certainty_text,omitempty"`
@@ -163,6 +168,9 @@ type plan struct {
 	addOnly bool
 	// defaults fill properties a new fact's input leaves out.
 	defaults store.Props
+	// check, when set, is a rule that reads the store (after the links'
+	// endpoints are known to exist), before anything is written.
+	check func(tx *store.Txn) error
 }
 
 // derivedKey names a fact by its content, so the same fact sent twice is
@@ -397,14 +405,18 @@ func (e *Editor) UpsertIncident(p auth.Principal, in Incident, o Opts) (Result, 
 	}
 	pl := plan{typ: ontology.Incident, key: in.Key, cite: in.Cite,
 		props: in.Dated.props(props("name_en", in.NameEn, "name_ar", in.NameAr, "kind", in.Kind)),
-		links: []link{{"input.targets", ontology.Targeted, in.Targets, false}}}
+		links: []link{{"input.targets", ontology.Targeted, in.Targets, false}, {"input.partOf", ontology.PartOf, in.PartOf, false}}}
+	if err := checkList("input.partOf", in.PartOf, MaxKey*2); err != nil {
+		return Result{}, err
+	}
 	return e.run(p, "upsertIncident", in, o, func(tx *store.Txn, w *writer) (string, error) { return w.fact(pl, w.o) })
 }
 
 // AddAttribution adds one attributor's claim.
 func (e *Editor) AddAttribution(p auth.Principal, in Attribution, o Opts) (Result, error) {
 	if err := firstErr(checkLen("input.key", in.Key, MaxKey), in.Dated.check(),
-		required("input.attributor", in.Attributor, MaxKey*2), required("input.incident", in.Incident, MaxKey*2),
+		required("input.attributor", in.Attributor, MaxKey*2), checkLen("input.incident", in.Incident, MaxKey*2),
+		checkLen("input.subject", in.Subject, MaxKey*2),
 		checkList("input.blamed", in.Blamed, MaxKey*2), checkList("input.via", in.Via, MaxKey*2),
 		checkEnum("input.band", &in.Band, ontology.Enums[ontology.Attribution]["band"], false),
 		checkLen("input.certaintyText", in.CertaintyText, MaxString), checkLen("input.certaintyEn", in.CertaintyEn, MaxString),
@@ -413,7 +425,16 @@ func (e *Editor) AddAttribution(p auth.Principal, in Attribution, o Opts) (Resul
 		return Result{}, err
 	}
 	if len(in.Blamed) == 0 {
-		return Result{}, fieldErr("input.blamed", "needs at least one State or Organization ID")
+		return Result{}, fieldErr("input.blamed", "needs at least one State, Organization or ThreatActor ID")
+	}
+	subject, subjectField := in.Incident, "input.incident"
+	switch {
+	case in.Incident != "" && in.Subject != "":
+		return Result{}, fieldErr("input.subject", "give either incident or subject, not both")
+	case in.Subject != "":
+		subject, subjectField = in.Subject, "input.subject"
+	case in.Incident == "":
+		return Result{}, fieldErr("input.incident", "is required: the ID of the Incident, Campaign or ThreatActor the claim is about (or give it as subject)")
 	}
 	for i := range in.Involvement {
 		if err := checkEnum(fmt.Sprintf("input.involvement[%d]", i), &in.Involvement[i], ontology.Involvements, false); err != nil {
@@ -424,7 +445,25 @@ func (e *Editor) AddAttribution(p auth.Principal, in Attribution, o Opts) (Resul
 		props: in.Dated.props(props("band", in.Band, "certainty_text", in.CertaintyText, "certainty_en", in.CertaintyEn,
 			"involvement", in.Involvement, "basis_text", in.BasisText, "basis_en", in.BasisEn)),
 		links: []link{{"input.attributor", ontology.AttributedBy, one(in.Attributor), true}, {"input.blamed", ontology.Blames, in.Blamed, false},
-			{"input.incident", ontology.Concerns, one(in.Incident), true}, {"input.via", ontology.Via, in.Via, false}}}
+			{subjectField, ontology.Concerns, one(subject), true}, {"input.via", ontology.Via, in.Via, false}}}
+	pl.check = func(tx *store.Txn) error {
+		for i, v := range in.Via {
+			// A speaker of the wrong type is refused with the types that
+			// fit, when its link is checked; only a Person or an
+			// Organization can be a member of the claimant.
+			if n, err := tx.Node(v); err == nil && !slices.Contains(ontology.EdgeRules[ontology.Via].To, n.Type) {
+				continue
+			}
+			ok, err := speaksFor(tx, v, in.Attributor)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fieldErr(fmt.Sprintf("input.via[%d]", i), "is not a member or part of the attributor: a claim is filed under the claimant whose spokesperson or body made it; link the speaker to it (memberOf, partOf) or name its own claimant")
+			}
+		}
+		return nil
+	}
 	return e.addClaim(p, "addAttribution", in, &pl, o)
 }
 
@@ -547,6 +586,22 @@ func (w *writer) fact(pl plan, o Opts) (string, error) {
 	}
 	if err := ontology.ValidateNode(n); err != nil {
 		return "", fieldErr("input", "%s", withoutID(err, n.ID))
+	}
+	for _, l := range pl.links {
+		for i, to := range l.to {
+			field := l.field
+			if !l.single {
+				field = fmt.Sprintf("%s[%d]", l.field, i)
+			}
+			if _, err := ref(w.tx, field, to); err != nil {
+				return "", err
+			}
+		}
+	}
+	if pl.check != nil {
+		if err := pl.check(w.tx); err != nil {
+			return "", err
+		}
 	}
 	if err := w.putNode(n, old); err != nil {
 		return "", err

@@ -42,10 +42,51 @@ func (e *Editor) Ingest(by, marking string, b *seed.Bundle) (seed.Result, error)
 			}
 			return fmt.Errorf("unexpected record %T", after)
 		})
-		return err
+		if err != nil {
+			return err
+		}
+		return viasSpeakFor(tx, b)
 	})
 	if err != nil {
 		return seed.Result{}, fmt.Errorf("ingest: %w", err)
 	}
 	return res, nil
+}
+
+// viasSpeakFor applies the rule addAttribution applies to a facts file: each
+// VIA of an attribution is its claimant, or a member or part of it. It
+// reads the transaction after the bundle's writes, so memberships the file
+// itself states count.
+func viasSpeakFor(tx *store.Txn, b *seed.Bundle) error {
+	for _, e := range b.Edges {
+		if e.Type != ontology.Via {
+			continue
+		}
+		if typ, _, err := store.DecodeNodeID(e.From); err != nil || typ != ontology.Attribution {
+			continue
+		}
+		refs, err := tx.Edges(e.From, store.Out, ontology.AttributedBy)
+		if err != nil {
+			return err
+		}
+		for _, r := range refs {
+			ok, err := speaksFor(tx, e.To, r.Other)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return fmt.Errorf("VIA from %s to %s: the speaker is not a member or part of the claimant %s; state the membership (MEMBER_OF, PART_OF) or file the claim under the speaker's own claimant", factRef(e.From), factRef(e.To), factRef(r.Other))
+			}
+		}
+	}
+	return nil
+}
+
+// factRef names a node as a facts file does (Type:key).
+func factRef(id string) string {
+	typ, key, err := store.DecodeNodeID(id)
+	if err != nil {
+		return "an unknown node"
+	}
+	return typ + ":" + key
 }

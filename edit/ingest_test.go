@@ -1,6 +1,7 @@
 package edit
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/attrib/attrib/seed"
@@ -50,5 +51,69 @@ func TestIngestRecordsItsAuditTrailOnce(t *testing.T) {
 	}
 	if _, err := e.Ingest("tester", "PURPLE", b2); err == nil {
 		t.Fatal("an unknown marking was accepted")
+	}
+}
+
+const viaText = "Vendor note\n\nContoso Security says the persona HomeLand Justice did it, according to Edi Rama.\n"
+
+const viaFacts = `default_document: note
+documents:
+  - key: note
+    file: note.txt
+    props: {title: "Vendor note", published: "2024-01-01", language: en, publisher: null, sources: [], media_type: text/plain, kind: REPORT}
+    cite: [{exact: "Vendor note"}]
+nodes:
+  - ref: Organization:contoso
+    props: {name_en: "Contoso Security", name_ar: null, kind: COMPANY, aliases: []}
+    cite: [{exact: "Contoso Security"}]
+  - ref: Person:rama
+    props: {name_en: "Edi Rama"}
+    cite: [{exact: "Edi Rama"}]
+  - ref: ThreatActor:homeland-justice
+    props: {name_en: "HomeLand Justice", kind: PERSONA, aliases: []}
+    cite: [{exact: "the persona HomeLand Justice"}]
+  - ref: Incident:it
+    props: {name_en: "It", kind: CYBERATTACK, date: "2024-01-01", date_precision: DAY, date_inferred: true, date_basis: "document date", effects: []}
+    cite: [{exact: "did it"}]
+  - ref: Attribution:contoso-blames-hj
+    props: {date: "2024-01-01", date_precision: DAY, date_inferred: true, date_basis: "document date", band: UNSTATED, certainty_text: null, involvement: []}
+    cite: [{exact: "Contoso Security says the persona HomeLand Justice did it"}]
+edges:
+  - {type: ATTRIBUTED_BY, from: Attribution:contoso-blames-hj, to: Organization:contoso, cite: [{exact: "Contoso Security says"}]}
+  - {type: BLAMES, from: Attribution:contoso-blames-hj, to: ThreatActor:homeland-justice, cite: [{exact: "the persona HomeLand Justice did it"}]}
+  - {type: CONCERNS, from: Attribution:contoso-blames-hj, to: Incident:it, cite: [{exact: "did it"}]}
+  - {type: VIA, from: Attribution:contoso-blames-hj, to: Person:rama, cite: [{exact: "according to Edi Rama"}]}
+`
+
+// A facts file follows addAttribution's rule: a claim's speaker belongs to
+// its claimant, else nothing of the file is written.
+func TestIngestRefusesAViaOutsideTheClaimant(t *testing.T) {
+	s, err := store.Open(t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	e := New(s)
+	read := func(string) ([]byte, error) { return []byte(viaText), nil }
+	b, err := seed.Parse([]byte(viaFacts), read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.Ingest("tester", "", b)
+	if err == nil || !strings.Contains(err.Error(), "Person:rama") || !strings.Contains(err.Error(), "not a member or part of the claimant Organization:contoso") {
+		t.Fatalf("got %v, want the VIA refused, naming the speaker and the claimant", err)
+	}
+	var n uint64
+	_ = s.View(func(tx *store.Txn) error { n, err = tx.ChangeCount(); return err })
+	if n != 0 {
+		t.Errorf("a refused facts file wrote %d changes", n)
+	}
+	// Stating the membership makes the same claim acceptable.
+	member := strings.Replace(viaFacts, "edges:\n", "edges:\n  - {type: MEMBER_OF, from: Person:rama, to: Organization:contoso, cite: [{exact: \"according to Edi Rama\"}]}\n", 1)
+	if b, err = seed.Parse([]byte(member), read); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Ingest("tester", "", b); err != nil {
+		t.Fatalf("with the membership stated: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -137,10 +138,12 @@ func TestSTIXValidatesAgainstOfficialSchemas(t *testing.T) {
 			t.Fatal(err)
 		}
 		count := map[string]int{}
+		byID := map[any]map[string]any{}
 		var attributedTo []map[string]any
 		for _, o := range b.Objects {
 			count[o["type"].(string)]++
-			if o["relationship_type"] == "attributed-to" {
+			byID[o["id"]] = o
+			if o["relationship_type"] == "attributed-to" && o["x_attrib_type"] == "Attribution" {
 				attributedTo = append(attributedTo, o)
 			}
 			if refs, ok := o["object_marking_refs"].([]any); ok && refs[0] != "marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487" {
@@ -159,6 +162,29 @@ func TestSTIXValidatesAgainstOfficialSchemas(t *testing.T) {
 				t.Errorf("%v lacks confidence", r["id"])
 			}
 			creators[r["created_by_ref"]] = true
+			// The spec's own pair: the incident is attributed to a
+			// nation-state threat-actor, which is attributed to Iran's
+			// identity; the incident carries its date as first_seen.
+			ta := byID[r["target_ref"]]
+			if byID[r["source_ref"]]["type"] != "incident" || ta["type"] != "threat-actor" || fmt.Sprint(ta["threat_actor_types"]) != "[nation-state]" {
+				t.Errorf("%v: attributed-to from %v to %v", r["id"], byID[r["source_ref"]]["type"], ta["type"])
+				continue
+			}
+			if byID[r["source_ref"]]["first_seen"] != "2022-07-15T00:00:00.000Z" {
+				t.Errorf("incident first_seen %v", byID[r["source_ref"]]["first_seen"])
+			}
+			var toIdentity bool
+			for _, o := range b.Objects {
+				toIdentity = toIdentity || o["relationship_type"] == "attributed-to" && o["source_ref"] == ta["id"] && byID[o["target_ref"]]["type"] == "identity"
+			}
+			if !toIdentity {
+				t.Errorf("threat-actor %v is not attributed to an identity", ta["name"])
+			}
+		}
+		for _, o := range b.Objects {
+			if o["type"] == "report" && o["x_attrib_properties"].(map[string]any)["kind"] == "REFERENCE" {
+				t.Errorf("reference list %v is exported as a threat report", o["name"])
+			}
 		}
 		if len(creators) < 3 {
 			t.Errorf("claims of different states share a creator: %v", creators)

@@ -73,6 +73,8 @@ var relationshipTypes = map[string]string{
 	ontology.LocatedIn:  "located-at",
 	ontology.AllyOf:     "ally-of",
 	ontology.ReportedBy: "reported-by",
+	ontology.Uses:       "uses",
+	ontology.Targets:    "targets",
 }
 
 // primaryID is the STIX object that stands for an attrib node.
@@ -95,6 +97,8 @@ type stixWriter struct {
 	published map[string]string   // document ID -> its publication time
 	supports  map[string][]string // document ID -> STIX ids citing it
 	markings  map[string]bool
+	refs      map[string]string // node ID -> STIX id of its primary object
+	standIns  map[string]string // blamed State or Organization -> its threat-actor
 }
 
 func writeSTIX(w *bufio.Writer, src *source) error {
@@ -106,7 +110,8 @@ func writeSTIX(w *bufio.Writer, src *source) error {
 		h.Write([]byte{1})
 	}
 	bundleID := "bundle--" + uuid.NewSHA1(stixNamespace, h.Sum(nil)).String()
-	sw := &stixWriter{src: src, published: map[string]string{}, supports: map[string][]string{}, markings: map[string]bool{}}
+	sw := &stixWriter{src: src, published: map[string]string{}, supports: map[string][]string{}, markings: map[string]bool{},
+		refs: map[string]string{}, standIns: map[string]string{}}
 	for _, id := range src.sel.Documents {
 		d, err := src.node(id)
 		if err != nil {
@@ -267,12 +272,40 @@ func (sw *stixWriter) claimLinks(id string) (map[string][]*store.Edge, []store.C
 }
 
 // targetID is the primary STIX id of the node an edge points to.
-func targetID(e *store.Edge) string {
-	typ, _, err := store.DecodeNodeID(e.To)
+func (sw *stixWriter) targetID(e *store.Edge) string { return sw.ref(e.To) }
+
+// ctiTypes is the STIX type of each threat-intelligence node type (a
+// ThreatActor other than a GROUP is a threat-actor).
+var ctiTypes = map[string]string{ontology.ThreatActor: "intrusion-set", ontology.Campaign: "campaign",
+	ontology.Malware: "malware", ontology.Tool: "tool", ontology.AttackPattern: "attack-pattern"}
+
+// ref is the STIX id of a node's primary object. An object that came
+// from a bundle keeps its id: the stix_id it carries, or its key when the
+// key is a STIX id of the right type (identities and incidents a STIX
+// import made).
+func (sw *stixWriter) ref(id string) string {
+	if r, ok := sw.refs[id]; ok {
+		return r
+	}
+	typ, key, err := store.DecodeNodeID(id)
 	if err != nil {
 		return ""
 	}
-	return primaryID(typ, e.To)
+	r := primaryID(typ, id)
+	if st, ok := ctiTypes[typ]; ok {
+		n, err := sw.src.tx.Node(id)
+		if err == nil && typ == ontology.ThreatActor && n.Props.String("kind") != "GROUP" {
+			st = "threat-actor"
+		}
+		r = stixID(st, id, "")
+		if err == nil && strings.HasPrefix(n.Props.String("stix_id"), st+"--") {
+			r = n.Props.String("stix_id")
+		}
+	} else if want, _, _ := strings.Cut(r, "--"); strings.HasPrefix(key, want+"--") && uuid.Validate(strings.TrimPrefix(key, want+"--")) == nil {
+		r = key
+	}
+	sw.refs[id] = r
+	return r
 }
 
 func dateTime(p store.Props) string {
@@ -286,7 +319,7 @@ func (sw *stixWriter) node(n *store.Node) error {
 	v := nodeView(n)
 	switch n.Type {
 	case ontology.State:
-		o := sw.common("identity", primaryID(n.Type, n.ID), v, nil)
+		o := sw.common("identity", sw.ref(n.ID), v, nil)
 		o["name"] = n.Props.String("name_en")
 		o["identity_class"] = "organization"
 		o["sectors"] = []string{"government-national"}
@@ -305,7 +338,7 @@ func (sw *stixWriter) node(n *store.Node) error {
 		rel["target_ref"] = loc["id"]
 		return sw.l.add(rel)
 	case ontology.Organization, ontology.Person:
-		o := sw.common("identity", primaryID(n.Type, n.ID), v, nil)
+		o := sw.common("identity", sw.ref(n.ID), v, nil)
 		o["name"] = n.Props.String("name_en")
 		switch {
 		case n.Type == ontology.Person:
@@ -326,14 +359,21 @@ func (sw *stixWriter) node(n *store.Node) error {
 		}
 		return sw.l.add(o)
 	case ontology.Incident:
-		o := sw.common("incident", primaryID(n.Type, n.ID), v, nil)
+		o := sw.common("incident", sw.ref(n.ID), v, nil)
 		o["name"] = n.Props.String("name_en")
+		// Consumers read an incident's time from first_seen (OpenCTI
+		// does); the date with its precision stays in x_attrib_properties.
+		if t := dateTime(n.Props); t != "" {
+			o["first_seen"] = t
+		}
 		if ar := n.Props.String("name_ar"); ar != "" {
 			o["description"] = ar
 		}
 		return sw.l.add(o)
 	case ontology.Attribution:
 		return sw.attribution(n)
+	case ontology.ThreatActor, ontology.Campaign, ontology.Malware, ontology.Tool, ontology.AttackPattern:
+		return sw.cti(n)
 	}
 	// Response, Statement, and any node type added after this mapping was
 	// written: a note about what the node links to, so an export never
@@ -341,9 +381,13 @@ func (sw *stixWriter) node(n *store.Node) error {
 	return sw.note(n)
 }
 
-// attribution writes one attributed-to relationship per (incident, blamed
+// attribution writes one attributed-to relationship per (subject, blamed
 // party) the claim links, and the claim's own report, so that two states'
 // claims stay apart in platforms that merge relationships by endpoints.
+// The relationship follows the STIX 2.1 tables: a state or organization
+// blamed for an incident, a campaign or a group is a threat-actor standing
+// for it (attributed-to its identity); a threat-actor is attributed to the
+// identity itself.
 func (sw *stixWriter) attribution(n *store.Node) error {
 	links, linkCites, err := sw.claimLinks(n.ID)
 	if err != nil {
@@ -352,16 +396,26 @@ func (sw *stixWriter) attribution(n *store.Node) error {
 	v := nodeView(n)
 	creator := ""
 	if by := links[ontology.AttributedBy]; len(by) > 0 {
-		creator = targetID(by[0])
+		creator = sw.targetID(by[0])
 	}
 	conf, hasConf := ontology.Band(n.Props.String("band")).Confidence()
 	var refs []string
-	for _, inc := range links[ontology.Concerns] {
+	pairs := len(links[ontology.Concerns]) * len(links[ontology.Blames])
+	for _, sub := range links[ontology.Concerns] {
 		for _, bl := range links[ontology.Blames] {
-			rel := sw.common("relationship", stixID("relationship", n.ID, inc.To+"\x00"+bl.To), v, append(slices.Clone(inc.Citations), bl.Citations...))
+			source := sw.targetID(sub)
+			target, err := sw.blamedRef(bl.To, strings.HasPrefix(source, "threat-actor--"))
+			if err != nil {
+				return err
+			}
+			id := stixID("relationship", n.ID, sub.To+"\x00"+bl.To)
+			if _, key, _ := store.DecodeNodeID(n.ID); pairs == 1 && strings.HasPrefix(key, "relationship--") {
+				id = key // a claim that came from a bundle keeps its relationship's id
+			}
+			rel := sw.common("relationship", id, v, append(slices.Clone(sub.Citations), bl.Citations...))
 			rel["relationship_type"] = "attributed-to"
-			rel["source_ref"] = targetID(inc)
-			rel["target_ref"] = targetID(bl)
+			rel["source_ref"] = source
+			rel["target_ref"] = target
 			if creator != "" {
 				rel["created_by_ref"] = creator
 			}
@@ -371,15 +425,18 @@ func (sw *stixWriter) attribution(n *store.Node) error {
 			if t := dateTime(n.Props); t != "" {
 				rel["start_time"] = t
 			}
+			if d := n.Props.String("basis_en"); d != "" {
+				rel["description"] = d
+			}
 			if err := sw.l.add(rel); err != nil {
 				return err
 			}
-			refs = append(refs, rel["id"].(string), targetID(inc), targetID(bl))
+			refs = append(refs, rel["id"].(string), source, target)
 		}
 	}
 	for _, typ := range []string{ontology.Concerns, ontology.Blames, ontology.Via} {
 		for _, e := range links[typ] {
-			refs = append(refs, targetID(e))
+			refs = append(refs, sw.targetID(e))
 		}
 	}
 	o := sw.common("report", primaryID(n.Type, n.ID), v, linkCites)
@@ -399,6 +456,150 @@ func (sw *stixWriter) attribution(n *store.Node) error {
 	return sw.l.add(o)
 }
 
+// blamedRef is the STIX id an attributed-to relationship points to for a
+// blamed node: a threat actor's own object; for a State or Organization,
+// its identity when the source is a threat-actor (a table entry), else the
+// threat-actor standing for it, written once per export with its own
+// attributed-to its identity.
+func (sw *stixWriter) blamedRef(id string, fromThreatActor bool) (string, error) {
+	typ, _, err := store.DecodeNodeID(id)
+	if err != nil {
+		return "", err
+	}
+	if typ != ontology.State && typ != ontology.Organization || fromThreatActor {
+		return sw.ref(id), nil
+	}
+	if ta, ok := sw.standIns[id]; ok {
+		return ta, nil
+	}
+	n, err := sw.src.node(id)
+	if err != nil {
+		return "", err
+	}
+	v := nodeView(n)
+	ta := sw.common("threat-actor", stixID("threat-actor", id, "stand-in"), v, nil)
+	ta["name"] = n.Props.String("name_en")
+	kinds := []string{"unknown"}
+	switch {
+	case typ == ontology.State:
+		kinds = []string{"nation-state"}
+	case slices.Contains([]string{"GOVERNMENT", "GOVERNMENT_BODY", "SECURITY_AGENCY", "EMBASSY"}, n.Props.String("kind")):
+		kinds = []string{"nation-state"}
+	case n.Props.String("kind") == "GROUP":
+		kinds = []string{"crime-syndicate"}
+	}
+	ta["threat_actor_types"] = kinds
+	ta["x_attrib_stands_for"] = sw.ref(id)
+	if err := sw.l.add(ta); err != nil {
+		return "", err
+	}
+	rel := sw.common("relationship", stixID("relationship", id, "stand-in"), v, nil)
+	rel["relationship_type"] = "attributed-to"
+	rel["source_ref"] = ta["id"]
+	rel["target_ref"] = sw.ref(id)
+	if err := sw.l.add(rel); err != nil {
+		return "", err
+	}
+	sw.standIns[id] = ta["id"].(string)
+	return sw.standIns[id], nil
+}
+
+// cti writes a threat actor, campaign, malware, tool or attack pattern as
+// its own STIX type, with the standard properties it has; an alias's
+// source rides as an external reference of that name, as ATT&CK writes it.
+func (sw *stixWriter) cti(n *store.Node) error {
+	id := sw.ref(n.ID)
+	typ, _, _ := strings.Cut(id, "--")
+	o := sw.common(typ, id, nodeView(n), nil)
+	p := n.Props
+	o["name"] = p.String("name_en")
+	if d := p.String("description"); d != "" {
+		o["description"] = d
+	}
+	var aliases []string
+	var aliasRefs []map[string]any
+	if list, ok := p["aliases"].([]any); ok {
+		for _, a := range list {
+			ap := store.Props(a.(map[string]any))
+			aliases = append(aliases, ap.String("text"))
+			if src := ap.String("source"); src != "" {
+				aliasRefs = append(aliasRefs, map[string]any{"source_name": ap.String("text"), "description": src})
+			}
+		}
+	}
+	if len(aliases) > 0 && typ != "attack-pattern" {
+		o["aliases"] = aliases
+	}
+	for _, k := range []string{"first_seen", "last_seen"} {
+		if d := p.String(k); d != "" && (typ == "intrusion-set" || typ == "threat-actor" || typ == "campaign") {
+			o[k] = d + "T00:00:00.000Z"
+		}
+	}
+	if d, _ := p["deprecated"].(bool); d {
+		// ATT&CK's own flag, which its consumers read; STIX has none.
+		o["x_mitre_deprecated"] = true
+	}
+	switch typ {
+	case "intrusion-set", "threat-actor":
+		if m := stringList(p["motivation"]); len(m) > 0 {
+			o["primary_motivation"] = m[0]
+			if len(m) > 1 {
+				o["secondary_motivations"] = m[1:]
+			}
+		}
+		if typ == "threat-actor" {
+			o["x_attrib_kind"] = p.String("kind")
+			if s := p.String("sophistication"); s != "" {
+				o["sophistication"] = s
+			}
+		}
+	case "campaign":
+		if s := p.String("objective"); s != "" {
+			o["objective"] = s
+		}
+	case "malware":
+		o["is_family"] = true
+		if k := stringList(p["kinds"]); len(k) > 0 {
+			o["malware_types"] = k
+		}
+	case "tool":
+		if k := stringList(p["kinds"]); len(k) > 0 {
+			o["tool_types"] = k
+		}
+	case "attack-pattern":
+		if list, ok := p["external_ids"].([]any); ok {
+			for _, x := range list {
+				xp := store.Props(x.(map[string]any))
+				r := map[string]any{"source_name": xp.String("source")}
+				for _, k := range []string{"external_id", "url"} {
+					if s := xp.String(k); s != "" {
+						r[k] = s
+					}
+				}
+				aliasRefs = append(aliasRefs, r)
+			}
+		}
+	}
+	if len(aliasRefs) > 0 {
+		// Catalogue IDs and who uses each name come first, then the
+		// citations.
+		refs, _ := o["external_references"].([]map[string]any)
+		o["external_references"] = append(aliasRefs, refs...)
+	}
+	return sw.l.add(o)
+}
+
+func stringList(v any) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, x := range list {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // note writes a Response or Statement as a STIX note about what it links
 // to, created by the state that acted or on whose behalf it was said.
 func (sw *stixWriter) note(n *store.Node) error {
@@ -413,11 +614,11 @@ func (sw *stixWriter) note(n *store.Node) error {
 		creatorEdge, refTypes = ontology.OnBehalfOf, []string{ontology.About, ontology.SaidBy}
 	}
 	if by := links[creatorEdge]; len(by) > 0 {
-		o["created_by_ref"] = targetID(by[0])
+		o["created_by_ref"] = sw.targetID(by[0])
 	}
 	for _, typ := range refTypes {
 		for _, e := range links[typ] {
-			refs = append(refs, targetID(e))
+			refs = append(refs, sw.targetID(e))
 		}
 	}
 	o["abstract"] = n.Type + ": " + describe(n)
@@ -435,18 +636,18 @@ func (sw *stixWriter) note(n *store.Node) error {
 
 // relationship writes an edge that is not folded into a claim.
 func (sw *stixWriter) relationship(e *store.Edge) error {
-	ft, _, err := store.DecodeNodeID(e.From)
-	if err != nil {
-		return err
+	id := stixID("relationship", e.ID, "")
+	if k := e.Props.String("stix_id"); strings.HasPrefix(k, "relationship--") {
+		id = k // a relationship that came from a bundle keeps its id
 	}
-	o := sw.common("relationship", stixID("relationship", e.ID, ""), recordView{e.ID, e.Type, e.Props, e.Citations, e.Meta}, nil)
+	o := sw.common("relationship", id, recordView{e.ID, e.Type, e.Props, e.Citations, e.Meta}, nil)
 	rt, ok := relationshipTypes[e.Type]
 	if !ok { // an edge type added after this mapping was written
 		rt = strings.ReplaceAll(strings.ToLower(e.Type), "_", "-")
 	}
 	o["relationship_type"] = rt
-	o["source_ref"] = primaryID(ft, e.From)
-	o["target_ref"] = targetID(e)
+	o["source_ref"] = sw.ref(e.From)
+	o["target_ref"] = sw.targetID(e)
 	o["x_attrib_from"] = e.From
 	o["x_attrib_to"] = e.To
 	return sw.l.add(o)
@@ -456,6 +657,9 @@ func (sw *stixWriter) relationship(e *store.Edge) error {
 // objects it supports; its full text rides in x_attrib_properties.text so
 // citations can be checked from the bundle too.
 func (sw *stixWriter) document(d *store.Node) error {
+	if d.Props.String("kind") == "REFERENCE" {
+		return sw.reference(d)
+	}
 	o := sw.common("report", primaryID(d.Type, d.ID), nodeView(d), nil)
 	o["name"] = d.Props.String("title")
 	o["report_types"] = []string{"threat-report"}
@@ -468,11 +672,40 @@ func (sw *stixWriter) document(d *store.Node) error {
 	return sw.l.add(o)
 }
 
+// reference writes a reference list (the ISO 3166-1 list) as a note on
+// what cites it, not as a report: platforms file reports as threat
+// reports, and a list of country codes is none.
+func (sw *stixWriter) reference(d *store.Node) error {
+	o := sw.common("note", sw.docRef(d.ID), nodeView(d), nil)
+	o["abstract"] = "Reference: " + d.Props.String("title")
+	o["content"] = d.Props.String("title") + "\n\nA reference list that facts cite for names and codes; its text is in x_attrib_properties."
+	if lang := d.Props.String("language"); lang != "" {
+		o["lang"] = lang
+	}
+	refs := slices.DeleteFunc(slices.Clone(sw.supports[d.ID]), func(s string) bool { return s == o["id"] })
+	o["object_refs"] = refsOr(refs, []string{o["id"].(string)})
+	return sw.l.add(o)
+}
+
+// docRef is the STIX id of a document: a report, or a note for a
+// reference list.
+func (sw *stixWriter) docRef(id string) string {
+	if r, ok := sw.refs[id]; ok {
+		return r
+	}
+	r := primaryID(ontology.Document, id)
+	if d, err := sw.src.node(id); err == nil && d.Props.String("kind") == "REFERENCE" {
+		r = stixID("note", id, "")
+	}
+	sw.refs[id] = r
+	return r
+}
+
 // citedReports are the STIX reports of the documents cs point into.
 func (sw *stixWriter) citedReports(cs []store.Citation) []string {
 	var out []string
 	for _, c := range cs {
-		out = append(out, primaryID(ontology.Document, c.Document))
+		out = append(out, sw.docRef(c.Document))
 	}
 	return out
 }

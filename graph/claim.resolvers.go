@@ -16,12 +16,12 @@ import (
 	"github.com/attrib/attrib/store"
 )
 
-func (r *attributionResolver) Attributor(ctx context.Context, obj *model.Attribution) (*model.State, error) {
-	s, err := one[*model.State](ctx, r.Resolver, obj.ID, store.Out, ontology.AttributedBy)
-	if err == nil && s == nil {
+func (r *attributionResolver) Attributor(ctx context.Context, obj *model.Attribution) (model.Party, error) {
+	p, err := one[model.Party](ctx, r.Resolver, obj.ID, store.Out, ontology.AttributedBy)
+	if err == nil && p == nil {
 		return nil, errNotFound("attributor of attribution", obj.ID)
 	}
-	return s, err
+	return p, err
 }
 
 func (r *attributionResolver) Via(ctx context.Context, obj *model.Attribution) ([]model.Speaker, error) {
@@ -29,17 +29,21 @@ func (r *attributionResolver) Via(ctx context.Context, obj *model.Attribution) (
 	return speakers(ns), err
 }
 
-func (r *attributionResolver) Blamed(ctx context.Context, obj *model.Attribution) ([]model.Actor, error) {
-	ns, err := r.neighbours(ctx, obj.ID, store.Out, ontology.Blames)
-	return actors(ns), err
+func (r *attributionResolver) Blamed(ctx context.Context, obj *model.Attribution) ([]model.Party, error) {
+	return linked[model.Party](ctx, r.Resolver, obj.ID, store.Out, ontology.Blames)
 }
 
 func (r *attributionResolver) Incident(ctx context.Context, obj *model.Attribution) (*model.Incident, error) {
-	i, err := one[*model.Incident](ctx, r.Resolver, obj.ID, store.Out, ontology.Concerns)
-	if err == nil && i == nil {
-		return nil, errNotFound("incident of attribution", obj.ID)
+	// Null, not an error, when the claim is about a campaign or an actor.
+	return one[*model.Incident](ctx, r.Resolver, obj.ID, store.Out, ontology.Concerns)
+}
+
+func (r *attributionResolver) Subject(ctx context.Context, obj *model.Attribution) (model.Subject, error) {
+	s, err := one[model.Subject](ctx, r.Resolver, obj.ID, store.Out, ontology.Concerns)
+	if err == nil && s == nil {
+		return nil, errNotFound("subject of attribution", obj.ID)
 	}
-	return i, err
+	return s, err
 }
 
 func (r *attributionResolver) Responses(ctx context.Context, obj *model.Attribution) ([]*model.Response, error) {

@@ -42,6 +42,10 @@ func (r *mutationResolver) ImportGraph(ctx context.Context, data string) (*model
 	for _, s := range rep.Skipped {
 		out.Skipped = append(out.Skipped, &model.ImportSkip{ID: s.ID, Type: s.Type, Reason: s.Reason})
 	}
+	out.ByType = []string{}
+	if rep.STIX != nil {
+		out.ByType = rep.STIX.Lines()
+	}
 	if rep.Document != "" {
 		n, err := r.node(ctx, rep.Document)
 		if err != nil {

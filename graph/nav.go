@@ -243,6 +243,16 @@ func idOf(n model.Node) string {
 		return v.ID
 	case *model.Assessment:
 		return v.ID
+	case *model.ThreatActor:
+		return v.ID
+	case *model.Campaign:
+		return v.ID
+	case *model.Malware:
+		return v.ID
+	case *model.Tool:
+		return v.ID
+	case *model.AttackPattern:
+		return v.ID
 	}
 	return ""
 }

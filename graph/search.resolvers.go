@@ -23,42 +23,52 @@ func (r *attributionClaimResolver) Attribution(ctx context.Context, obj *model.A
 	return typed[*model.Attribution](ctx, r.Resolver, "attribution", obj.AttributionID)
 }
 
-func (r *attributionClaimResolver) Attributor(ctx context.Context, obj *model.AttributionClaim) (*model.State, error) {
+func (r *attributionClaimResolver) Attributor(ctx context.Context, obj *model.AttributionClaim) (model.Party, error) {
 	if obj.AttributorID == "" {
 		return nil, nil
 	}
-	return typed[*model.State](ctx, r.Resolver, "state", obj.AttributorID)
+	return typed[model.Party](ctx, r.Resolver, "attributor", obj.AttributorID)
 }
 
-func (r *attributionClaimResolver) Blamed(ctx context.Context, obj *model.AttributionClaim) ([]model.Actor, error) {
+func (r *attributionClaimResolver) Blamed(ctx context.Context, obj *model.AttributionClaim) ([]model.Party, error) {
 	ns, err := r.nodesByID(ctx, obj.BlamedIDs)
-	return actors(ns), err
+	return only[model.Party](ns), err
 }
 
-func (r *attributionPositionResolver) Blamed(ctx context.Context, obj *model.AttributionPosition) (model.Actor, error) {
+func (r *attributionPositionResolver) Blamed(ctx context.Context, obj *model.AttributionPosition) (model.Party, error) {
 	n, err := r.endpoint(ctx, obj.BlamedID)
 	if err != nil {
 		return nil, err
 	}
-	a, ok := n.(model.Actor)
+	a, ok := n.(model.Party)
 	if !ok {
-		return nil, errNotFound("actor", obj.BlamedID)
+		return nil, errNotFound("blamed party", obj.BlamedID)
 	}
 	return a, nil
 }
 
-func (r *attributionPositionResolver) Agree(ctx context.Context, obj *model.AttributionPosition) ([]*model.State, error) {
+func (r *attributionPositionResolver) Agree(ctx context.Context, obj *model.AttributionPosition) ([]model.Party, error) {
 	ns, err := r.nodesByID(ctx, obj.AgreeIDs)
-	return only[*model.State](ns), err
+	return only[model.Party](ns), err
 }
 
-func (r *attributionPositionResolver) Disagree(ctx context.Context, obj *model.AttributionPosition) ([]*model.State, error) {
+func (r *attributionPositionResolver) Disagree(ctx context.Context, obj *model.AttributionPosition) ([]model.Party, error) {
 	ns, err := r.nodesByID(ctx, obj.DisagreeIDs)
-	return only[*model.State](ns), err
+	return only[model.Party](ns), err
 }
 
 func (r *attributionSummaryResolver) Incident(ctx context.Context, obj *model.AttributionSummary) (*model.Incident, error) {
-	return typed[*model.Incident](ctx, r.Resolver, "incident", obj.IncidentID)
+	n, err := r.node(ctx, obj.IncidentID)
+	if err != nil {
+		return nil, err
+	}
+	// Null, not an error, when the summary is of a campaign or a group.
+	i, _ := n.(*model.Incident)
+	return i, nil
+}
+
+func (r *attributionSummaryResolver) Subject(ctx context.Context, obj *model.AttributionSummary) (model.Subject, error) {
+	return typed[model.Subject](ctx, r.Resolver, "subject", obj.IncidentID)
 }
 
 func (r *queryResolver) Search(ctx context.Context, query string, types []model.NodeType, lang *string, first *int, after *string) (*model.SearchConnection, error) {
@@ -248,6 +258,10 @@ func (r *queryResolver) Timeline(ctx context.Context, actor *string, target *str
 		cutAt(m, asOf)
 		te := &model.TimelineEvent{Date: model.DateOf(ev.Node.Props), Kind: strings.ToUpper(ev.Node.Type),
 			Node: m, IncidentIDs: ev.Incidents}
+		if ev.Node.Type == ontology.Campaign {
+			basis := "first seen"
+			te.Date = &model.DateInfo{Date: model.Date(ev.Date), Precision: "DAY", Basis: &basis}
+		}
 		if d, ok := days[ev.Node.ID]; ok {
 			te.DaysSinceIncident = &d
 		}

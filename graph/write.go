@@ -86,15 +86,52 @@ func personInput(in model.PersonInput) edit.Person {
 }
 
 func incidentInput(in model.IncidentInput) edit.Incident {
-	return edit.Incident{Key: in.Key, NameEn: in.NameEn, NameAr: str(in.NameAr), Kind: in.Kind, Targets: in.Targets,
+	return edit.Incident{Key: in.Key, NameEn: in.NameEn, NameAr: str(in.NameAr), Kind: in.Kind, Targets: in.Targets, PartOf: in.PartOf,
 		Dated: dated(in.Date, in.DatePrecision, in.DateInferred, in.DateBasis), Cite: quotes(in.Cite)}
 }
 
 func attributionInput(in model.AttributionInput) edit.Attribution {
 	return edit.Attribution{Key: str(in.Key), Dated: dated(in.Date, in.DatePrecision, in.DateInferred, in.DateBasis),
-		Attributor: in.Attributor, Blamed: in.Blamed, Incident: in.Incident, Via: in.Via, Band: in.Band,
+		Attributor: in.Attributor, Blamed: in.Blamed, Incident: str(in.Incident), Subject: str(in.Subject), Via: in.Via, Band: in.Band,
 		CertaintyText: str(in.CertaintyText), CertaintyEn: str(in.CertaintyEn), Involvement: in.Involvement,
 		BasisText: str(in.BasisText), BasisEn: str(in.BasisEn), Cite: quotes(in.Cite)}
+}
+
+func aliasInputs(in []*model.AliasInput) []edit.Alias {
+	out := make([]edit.Alias, len(in))
+	for i, a := range in {
+		out[i] = edit.Alias{Text: a.Text, Lang: str(a.Lang), Source: str(a.Source)}
+	}
+	return out
+}
+
+func threatActorInput(in model.ThreatActorInput) edit.ThreatActor {
+	return edit.ThreatActor{Key: in.Key, NameEn: in.NameEn, NameAr: str(in.NameAr), Kind: in.Kind,
+		Aliases: aliasInputs(in.Aliases), Description: str(in.Description), FirstSeen: str(in.FirstSeen),
+		LastSeen: str(in.LastSeen), Motivation: in.Motivation, Sophistication: str(in.Sophistication),
+		Uses: in.Uses, Targets: in.Targets, Cite: quotes(in.Cite)}
+}
+
+func campaignInput(in model.CampaignInput) edit.Campaign {
+	return edit.Campaign{Key: in.Key, NameEn: in.NameEn, NameAr: str(in.NameAr), Aliases: aliasInputs(in.Aliases),
+		Description: str(in.Description), FirstSeen: str(in.FirstSeen), LastSeen: str(in.LastSeen),
+		Objective: str(in.Objective), Uses: in.Uses, Targets: in.Targets, Cite: quotes(in.Cite)}
+}
+
+// softwareInput converts MalwareInput and ToolInput, which have the same
+// fields.
+func softwareInput(key, name string, aliases []*model.AliasInput, kinds []string, description *string, uses, targets []string, cite []*model.QuoteInput) edit.Software {
+	return edit.Software{Key: key, NameEn: name, Aliases: aliasInputs(aliases), Kinds: kinds,
+		Description: str(description), Uses: uses, Targets: targets, Cite: quotes(cite)}
+}
+
+func attackPatternInput(in model.AttackPatternInput) edit.AttackPattern {
+	ids := make([]edit.ExternalID, len(in.ExternalIds))
+	for i, x := range in.ExternalIds {
+		ids[i] = edit.ExternalID{Source: x.Source, ExternalID: str(x.ExternalID), URL: str(x.URL)}
+	}
+	return edit.AttackPattern{Key: in.Key, NameEn: in.NameEn, Description: str(in.Description), ExternalIDs: ids,
+		Targets: in.Targets, Cite: quotes(in.Cite)}
 }
 
 func responseInput(in model.ResponseInput) edit.Response {

@@ -26,7 +26,15 @@ func (r *assessmentResolver) History(ctx context.Context, obj *model.Assessment)
 	return r.history(ctx, obj.ID)
 }
 
+func (r *attackPatternResolver) History(ctx context.Context, obj *model.AttackPattern) ([]*model.Change, error) {
+	return r.history(ctx, obj.ID)
+}
+
 func (r *attributionResolver) History(ctx context.Context, obj *model.Attribution) ([]*model.Change, error) {
+	return r.history(ctx, obj.ID)
+}
+
+func (r *campaignResolver) History(ctx context.Context, obj *model.Campaign) ([]*model.Change, error) {
 	return r.history(ctx, obj.ID)
 }
 
@@ -39,6 +47,10 @@ func (r *incidentResolver) History(ctx context.Context, obj *model.Incident) ([]
 }
 
 func (r *linkResolver) History(ctx context.Context, obj *model.Link) ([]*model.Change, error) {
+	return r.history(ctx, obj.ID)
+}
+
+func (r *malwareResolver) History(ctx context.Context, obj *model.Malware) ([]*model.Change, error) {
 	return r.history(ctx, obj.ID)
 }
 
@@ -65,6 +77,31 @@ func (r *mutationResolver) UpsertPerson(ctx context.Context, input model.PersonI
 func (r *mutationResolver) UpsertIncident(ctx context.Context, input model.IncidentInput, marking *string, idempotencyKey *string) (*model.Incident, error) {
 	res, err := r.Editor.UpsertIncident(principal(ctx), incidentInput(input), opts(marking, idempotencyKey))
 	return written[*model.Incident](ctx, r.Resolver, res, err)
+}
+
+func (r *mutationResolver) UpsertThreatActor(ctx context.Context, input model.ThreatActorInput, marking *string, idempotencyKey *string) (*model.ThreatActor, error) {
+	res, err := r.Editor.UpsertThreatActor(principal(ctx), threatActorInput(input), opts(marking, idempotencyKey))
+	return written[*model.ThreatActor](ctx, r.Resolver, res, err)
+}
+
+func (r *mutationResolver) UpsertCampaign(ctx context.Context, input model.CampaignInput, marking *string, idempotencyKey *string) (*model.Campaign, error) {
+	res, err := r.Editor.UpsertCampaign(principal(ctx), campaignInput(input), opts(marking, idempotencyKey))
+	return written[*model.Campaign](ctx, r.Resolver, res, err)
+}
+
+func (r *mutationResolver) UpsertMalware(ctx context.Context, input model.MalwareInput, marking *string, idempotencyKey *string) (*model.Malware, error) {
+	res, err := r.Editor.UpsertMalware(principal(ctx), softwareInput(input.Key, input.NameEn, input.Aliases, input.Kinds, input.Description, input.Uses, input.Targets, input.Cite), opts(marking, idempotencyKey))
+	return written[*model.Malware](ctx, r.Resolver, res, err)
+}
+
+func (r *mutationResolver) UpsertTool(ctx context.Context, input model.ToolInput, marking *string, idempotencyKey *string) (*model.Tool, error) {
+	res, err := r.Editor.UpsertTool(principal(ctx), softwareInput(input.Key, input.NameEn, input.Aliases, input.Kinds, input.Description, input.Uses, input.Targets, input.Cite), opts(marking, idempotencyKey))
+	return written[*model.Tool](ctx, r.Resolver, res, err)
+}
+
+func (r *mutationResolver) UpsertAttackPattern(ctx context.Context, input model.AttackPatternInput, marking *string, idempotencyKey *string) (*model.AttackPattern, error) {
+	res, err := r.Editor.UpsertAttackPattern(principal(ctx), attackPatternInput(input), opts(marking, idempotencyKey))
+	return written[*model.AttackPattern](ctx, r.Resolver, res, err)
 }
 
 func (r *mutationResolver) AddAttribution(ctx context.Context, input model.AttributionInput, marking *string, idempotencyKey *string) (*model.Attribution, error) {
@@ -194,6 +231,14 @@ func (r *stateResolver) History(ctx context.Context, obj *model.State) ([]*model
 }
 
 func (r *statementResolver) History(ctx context.Context, obj *model.Statement) ([]*model.Change, error) {
+	return r.history(ctx, obj.ID)
+}
+
+func (r *threatActorResolver) History(ctx context.Context, obj *model.ThreatActor) ([]*model.Change, error) {
+	return r.history(ctx, obj.ID)
+}
+
+func (r *toolResolver) History(ctx context.Context, obj *model.Tool) ([]*model.Change, error) {
 	return r.history(ctx, obj.ID)
 }
 

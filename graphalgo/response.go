@@ -37,11 +37,15 @@ var responseEdges = map[string]string{
 // TimeToResponse returns, for each unretracted response answering incident
 // and statement about it dated on or before asOf (all when asOf is ""),
 // the days from the incident, by date, responses before statements, then
-// ID.
+// ID. Responses answer incidents: a campaign or a threat actor, which a
+// summary may also be about, has none.
 func TimeToResponse(tx *view.Txn, incident, asOf string) ([]ResponseLag, error) {
 	inc, err := tx.Node(incident)
 	if err != nil {
 		return nil, err
+	}
+	if inc.Type == ontology.Campaign || inc.Type == ontology.ThreatActor {
+		return nil, nil
 	}
 	if inc.Type != ontology.Incident {
 		return nil, fmt.Errorf("%w: %s is a %s, not an Incident", store.ErrInvalid, incident, inc.Type)

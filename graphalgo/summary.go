@@ -12,10 +12,10 @@ import (
 // Claim is one attribution as a summary sees it.
 type Claim struct {
 	Attribution string
-	Attributor  string   // the claiming state
+	Attributor  string   // the claimant: a State or an Organization
 	Blamed      []string // the parties held responsible
 	Date        string
-	Days        int  // from the incident to the claim
+	Days        *int // from the subject's date to the claim; nil when the subject has none
 	Confidence  *int // STIX confidence; nil when the claim states none
 	Involvement []string
 }
@@ -52,8 +52,14 @@ func Summarize(tx *view.Txn, incident, asOf string) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	if inc.Type != ontology.Incident {
-		return nil, fmt.Errorf("%w: %s is a %s, not an Incident", store.ErrInvalid, incident, inc.Type)
+	if !slices.Contains(ontology.Attributable, inc.Type) {
+		return nil, fmt.Errorf("%w: %s is a %s, not an Incident, a Campaign or a ThreatActor", store.ErrInvalid, incident, inc.Type)
+	}
+	// An incident has its date; a campaign or a group counts from when it
+	// was first seen, and has no days to count when the source gives none.
+	since := inc.Props.String("date")
+	if since == "" {
+		since = inc.Props.String("first_seen")
 	}
 	nodes, err := claimsOf(tx, incident, asOf)
 	if err != nil {
@@ -62,13 +68,23 @@ func Summarize(tx *view.Txn, incident, asOf string) (*Summary, error) {
 	s := &Summary{Incident: incident, AsOf: asOf}
 	for _, n := range nodes {
 		c := Claim{Attribution: n.ID, Date: n.Props.String("date")}
-		if c.Days, err = Days(inc.Props.String("date"), c.Date); err != nil {
-			return nil, fmt.Errorf("summary of %s: %w", incident, err)
+		if since != "" {
+			d, err := Days(since, c.Date)
+			if err != nil {
+				return nil, fmt.Errorf("summary of %s: %w", incident, err)
+			}
+			c.Days = &d
 		}
-		if by, err := linkedOfType(tx, n.ID, ontology.AttributedBy, ontology.State); err != nil {
-			return nil, err
-		} else if len(by) > 0 {
-			c.Attributor = by[0]
+		// The claimant is a State or, for an agency's or a company's own
+		// claim, an Organization.
+		for _, typ := range ontology.Claimants {
+			by, err := linkedOfType(tx, n.ID, ontology.AttributedBy, typ)
+			if err != nil {
+				return nil, err
+			}
+			if len(by) > 0 && c.Attributor == "" {
+				c.Attributor = by[0]
+			}
 		}
 		refs, err := tx.Edges(n.ID, store.Out, ontology.Blames)
 		if err != nil {

@@ -12,12 +12,13 @@ import (
 	"github.com/attrib/attrib/view"
 )
 
-// Event is one dated node on a timeline.
+// Event is one dated node on a timeline (a campaign is dated by when it
+// was first seen).
 type Event struct {
 	Node *store.Node
 	Date string // YYYY-MM-DD
 	// Incidents are the incidents the event is, concerns, answers or is
-	// about.
+	// about, or that are part of it (a campaign).
 	Incidents []string
 }
 
@@ -57,6 +58,7 @@ var (
 		ontology.Attribution: {ontology.Blames},
 		ontology.Response:    {ontology.DirectedAt},
 		ontology.Statement:   {ontology.About},
+		ontology.Campaign:    {ontology.Targets},
 	}
 	incidentEdges = map[string]string{
 		ontology.Attribution: ontology.Concerns,
@@ -65,9 +67,9 @@ var (
 	}
 )
 
-// Timeline lists incidents, attributions, responses and statements that
-// pass f, by date, then act before claim before response before statement,
-// then ID.
+// Timeline lists campaigns (at first seen), incidents, attributions,
+// responses and statements that pass f, by date, then campaign before act
+// before claim before response before statement, then ID.
 func Timeline(tx *view.Txn, f Filter) ([]Event, error) {
 	to := f.To
 	if f.AsOf != "" && (to == "" || f.AsOf < to) {
@@ -102,17 +104,63 @@ func Timeline(tx *view.Txn, f Filter) ([]Event, error) {
 			}
 		}
 	}
+	campaigns, err := campaignEvents(tx, f, to)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, campaigns...)
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if a.Date != b.Date {
 			return a.Date < b.Date
 		}
+		// A campaign (index -1) comes before the acts of its first day.
 		ra, rb := slices.Index(eventTypes, a.Node.Type), slices.Index(eventTypes, b.Node.Type)
 		if ra != rb {
 			return ra < rb
 		}
 		return a.Node.ID < b.Node.ID
 	})
+	return out, nil
+}
+
+// campaignEvents places each campaign on the timeline at its first_seen,
+// with the incidents that are part of it. Campaigns are few and have no
+// date index: each is read.
+func campaignEvents(tx *view.Txn, f Filter, to string) ([]Event, error) {
+	ids, err := tx.NodeIDsByType(ontology.Campaign)
+	if err != nil {
+		return nil, err
+	}
+	var out []Event
+	for _, id := range ids {
+		n, err := tx.Node(id)
+		if err != nil {
+			return nil, err
+		}
+		d := n.Props.String("first_seen")
+		if n.Retraction != nil || d == "" || f.From != "" && d < f.From || to != "" && d > to {
+			continue
+		}
+		refs, err := tx.Edges(id, store.In, ontology.PartOf)
+		if err != nil {
+			return nil, err
+		}
+		ev := Event{Node: n, Date: d}
+		for _, r := range refs {
+			if !r.Retracted {
+				ev.Incidents = append(ev.Incidents, r.Other)
+			}
+		}
+		slices.Sort(ev.Incidents)
+		ok, err := passes(tx, ev, f)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, ev)
+		}
+	}
 	return out, nil
 }
 
@@ -123,7 +171,7 @@ func passes(tx *view.Txn, ev Event, f Filter) (bool, error) {
 	if f.Actor != "" {
 		var ok bool
 		var err error
-		if ev.Node.Type == ontology.Incident {
+		if ev.Node.Type == ontology.Incident || ev.Node.Type == ontology.Campaign {
 			ok, err = incidentBlames(tx, ev.Node.ID, f.Actor)
 		} else {
 			ok, err = namesParty(tx, ev.Node.ID, actorEdges[ev.Node.Type], f.Actor)

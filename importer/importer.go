@@ -41,6 +41,9 @@ type Report struct {
 	Kept     map[string]int // records kept, by node type or "edge"
 	Skipped  []Skip
 	Written  int // records written because absent or different
+	// STIX, for a STIX bundle, says per STIX type what was kept and
+	// skipped and why, and what became of every object (stix_report.go).
+	STIX *STIXReport
 }
 
 // Skip is an object of the file that was not imported.

@@ -279,6 +279,29 @@ func TestImportOwnSTIXExport(t *testing.T) {
 	if rep.Kept["Incident"] != 1 || rep.Kept["Attribution"] < 3 {
 		t.Errorf("kept %v", rep.Kept)
 	}
+	// The threat-actor standing for Iran, blamed directly, is Iran's
+	// identity again: no threat actor comes back, and no claim blames one.
+	if rep.Kept["ThreatActor"] != 0 {
+		t.Errorf("the stand-in for a blamed state came back as %d threat actors", rep.Kept["ThreatActor"])
+	}
+	err = s.View(func(tx *store.Txn) error {
+		ids, err := tx.NodeIDsByType(ontology.Attribution)
+		for _, id := range ids {
+			refs, err := tx.Edges(id, store.Out, ontology.Blames)
+			if err != nil {
+				return err
+			}
+			for _, r := range refs {
+				if typ, _, _ := store.DecodeNodeID(r.Other); typ == ontology.ThreatActor {
+					t.Errorf("claim %s blames a %s", id, typ)
+				}
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestTooBigForOneTransactionSaysSoAndWritesNothing(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -38,6 +39,7 @@ type stixObject struct {
 		Confidence    *int     `json:"confidence"`
 		StartTime     string   `json:"start_time"`
 		Description   string   `json:"description"`
+		ctiHead
 	}
 }
 
@@ -121,8 +123,20 @@ type stixPlanner struct {
 	docID  string
 	p      *plan
 	mapped map[string]mappedNode // STIX id -> attrib node
-	nodes  map[string]bool
+	nodes  map[string]int        // attrib node ID -> index in p.nodes
 	edges  map[string]bool
+	// inBundle holds the type of every object of the bundle, by STIX id,
+	// to tell a reference to a skipped object from one to nothing.
+	inBundle map[string]string
+	// revoked holds the revoked objects until a revoked-by relationship
+	// merges each into its replacement.
+	revoked map[string]*stixObject
+	merged  map[string]bool
+	// standIns are the threat-actor objects attrib's own export writes
+	// for a state or organization blamed directly, by STIX id; each is
+	// the party it stands for (x_attrib_stands_for).
+	standIns map[string]*stixObject
+	report   *STIXReport
 }
 
 type mappedNode struct{ id, typ string }
@@ -138,14 +152,19 @@ func planSTIX(data []byte, tx *store.Txn) (*plan, error) {
 	sum := sha256.Sum256(data)
 	text := string(data)
 	sp := &stixPlanner{
-		tx:     tx,
-		text:   []rune(text),
-		docID:  store.NodeID(ontology.Document, "stix-"+hex.EncodeToString(sum[:8])),
-		mapped: map[string]mappedNode{},
-		nodes:  map[string]bool{},
-		edges:  map[string]bool{},
+		tx:       tx,
+		text:     []rune(text),
+		docID:    store.NodeID(ontology.Document, "stix-"+hex.EncodeToString(sum[:8])),
+		mapped:   map[string]mappedNode{},
+		nodes:    map[string]int{},
+		edges:    map[string]bool{},
+		inBundle: map[string]string{},
+		revoked:  map[string]*stixObject{},
+		standIns: map[string]*stixObject{},
+		merged:   map[string]bool{},
+		report:   &STIXReport{Types: map[string]*TypeTally{}},
 	}
-	sp.p = &plan{report: &Report{Format: "stix-2.1", Kept: map[string]int{}}}
+	sp.p = &plan{report: &Report{Format: "stix-2.1", Kept: map[string]int{}, STIX: sp.report}}
 	sp.p.report.Document = sp.docID
 	bundleID := string(sp.text[idAt.start:idAt.end])
 	doc := store.Node{ID: sp.docID, Type: ontology.Document, Props: store.Props{
@@ -161,17 +180,30 @@ func planSTIX(data []byte, tx *store.Txn) (*plan, error) {
 	sp.p.docs = append(sp.p.docs, doc)
 	sp.p.report.Kept[ontology.Document]++
 
-	// Nodes first (relationships refer to them), then relationships.
+	objs, err = sp.dedupe(objs)
+	if err != nil {
+		return nil, err
+	}
+	// Nodes first (relationships refer to them), then the revoked-by
+	// relationships that merge a revoked object into its replacement, so
+	// that every other relationship finds the replacement.
 	for _, o := range objs {
 		if o.head.Type != "relationship" {
 			sp.object(o)
 		}
 	}
+	sp.resolveStandIns()
 	for _, o := range objs {
-		if o.head.Type == "relationship" {
+		if o.head.Type == "relationship" && o.head.Relationship == "revoked-by" {
+			sp.revokedBy(o)
+		}
+	}
+	for _, o := range objs {
+		if o.head.Type == "relationship" && o.head.Relationship != "revoked-by" {
 			sp.relationship(o)
 		}
 	}
+	sp.unmerged()
 	return sp.p, nil
 }
 
@@ -189,18 +221,23 @@ func (sp *stixPlanner) cite(at span) store.Citation {
 	}
 }
 
+// skip reports o as not imported. The reason is one phrase per kind of
+// skip, so that the per-type summary can count objects by reason.
 func (sp *stixPlanner) skip(o *stixObject, format string, a ...any) {
-	sp.p.report.Skipped = append(sp.p.report.Skipped, Skip{ID: o.head.ID, Type: o.head.Type, Reason: fmt.Sprintf(format, a...)})
+	reason := fmt.Sprintf(format, a...)
+	sp.p.report.Skipped = append(sp.p.report.Skipped, Skip{ID: o.head.ID, Type: o.head.Type, Reason: reason})
+	sp.report.skipped(o, reason)
 }
 
 // addNode keeps a node made from o, cited by o's span.
 func (sp *stixPlanner) addNode(o *stixObject, typ, key string, props store.Props) {
 	id := store.NodeID(typ, key)
 	sp.mapped[o.head.ID] = mappedNode{id, typ}
-	if sp.nodes[id] {
+	sp.report.kept(o, typ, id)
+	if _, ok := sp.nodes[id]; ok {
 		return
 	}
-	sp.nodes[id] = true
+	sp.nodes[id] = len(sp.p.nodes)
 	sp.p.nodes = append(sp.p.nodes, store.Node{ID: id, Type: typ, Props: props, Citations: []store.Citation{sp.cite(o.at)}})
 	sp.p.report.Kept[typ]++
 }
@@ -211,9 +248,18 @@ func (sp *stixPlanner) addEdge(o *stixObject, typ string, from, to string) {
 		return
 	}
 	sp.edges[id] = true
-	sp.p.edges = append(sp.p.edges, store.Edge{ID: id, Type: typ, From: from, To: to, Props: store.Props{}, Citations: []store.Citation{sp.cite(o.at)}})
+	props := store.Props{}
+	if o.head.Type == "relationship" && !claimEdges[typ] {
+		// The link is the relationship: its id goes back out on export.
+		props["stix_id"] = o.head.ID
+	}
+	sp.p.edges = append(sp.p.edges, store.Edge{ID: id, Type: typ, From: from, To: to, Props: props, Citations: []store.Citation{sp.cite(o.at)}})
 	sp.p.report.Kept["edge"]++
 }
+
+// claimEdges join an Attribution made from an attributed-to relationship
+// to its ends: the relationship is the claim, not any one of them.
+var claimEdges = map[string]bool{ontology.Concerns: true, ontology.Blames: true, ontology.AttributedBy: true}
 
 func day(ts string) string {
 	if len(ts) >= 10 && ontology.ValidDate(ts[:10]) == nil {
@@ -226,6 +272,15 @@ func (sp *stixPlanner) object(o *stixObject) {
 	h := &o.head
 	if h.ID == "" {
 		sp.skip(o, "it has no id")
+		return
+	}
+	if h.Revoked {
+		// Kept aside: a revoked-by relationship makes it an alias of its
+		// replacement (revokedBy); without one it is reported (unmerged).
+		sp.revoked[h.ID] = o
+		return
+	}
+	if sp.ctiObject(o) {
 		return
 	}
 	switch h.Type {
@@ -242,6 +297,8 @@ func (sp *stixPlanner) object(o *stixObject) {
 		switch {
 		case h.IdentityClass == "group":
 			props["kind"] = "GROUP"
+		case h.IdentityClass == "class":
+			props["kind"] = "SECTOR"
 		case hasPrefixAny(h.Sectors, "government"):
 			props["kind"] = "GOVERNMENT_BODY"
 		}
@@ -257,6 +314,7 @@ func (sp *stixPlanner) object(o *stixObject) {
 		if id, err := sp.tx.StateByCode(code); err == nil {
 			sp.mapped[h.ID] = mappedNode{id, ontology.State}
 			sp.p.report.Kept["State (existing)"]++
+			sp.report.kept(o, ontology.State, id)
 			return
 		}
 		name := h.Name
@@ -276,7 +334,7 @@ func (sp *stixPlanner) object(o *stixObject) {
 			"date_basis": "created timestamp of the STIX incident", "effects": []any{},
 		})
 	default:
-		sp.skip(o, "no attrib type for STIX type %q", h.Type)
+		sp.skip(o, "%s", unheld(h.Type))
 	}
 }
 
@@ -284,15 +342,29 @@ func (sp *stixPlanner) object(o *stixObject) {
 // located-at between mapped objects.
 func (sp *stixPlanner) relationship(o *stixObject) {
 	h := &o.head
+	for _, ref := range []string{h.Source, h.Target} {
+		if _, ok := sp.inBundle[ref]; !ok {
+			sp.skip(o, "it refers to an object that is not in the bundle")
+			return
+		}
+	}
+	if so, ok := sp.standIns[h.Source]; ok && so.head.StandsFor == h.Target {
+		sp.skip(o, "it joins a stand-in to the party it stands for, which the stand-in already is")
+		return
+	}
 	src, okS := sp.mapped[h.Source]
 	dst, okT := sp.mapped[h.Target]
 	if !okS || !okT {
-		sp.skip(o, "its source or target (%s, %s) was not imported", h.Source, h.Target)
+		missing := h.Target
+		if !okS {
+			missing = h.Source
+		}
+		sp.skip(o, "it joins a %s, which is not imported", sp.inBundle[missing])
 		return
 	}
 	actor := dst.typ == ontology.State || dst.typ == ontology.Organization
 	switch {
-	case h.Relationship == "attributed-to" && src.typ == ontology.Incident && actor:
+	case h.Relationship == "attributed-to" && slices.Contains(ontology.Attributable, src.typ) && slices.Contains(ontology.Blameable, dst.typ):
 		d := day(h.StartTime)
 		basis := "start_time of the STIX relationship"
 		if d == "" {
@@ -313,13 +385,25 @@ func (sp *stixPlanner) relationship(o *stixObject) {
 		claim := sp.mapped[h.ID].id
 		sp.addEdge(o, ontology.Concerns, claim, src.id)
 		sp.addEdge(o, ontology.Blames, claim, dst.id)
-		if by, ok := sp.mapped[h.CreatedBy]; ok && by.typ == ontology.State {
+		// The claimant is whoever created the relationship: a State, or an
+		// Organization (for ATT&CK, The MITRE Corporation) in its own name.
+		if by, ok := sp.mapped[h.CreatedBy]; ok && slices.Contains(ontology.Claimants, by.typ) {
 			sp.addEdge(o, ontology.AttributedBy, claim, by.id)
 		}
+	case h.Relationship == "attributed-to":
+		sp.skip(o, "attributed-to from %s to %s: attrib holds claims about an incident, campaign or threat actor blaming a state, organization or threat actor", src.typ, dst.typ)
 	case h.Relationship == "targets" && src.typ == ontology.Incident && actor:
 		sp.addEdge(o, ontology.Targeted, src.id, dst.id)
+		sp.report.kept(o, ontology.Targeted+" link", "")
+	case h.Relationship == "targets" && slices.Contains(ontology.CTITypes, src.typ) && actor:
+		sp.addEdge(o, ontology.Targets, src.id, dst.id)
+		sp.report.kept(o, ontology.Targets+" link", "")
+	case h.Relationship == "uses" && ontology.EdgeRules[ontology.Uses].Allows(src.typ, dst.typ):
+		sp.addEdge(o, ontology.Uses, src.id, dst.id)
+		sp.report.kept(o, ontology.Uses+" link", "")
 	case h.Relationship == "located-at" && src.typ == ontology.Organization && dst.typ == ontology.State:
 		sp.addEdge(o, ontology.LocatedIn, src.id, dst.id)
+		sp.report.kept(o, ontology.LocatedIn+" link", "")
 	default:
 		sp.skip(o, "no attrib edge for %s from %s to %s", h.Relationship, src.typ, dst.typ)
 	}

@@ -20,10 +20,24 @@ const (
 	// said: it names its author and date, carries a confidence, and may
 	// cite documents it rests on, but needs no citation.
 	Assessment = "Assessment"
+	// ThreatActor is a tracked group, persona or individual (STIX
+	// intrusion-set and threat-actor): a name the CTI world blames, apart
+	// from any state or organization it may be claimed to work for.
+	ThreatActor = "ThreatActor"
+	// Campaign is a set of operations over time (STIX campaign).
+	Campaign      = "Campaign"
+	Malware       = "Malware"
+	Tool          = "Tool"
+	AttackPattern = "AttackPattern"
 )
 
 // NodeTypes lists every node type.
-var NodeTypes = []string{Document, State, Organization, Person, Incident, Attribution, Response, Statement, Assessment}
+var NodeTypes = []string{Document, State, Organization, Person, Incident, Attribution, Response, Statement, Assessment,
+	ThreatActor, Campaign, Malware, Tool, AttackPattern}
+
+// CTITypes are the node types that threat intelligence tracks, each named,
+// with aliases, and importable from STIX.
+var CTITypes = []string{ThreatActor, Campaign, Malware, Tool, AttackPattern}
 
 // Edge types.
 const (
@@ -45,23 +59,47 @@ const (
 	AllyOf       = "ALLY_OF"
 	ReportedBy   = "REPORTED_BY"
 	Assesses     = "ASSESSES"
+	// Uses joins an actor, a campaign or a piece of malware to the
+	// malware, tools and techniques it uses.
+	Uses = "USES"
+	// Targets joins a CTI object to the state or organization (or sector,
+	// an Organization of kind SECTOR) it goes after.
+	Targets = "TARGETS"
 )
 
 // EdgeRule says which node types an edge type may join.
 type EdgeRule struct {
 	From, To []string // empty means any type
+	// Or lists further (From, To) pairs the edge may join, for an edge
+	// type whose meaning holds between unrelated pairs of types (PART_OF:
+	// an organization of a state, an incident of a campaign).
+	Or []EdgeRule
 }
 
 var actors = []string{State, Organization}
+
+// Claimants may make an attribution: a government or any organization
+// (an agency, a company such as Microsoft or MITRE), each in its own name.
+var Claimants = []string{State, Organization}
+
+// Blameable are the parties an attribution may hold responsible.
+var Blameable = []string{State, Organization, ThreatActor}
+
+// Attributable are what an attribution may be about: an incident, a
+// campaign, or a group (whose sponsor the claim names).
+var Attributable = []string{Incident, Campaign, ThreatActor}
+
+// users are the node types that may use malware, tools and techniques.
+var users = []string{ThreatActor, Campaign, Malware, Tool}
 var speakers = []string{Person, Organization}
 
 // EdgeRules maps each edge type to the node types it joins.
 var EdgeRules = map[string]EdgeRule{
 	Targeted:     {From: []string{Incident}, To: actors},
-	AttributedBy: {From: []string{Attribution}, To: []string{State}},
+	AttributedBy: {From: []string{Attribution}, To: Claimants},
 	Via:          {From: []string{Attribution, Response, Statement}, To: speakers},
-	Blames:       {From: []string{Attribution}, To: actors},
-	Concerns:     {From: []string{Attribution}, To: []string{Incident}},
+	Blames:       {From: []string{Attribution}, To: Blameable},
+	Concerns:     {From: []string{Attribution}, To: Attributable},
 	RespondedBy:  {From: []string{Response}, To: []string{State}},
 	DirectedAt:   {From: []string{Response}, To: actors},
 	Answers:      {From: []string{Response}, To: []string{Incident}},
@@ -70,11 +108,13 @@ var EdgeRules = map[string]EdgeRule{
 	OnBehalfOf:   {From: []string{Statement}, To: []string{State}},
 	About:        {From: []string{Statement}},
 	MemberOf:     {From: []string{Person}, To: actors},
-	PartOf:       {From: []string{Organization}, To: actors},
+	PartOf:       {From: []string{Organization}, To: actors, Or: []EdgeRule{{From: []string{Incident}, To: []string{Campaign}}}},
 	LocatedIn:    {From: []string{Organization}, To: []string{State}},
 	AllyOf:       {From: []string{State}, To: actors},
 	ReportedBy:   {From: []string{Document}, To: []string{Organization}},
 	Assesses:     {From: []string{Assessment}},
+	Uses:         {From: users, To: []string{Malware, Tool, AttackPattern}},
+	Targets:      {From: []string{ThreatActor, Campaign, Malware, Tool, AttackPattern}, To: actors},
 }
 
 // Unsourced reports whether facts of node type typ, and the edges leaving
@@ -84,8 +124,16 @@ func Unsourced(typ string) bool { return typ == Assessment }
 
 // Allows reports whether an edge of type typ may join from to to.
 func (r EdgeRule) Allows(from, to string) bool {
-	return (len(r.From) == 0 || slices.Contains(r.From, from)) &&
-		(len(r.To) == 0 || slices.Contains(r.To, to))
+	if (len(r.From) == 0 || slices.Contains(r.From, from)) &&
+		(len(r.To) == 0 || slices.Contains(r.To, to)) {
+		return true
+	}
+	for _, o := range r.Or {
+		if o.Allows(from, to) {
+			return true
+		}
+	}
+	return false
 }
 
 // Band is a word of certainty placed on the ICD 203 / UK PHIA yardstick.
@@ -123,7 +171,8 @@ func (b Band) Confidence() (c int, ok bool) {
 // Enumerations of string properties, by node type and property name.
 var Enums = map[string]map[string][]string{
 	Document:     {"kind": {"ARTICLE", "REFERENCE", "STIX_BUNDLE", "REPORT"}},
-	Organization: {"kind": {"GOVERNMENT", "GOVERNMENT_BODY", "SECURITY_AGENCY", "EMBASSY", "ALLIANCE", "NEWS_AGENCY", "PHOTO_AGENCY", "GROUP"}},
+	Organization: {"kind": {"GOVERNMENT", "GOVERNMENT_BODY", "SECURITY_AGENCY", "EMBASSY", "ALLIANCE", "NEWS_AGENCY", "PHOTO_AGENCY", "GROUP", "COMPANY", "SECTOR"}},
+	ThreatActor:  {"kind": ThreatActorKinds},
 	Incident:     {"kind": {"CYBERATTACK"}},
 	Response:     {"kind": ResponseKinds, "effective": {"IMMEDIATE"}},
 	Statement:    {"kind": {"QUOTE", "PARAPHRASE"}},
@@ -166,6 +215,10 @@ var ResponseKinds = []string{
 	"STATEMENT_OF_SUPPORT", // stands with, or pledges support to, the victim
 	"SANCTION",             // economic or legal measures against named parties
 }
+
+// ThreatActorKinds: a tracked group (STIX intrusion-set), a persona that
+// speaks for an operation (such as "HomeLand Justice"), or one person.
+var ThreatActorKinds = []string{"GROUP", "PERSONA", "INDIVIDUAL"}
 
 // Involvements are the degrees of state involvement an attribution claims.
 var Involvements = []string{"ORCHESTRATED", "SPONSORED", "STATE_LINKED_ACTORS", "RESPONSIBLE"}

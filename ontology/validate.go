@@ -27,7 +27,7 @@ func ValidateNode(n *store.Node) error {
 			return fmt.Errorf("%s %s: %s is %v, not one of %v", n.Type, n.ID, prop, v, allowed)
 		}
 	}
-	for _, prop := range []string{"date", "published"} {
+	for _, prop := range []string{"date", "published", "first_seen", "last_seen"} {
 		if v, ok := n.Props[prop]; ok && v != nil {
 			if err := ValidDate(v); err != nil {
 				return fmt.Errorf("%s %s: %s: %w", n.Type, n.ID, prop, err)
@@ -52,6 +52,15 @@ func ValidateNode(n *store.Node) error {
 		}
 		if n.Props.String("band") == "" {
 			return fmt.Errorf("Attribution %s: band is missing (UNSTATED when the words state no certainty)", n.ID)
+		}
+	}
+	if slices.Contains(CTITypes, n.Type) {
+		if n.Props.String("name_en") == "" {
+			return fmt.Errorf("%s %s: name_en is missing", n.Type, n.ID)
+		}
+		first, last := n.Props.String("first_seen"), n.Props.String("last_seen")
+		if first != "" && last != "" && last < first {
+			return fmt.Errorf("%s %s: last_seen %s is before first_seen %s", n.Type, n.ID, last, first)
 		}
 	}
 	if n.Type == State {

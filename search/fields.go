@@ -98,8 +98,15 @@ func fields(n *store.Node, langOf func(doc string) string) map[string][]value {
 			f["text_"+l] = append(f["text_"+l], value{text: t, doc: n.ID, hasSpan: true})
 		}
 	}
-	for _, k := range []string{"summary_en", "certainty_en", "basis_en"} {
+	for _, k := range []string{"summary_en", "certainty_en", "basis_en", "description", "objective"} {
 		add("note_en", p.String(k))
+	}
+	// A catalogue ID (ATT&CK's T0831) is another name for a technique.
+	if list, ok := p["external_ids"].([]any); ok {
+		for _, x := range list {
+			m, _ := x.(map[string]any)
+			add("alias_en", store.Props(m).String("external_id"))
+		}
 	}
 	for _, k := range []string{"text_ar", "certainty_text", "basis_text"} {
 		add("note_ar", p.String(k))

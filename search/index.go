@@ -31,6 +31,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 
+	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
 )
 
@@ -44,8 +45,9 @@ var (
 // built with another version is rebuilt.
 // Version 3 added the markings and the cited documents, and lists every
 // citation in both quote fields; version 4 a document's English title and
-// summary.
-const mappingVersion = "4"
+// summary; version 5 threat actors, campaigns, malware, tools and attack
+// patterns, with their aliases.
+const mappingVersion = "5"
 
 // batchSize is how many nodes one bleve batch indexes during a rebuild.
 const batchSize = 200
@@ -318,8 +320,10 @@ func (x *Index) fill(idx bleve.Index, progress func(done, total int)) error {
 	})
 }
 
-// nodeTypes are the node types the index covers: all of them.
-var nodeTypes = []string{"Document", "State", "Organization", "Person", "Incident", "Attribution", "Response", "Statement"}
+// nodeTypes are the node types the index covers: every one a source
+// speaks of, with the threat-intelligence types and their aliases.
+var nodeTypes = append([]string{"Document", "State", "Organization", "Person", "Incident", "Attribution", "Response", "Statement"},
+	ontology.CTITypes...)
 
 func (x *Index) current() bleve.Index {
 	x.mu.RLock()

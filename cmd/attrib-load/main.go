@@ -41,6 +41,7 @@ func run() error {
 		conns      = flag.Int("conns", 32, "connections of the concurrent measurement")
 		load       = flag.Int("load", 1000, "incidents of the bulk-load comparison (0 skips it)")
 		imports    = flag.Int("import", 100, "incidents of the import comparison (0 skips it)")
+		stixFile   = flag.String("stix", "testdata/attack-ics/ics-attack.json", "STIX bundle of the STIX import comparison (\"\" skips it)")
 		mutation   = flag.Bool("mutation", true, "measure one mutation against a raw synced Update")
 		noSearch   = flag.Bool("no-search", false, "leave out the search cases (they build the index when it is missing)")
 		cpuprofile = flag.String("cpuprofile", "", "write a CPU profile of the query measurements to this file")
@@ -117,6 +118,24 @@ func run() error {
 		defer os.RemoveAll(dir)
 		fmt.Fprintf(os.Stderr, "import of %d incidents...\n", *imports)
 		l, err := bench.MeasureImport(dir, *imports)
+		if err != nil {
+			return err
+		}
+		fmt.Println()
+		l.Markdown(os.Stdout)
+	}
+	if *stixFile != "" {
+		bundle, err := os.ReadFile(*stixFile)
+		if err != nil {
+			return fmt.Errorf("STIX import comparison: %w (run from the repository root, or give --stix \"\" to skip it)", err)
+		}
+		dir, err := os.MkdirTemp("", "attrib-stix-import-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		fmt.Fprintf(os.Stderr, "import of %s...\n", *stixFile)
+		l, err := bench.MeasureSTIXImport(dir, bundle)
 		if err != nil {
 			return err
 		}

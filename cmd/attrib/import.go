@@ -13,7 +13,10 @@ import (
 )
 
 func newImportCmd() *cobra.Command {
-	var data string
+	var (
+		data    string
+		verbose bool
+	)
 	cmd := &cobra.Command{
 		Use:   "import FILE",
 		Short: "Import a native export or a STIX 2.1 bundle into the data directory",
@@ -22,7 +25,8 @@ restored exactly; a STIX 2.1 bundle from another tool is mapped best-effort,
 its text kept as a document that every kept object cites. The import is one
 transaction (all or nothing), importing the same file twice changes nothing,
 and every citation is verified first: a file with a broken citation is
-refused, naming it. Prints what was kept, what was skipped and why.`,
+refused, naming it. Prints what was kept, what was skipped and why: for a
+STIX bundle one line per STIX type, and with --verbose one line per object.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var (
@@ -49,10 +53,14 @@ refused, naming it. Prints what was kept, what was skipped and why.`,
 			if err != nil {
 				return err
 			}
+			if rep.STIX != nil {
+				return rep.WriteSTIX(cmd.OutOrStdout(), verbose)
+			}
 			_, err = rep.WriteTo(cmd.OutOrStdout())
 			return err
 		},
 	}
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "for a STIX bundle, list every object: what it became, or why it was skipped")
 	addDataFlag(cmd, &data)
 	return cmd
 }

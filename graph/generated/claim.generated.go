@@ -17,10 +17,11 @@ import (
 // region    ************************** generated!.gotpl **************************
 
 type AttributionResolver interface {
-	Attributor(ctx context.Context, obj *model.Attribution) (*model.State, error)
+	Attributor(ctx context.Context, obj *model.Attribution) (model.Party, error)
 	Via(ctx context.Context, obj *model.Attribution) ([]model.Speaker, error)
-	Blamed(ctx context.Context, obj *model.Attribution) ([]model.Actor, error)
+	Blamed(ctx context.Context, obj *model.Attribution) ([]model.Party, error)
 	Incident(ctx context.Context, obj *model.Attribution) (*model.Incident, error)
+	Subject(ctx context.Context, obj *model.Attribution) (model.Subject, error)
 	Responses(ctx context.Context, obj *model.Attribution) ([]*model.Response, error)
 	Links(ctx context.Context, obj *model.Attribution, typeArg *string, direction *model.Direction) ([]*model.Link, error)
 
@@ -379,8 +380,8 @@ func (ec *executionContext) _Attribution_attributor(ctx context.Context, field g
 			return ec.Resolvers.Attribution().Attributor(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.State) graphql.Marshaler {
-			return ec.marshalNState2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐState(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Party) graphql.Marshaler {
+			return ec.marshalNParty2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐParty(ctx, selections, v)
 		},
 		true,
 		true,
@@ -393,7 +394,7 @@ func (ec *executionContext) fieldContext_Attribution_attributor(_ context.Contex
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_State(ctx, field)
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -434,15 +435,24 @@ func (ec *executionContext) _Attribution_blamed(ctx context.Context, field graph
 			return ec.Resolvers.Attribution().Blamed(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
-			return ec.marshalNActor2ᚕgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Party) graphql.Marshaler {
+			return ec.marshalNParty2ᚕgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐPartyᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Attribution_blamed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Attribution", field, true, true, "Actor")
+	fc = &graphql.FieldContext{
+		Object:     "Attribution",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Attribution_incident(ctx context.Context, field graphql.CollectedField, obj *model.Attribution) (ret graphql.Marshaler) {
@@ -458,10 +468,10 @@ func (ec *executionContext) _Attribution_incident(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Incident) graphql.Marshaler {
-			return ec.marshalNIncident2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐIncident(ctx, selections, v)
+			return ec.marshalOIncident2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐIncident(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Attribution_incident(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -472,6 +482,38 @@ func (ec *executionContext) fieldContext_Attribution_incident(_ context.Context,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Incident(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Attribution_subject(ctx context.Context, field graphql.CollectedField, obj *model.Attribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attribution_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Attribution().Subject(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Subject) graphql.Marshaler {
+			return ec.marshalNSubject2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐSubject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attribution_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Attribution",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -2054,9 +2096,15 @@ func (ec *executionContext) _Attribution(ctx context.Context, sel ast.SelectionS
 				})
 		case "incident":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Attribution_incident(ctx, field, obj)
+				})
+		case "subject":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Attribution_subject(ctx, field, obj)
 				})
 		case "responses":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,

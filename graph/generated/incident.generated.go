@@ -22,6 +22,7 @@ type IncidentResolver interface {
 	Responses(ctx context.Context, obj *model.Incident) ([]*model.Response, error)
 	Statements(ctx context.Context, obj *model.Incident) ([]*model.Statement, error)
 	Links(ctx context.Context, obj *model.Incident, typeArg *string, direction *model.Direction) ([]*model.Link, error)
+	Campaigns(ctx context.Context, obj *model.Incident) ([]*model.Campaign, error)
 
 	History(ctx context.Context, obj *model.Incident) ([]*model.Change, error)
 }
@@ -523,6 +524,38 @@ func (ec *executionContext) fieldContext_Incident_links(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Incident_campaigns(ctx context.Context, field graphql.CollectedField, obj *model.Incident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incident_campaigns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Incident().Campaigns(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐCampaignᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Incident_campaigns(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Incident",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Incident_marking(ctx context.Context, field graphql.CollectedField, obj *model.Incident) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -830,7 +863,7 @@ func (ec *executionContext) _Effect(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
-var incidentImplementors = []string{"Incident", "Node", "Sourced", "Audited"}
+var incidentImplementors = []string{"Incident", "Node", "Sourced", "Subject", "Audited"}
 
 func (ec *executionContext) _Incident(ctx context.Context, sel ast.SelectionSet, obj *model.Incident) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, incidentImplementors)
@@ -900,6 +933,12 @@ func (ec *executionContext) _Incident(ctx context.Context, sel ast.SelectionSet,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Incident_links(ctx, field, obj)
+				})
+		case "campaigns":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Incident_campaigns(ctx, field, obj)
 				})
 		case "marking":
 			out.Values[i] = ec._Incident_marking(ctx, field, obj)

@@ -37,6 +37,11 @@ type QueryResolver interface {
 	Attributions(ctx context.Context, first *int, after *string, attributor *string, blamed *string, incident *string, minConfidence *int, from *model.Date, to *model.Date, asOf *model.Date, lang *string, sort *model.SortOrder) (*model.AttributionConnection, error)
 	Responses(ctx context.Context, first *int, after *string, actor *string, target *string, kind *string, incident *string, from *model.Date, to *model.Date, asOf *model.Date, lang *string, sort *model.SortOrder) (*model.ResponseConnection, error)
 	Statements(ctx context.Context, first *int, after *string, speaker *string, actor *string, target *string, incident *string, kind *string, from *model.Date, to *model.Date, asOf *model.Date, lang *string, sort *model.SortOrder) (*model.StatementConnection, error)
+	ThreatActors(ctx context.Context, first *int, after *string, name *string, kind *string, blamedBy *string, uses *string, deprecated *bool) (*model.ThreatActorConnection, error)
+	Campaigns(ctx context.Context, first *int, after *string, name *string, attributedTo *string, uses *string, from *model.Date, to *model.Date, deprecated *bool) (*model.CampaignConnection, error)
+	Malware(ctx context.Context, first *int, after *string, name *string, usedBy *string, kind *string, deprecated *bool) (*model.MalwareConnection, error)
+	Tools(ctx context.Context, first *int, after *string, name *string, usedBy *string, kind *string, deprecated *bool) (*model.ToolConnection, error)
+	AttackPatterns(ctx context.Context, first *int, after *string, name *string, externalID *string, usedBy *string, deprecated *bool) (*model.AttackPatternConnection, error)
 	Documents(ctx context.Context, first *int, after *string, language *string, kind *string, from *model.Date, to *model.Date, sort *model.SortOrder) (*model.DocumentConnection, error)
 	Subgraph(ctx context.Context, root *string, roots []string, depth *int, edgeTypes []string, direction *model.Direction, nodeTypes []model.NodeType, includeRetracted *bool) (*model.Subgraph, error)
 	ExportSubgraph(ctx context.Context, root *string, roots []string, depth *int, format *model.ExportFormat, edgeTypes []string, direction *model.Direction, nodeTypes []model.NodeType, includeRetracted *bool) (string, error)
@@ -80,6 +85,60 @@ func (ec *executionContext) field_Query_assessments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["about"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_attackPatterns_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "externalId",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["externalId"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "usedBy",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["usedBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "deprecated",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deprecated"] = arg5
 	return args, nil
 }
 
@@ -196,6 +255,76 @@ func (ec *executionContext) field_Query_attributions_args(ctx context.Context, r
 		return nil, err
 	}
 	args["sort"] = arg10
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_campaigns_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "uses",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["uses"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "deprecated",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deprecated"] = arg7
 	return args, nil
 }
 
@@ -452,6 +581,60 @@ func (ec *executionContext) field_Query_incidents_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["sort"] = arg10
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_malware_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "usedBy",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["usedBy"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "deprecated",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deprecated"] = arg5
 	return args, nil
 }
 
@@ -899,6 +1082,68 @@ func (ec *executionContext) field_Query_subgraph_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_threatActors_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "blamedBy",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["blamedBy"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "uses",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["uses"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "deprecated",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deprecated"] = arg6
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -950,6 +1195,60 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["asOf"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_tools_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "name",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["name"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "usedBy",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["usedBy"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "deprecated",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["deprecated"] = arg5
 	return args, nil
 }
 
@@ -1944,6 +2243,226 @@ func (ec *executionContext) fieldContext_Query_statements(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_threatActors(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_threatActors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ThreatActors(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["name"].(*string), fc.Args["kind"].(*string), fc.Args["blamedBy"].(*string), fc.Args["uses"].(*string), fc.Args["deprecated"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatActorConnection) graphql.Marshaler {
+			return ec.marshalNThreatActorConnection2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐThreatActorConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_threatActors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatActorConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_threatActors_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_campaigns(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_campaigns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Campaigns(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["name"].(*string), fc.Args["attributedTo"].(*string), fc.Args["uses"].(*string), fc.Args["from"].(*model.Date), fc.Args["to"].(*model.Date), fc.Args["deprecated"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CampaignConnection) graphql.Marshaler {
+			return ec.marshalNCampaignConnection2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐCampaignConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_campaigns(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CampaignConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_campaigns_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_malware(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_malware(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Malware(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["name"].(*string), fc.Args["usedBy"].(*string), fc.Args["kind"].(*string), fc.Args["deprecated"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MalwareConnection) graphql.Marshaler {
+			return ec.marshalNMalwareConnection2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐMalwareConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_malware(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MalwareConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_malware_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_tools(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_tools(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Tools(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["name"].(*string), fc.Args["usedBy"].(*string), fc.Args["kind"].(*string), fc.Args["deprecated"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ToolConnection) graphql.Marshaler {
+			return ec.marshalNToolConnection2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐToolConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_tools(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ToolConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_tools_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_attackPatterns(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_attackPatterns(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AttackPatterns(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["name"].(*string), fc.Args["externalId"].(*string), fc.Args["usedBy"].(*string), fc.Args["deprecated"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AttackPatternConnection) graphql.Marshaler {
+			return ec.marshalNAttackPatternConnection2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐAttackPatternConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_attackPatterns(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttackPatternConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_attackPatterns_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_documents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2640,13 +3159,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case model.Statement:
-		return ec._Statement(ctx, sel, &obj)
-	case *model.Statement:
+	case model.ThreatActor:
+		return ec._ThreatActor(ctx, sel, &obj)
+	case *model.ThreatActor:
 		if obj == nil {
 			return graphql.Null
 		}
-		return ec._Statement(ctx, sel, obj)
+		return ec._ThreatActor(ctx, sel, obj)
 	case model.State:
 		return ec._State(ctx, sel, &obj)
 	case *model.State:
@@ -2654,20 +3173,6 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._State(ctx, sel, obj)
-	case model.Response:
-		return ec._Response(ctx, sel, &obj)
-	case *model.Response:
-		if obj == nil {
-			return graphql.Null
-		}
-		return ec._Response(ctx, sel, obj)
-	case model.Person:
-		return ec._Person(ctx, sel, &obj)
-	case *model.Person:
-		if obj == nil {
-			return graphql.Null
-		}
-		return ec._Person(ctx, sel, obj)
 	case model.Organization:
 		return ec._Organization(ctx, sel, &obj)
 	case *model.Organization:
@@ -2682,6 +3187,48 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Incident(ctx, sel, obj)
+	case model.Campaign:
+		return ec._Campaign(ctx, sel, &obj)
+	case *model.Campaign:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Campaign(ctx, sel, obj)
+	case model.Tool:
+		return ec._Tool(ctx, sel, &obj)
+	case *model.Tool:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Tool(ctx, sel, obj)
+	case model.Statement:
+		return ec._Statement(ctx, sel, &obj)
+	case *model.Statement:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Statement(ctx, sel, obj)
+	case model.Response:
+		return ec._Response(ctx, sel, &obj)
+	case *model.Response:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Response(ctx, sel, obj)
+	case model.Person:
+		return ec._Person(ctx, sel, &obj)
+	case *model.Person:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Person(ctx, sel, obj)
+	case model.Malware:
+		return ec._Malware(ctx, sel, &obj)
+	case *model.Malware:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Malware(ctx, sel, obj)
 	case model.Document:
 		return ec._Document(ctx, sel, &obj)
 	case *model.Document:
@@ -2696,6 +3243,13 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Attribution(ctx, sel, obj)
+	case model.AttackPattern:
+		return ec._AttackPattern(ctx, sel, &obj)
+	case *model.AttackPattern:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AttackPattern(ctx, sel, obj)
 	case model.Assessment:
 		return ec._Assessment(ctx, sel, &obj)
 	case *model.Assessment:
@@ -2703,6 +3257,16 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 			return graphql.Null
 		}
 		return ec._Assessment(ctx, sel, obj)
+	case model.Subject:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Subject(ctx, sel, obj)
+	case model.Party:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Party(ctx, sel, obj)
 	default:
 		if typedObj, ok := obj.(graphql.Marshaler); ok {
 			return typedObj
@@ -2716,13 +3280,13 @@ func (ec *executionContext) _Sourced(ctx context.Context, sel ast.SelectionSet, 
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case model.Statement:
-		return ec._Statement(ctx, sel, &obj)
-	case *model.Statement:
+	case model.ThreatActor:
+		return ec._ThreatActor(ctx, sel, &obj)
+	case *model.ThreatActor:
 		if obj == nil {
 			return graphql.Null
 		}
-		return ec._Statement(ctx, sel, obj)
+		return ec._ThreatActor(ctx, sel, obj)
 	case model.State:
 		return ec._State(ctx, sel, &obj)
 	case *model.State:
@@ -2730,20 +3294,6 @@ func (ec *executionContext) _Sourced(ctx context.Context, sel ast.SelectionSet, 
 			return graphql.Null
 		}
 		return ec._State(ctx, sel, obj)
-	case model.Response:
-		return ec._Response(ctx, sel, &obj)
-	case *model.Response:
-		if obj == nil {
-			return graphql.Null
-		}
-		return ec._Response(ctx, sel, obj)
-	case model.Person:
-		return ec._Person(ctx, sel, &obj)
-	case *model.Person:
-		if obj == nil {
-			return graphql.Null
-		}
-		return ec._Person(ctx, sel, obj)
 	case model.Organization:
 		return ec._Organization(ctx, sel, &obj)
 	case *model.Organization:
@@ -2758,6 +3308,48 @@ func (ec *executionContext) _Sourced(ctx context.Context, sel ast.SelectionSet, 
 			return graphql.Null
 		}
 		return ec._Incident(ctx, sel, obj)
+	case model.Campaign:
+		return ec._Campaign(ctx, sel, &obj)
+	case *model.Campaign:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Campaign(ctx, sel, obj)
+	case model.Tool:
+		return ec._Tool(ctx, sel, &obj)
+	case *model.Tool:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Tool(ctx, sel, obj)
+	case model.Statement:
+		return ec._Statement(ctx, sel, &obj)
+	case *model.Statement:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Statement(ctx, sel, obj)
+	case model.Response:
+		return ec._Response(ctx, sel, &obj)
+	case *model.Response:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Response(ctx, sel, obj)
+	case model.Person:
+		return ec._Person(ctx, sel, &obj)
+	case *model.Person:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Person(ctx, sel, obj)
+	case model.Malware:
+		return ec._Malware(ctx, sel, &obj)
+	case *model.Malware:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Malware(ctx, sel, obj)
 	case model.Document:
 		return ec._Document(ctx, sel, &obj)
 	case *model.Document:
@@ -2772,6 +3364,13 @@ func (ec *executionContext) _Sourced(ctx context.Context, sel ast.SelectionSet, 
 			return graphql.Null
 		}
 		return ec._Attribution(ctx, sel, obj)
+	case model.AttackPattern:
+		return ec._AttackPattern(ctx, sel, &obj)
+	case *model.AttackPattern:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AttackPattern(ctx, sel, obj)
 	case model.Link:
 		return ec._Link(ctx, sel, &obj)
 	case *model.Link:
@@ -3100,6 +3699,36 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_statements(ctx, field)
+				})
+		case "threatActors":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_threatActors(ctx, field)
+				})
+		case "campaigns":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_campaigns(ctx, field)
+				})
+		case "malware":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_malware(ctx, field)
+				})
+		case "tools":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_tools(ctx, field)
+				})
+		case "attackPatterns":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_attackPatterns(ctx, field)
 				})
 		case "documents":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,

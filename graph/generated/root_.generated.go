@@ -24,14 +24,17 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Assessment() AssessmentResolver
+	AttackPattern() AttackPatternResolver
 	Attribution() AttributionResolver
 	AttributionClaim() AttributionClaimResolver
 	AttributionPosition() AttributionPositionResolver
 	AttributionSummary() AttributionSummaryResolver
+	Campaign() CampaignResolver
 	Citation() CitationResolver
 	Document() DocumentResolver
 	Incident() IncidentResolver
 	Link() LinkResolver
+	Malware() MalwareResolver
 	Mutation() MutationResolver
 	Organization() OrganizationResolver
 	Person() PersonResolver
@@ -41,9 +44,11 @@ type ResolverRoot interface {
 	State() StateResolver
 	Statement() StatementResolver
 	Subgraph() SubgraphResolver
+	ThreatActor() ThreatActorResolver
 	TimeToAttribution() TimeToAttributionResolver
 	TimeToResponse() TimeToResponseResolver
 	TimelineEvent() TimelineEventResolver
+	Tool() ToolResolver
 }
 
 type DirectiveRoot struct {
@@ -52,9 +57,10 @@ type DirectiveRoot struct {
 
 type ComplexityRoot struct {
 	Alias struct {
-		Kind func(childComplexity int) int
-		Lang func(childComplexity int) int
-		Text func(childComplexity int) int
+		Kind   func(childComplexity int) int
+		Lang   func(childComplexity int) int
+		Source func(childComplexity int) int
+		Text   func(childComplexity int) int
 	}
 
 	Assessment struct {
@@ -70,6 +76,33 @@ type ComplexityRoot struct {
 		References     func(childComplexity int) int
 		Retracted      func(childComplexity int) int
 		StixConfidence func(childComplexity int) int
+	}
+
+	AttackPattern struct {
+		Citations   func(childComplexity int) int
+		CreatedBy   func(childComplexity int) int
+		Deprecated  func(childComplexity int) int
+		Description func(childComplexity int) int
+		ExternalIds func(childComplexity int) int
+		History     func(childComplexity int) int
+		ID          func(childComplexity int) int
+		Links       func(childComplexity int, typeArg *string, direction *model.Direction) int
+		Marking     func(childComplexity int) int
+		Name        func(childComplexity int, lang model.Lang) int
+		Retracted   func(childComplexity int) int
+		StixID      func(childComplexity int) int
+		UsedBy      func(childComplexity int) int
+	}
+
+	AttackPatternConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AttackPatternEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Attribution struct {
@@ -92,6 +125,7 @@ type ComplexityRoot struct {
 		Marking       func(childComplexity int) int
 		Responses     func(childComplexity int) int
 		Retracted     func(childComplexity int) int
+		Subject       func(childComplexity int) int
 		Via           func(childComplexity int) int
 	}
 
@@ -133,7 +167,44 @@ type ComplexityRoot struct {
 		Latest             func(childComplexity int) int
 		Lowest             func(childComplexity int) int
 		Positions          func(childComplexity int) int
+		Subject            func(childComplexity int) int
 		TimeToResponse     func(childComplexity int) int
+	}
+
+	Campaign struct {
+		Aliases        func(childComplexity int) int
+		AttackPatterns func(childComplexity int) int
+		Attributions   func(childComplexity int) int
+		Citations      func(childComplexity int) int
+		CreatedBy      func(childComplexity int) int
+		Deprecated     func(childComplexity int) int
+		Description    func(childComplexity int) int
+		FirstSeen      func(childComplexity int) int
+		History        func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Incidents      func(childComplexity int) int
+		LastSeen       func(childComplexity int) int
+		Links          func(childComplexity int, typeArg *string, direction *model.Direction) int
+		Malware        func(childComplexity int) int
+		Marking        func(childComplexity int) int
+		Name           func(childComplexity int, lang model.Lang) int
+		Objective      func(childComplexity int) int
+		Retracted      func(childComplexity int) int
+		StixID         func(childComplexity int) int
+		Targets        func(childComplexity int) int
+		Tools          func(childComplexity int) int
+		Uses           func(childComplexity int) int
+	}
+
+	CampaignConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	CampaignEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Change struct {
@@ -217,12 +288,19 @@ type ComplexityRoot struct {
 		Text   func(childComplexity int, lang model.Lang) int
 	}
 
+	ExternalId struct {
+		ExternalID func(childComplexity int) int
+		Source     func(childComplexity int) int
+		URL        func(childComplexity int) int
+	}
+
 	ImportCount struct {
 		Count func(childComplexity int) int
 		Type  func(childComplexity int) int
 	}
 
 	ImportReport struct {
+		ByType   func(childComplexity int) int
 		Document func(childComplexity int) int
 		Format   func(childComplexity int) int
 		Kept     func(childComplexity int) int
@@ -239,6 +317,7 @@ type ComplexityRoot struct {
 
 	Incident struct {
 		Attributions func(childComplexity int) int
+		Campaigns    func(childComplexity int) int
 		Citations    func(childComplexity int) int
 		CreatedBy    func(childComplexity int) int
 		Date         func(childComplexity int) int
@@ -278,19 +357,53 @@ type ComplexityRoot struct {
 		Type      func(childComplexity int) int
 	}
 
+	Malware struct {
+		Aliases        func(childComplexity int) int
+		AttackPatterns func(childComplexity int) int
+		Citations      func(childComplexity int) int
+		CreatedBy      func(childComplexity int) int
+		Deprecated     func(childComplexity int) int
+		Description    func(childComplexity int) int
+		History        func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Kinds          func(childComplexity int) int
+		Links          func(childComplexity int, typeArg *string, direction *model.Direction) int
+		Marking        func(childComplexity int) int
+		Name           func(childComplexity int, lang model.Lang) int
+		Retracted      func(childComplexity int) int
+		StixID         func(childComplexity int) int
+		UsedBy         func(childComplexity int) int
+	}
+
+	MalwareConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	MalwareEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	Mutation struct {
-		AddAssessment      func(childComplexity int, input model.AssessmentInput, marking *string, idempotencyKey *string) int
-		AddAttribution     func(childComplexity int, input model.AttributionInput, marking *string, idempotencyKey *string) int
-		AddDocument        func(childComplexity int, input model.DocumentInput, marking *string, idempotencyKey *string) int
-		AddResponse        func(childComplexity int, input model.ResponseInput, marking *string, idempotencyKey *string) int
-		AddStatement       func(childComplexity int, input model.StatementInput, marking *string, idempotencyKey *string) int
-		ImportGraph        func(childComplexity int, data string) int
-		Retract            func(childComplexity int, id string, reason string, idempotencyKey *string) int
-		Unretract          func(childComplexity int, id string, reason string, idempotencyKey *string) int
-		UpsertIncident     func(childComplexity int, input model.IncidentInput, marking *string, idempotencyKey *string) int
-		UpsertOrganization func(childComplexity int, input model.OrganizationInput, marking *string, idempotencyKey *string) int
-		UpsertPerson       func(childComplexity int, input model.PersonInput, marking *string, idempotencyKey *string) int
-		UpsertState        func(childComplexity int, input model.StateInput, marking *string, idempotencyKey *string) int
+		AddAssessment       func(childComplexity int, input model.AssessmentInput, marking *string, idempotencyKey *string) int
+		AddAttribution      func(childComplexity int, input model.AttributionInput, marking *string, idempotencyKey *string) int
+		AddDocument         func(childComplexity int, input model.DocumentInput, marking *string, idempotencyKey *string) int
+		AddResponse         func(childComplexity int, input model.ResponseInput, marking *string, idempotencyKey *string) int
+		AddStatement        func(childComplexity int, input model.StatementInput, marking *string, idempotencyKey *string) int
+		ImportGraph         func(childComplexity int, data string) int
+		Retract             func(childComplexity int, id string, reason string, idempotencyKey *string) int
+		Unretract           func(childComplexity int, id string, reason string, idempotencyKey *string) int
+		UpsertAttackPattern func(childComplexity int, input model.AttackPatternInput, marking *string, idempotencyKey *string) int
+		UpsertCampaign      func(childComplexity int, input model.CampaignInput, marking *string, idempotencyKey *string) int
+		UpsertIncident      func(childComplexity int, input model.IncidentInput, marking *string, idempotencyKey *string) int
+		UpsertMalware       func(childComplexity int, input model.MalwareInput, marking *string, idempotencyKey *string) int
+		UpsertOrganization  func(childComplexity int, input model.OrganizationInput, marking *string, idempotencyKey *string) int
+		UpsertPerson        func(childComplexity int, input model.PersonInput, marking *string, idempotencyKey *string) int
+		UpsertState         func(childComplexity int, input model.StateInput, marking *string, idempotencyKey *string) int
+		UpsertThreatActor   func(childComplexity int, input model.ThreatActorInput, marking *string, idempotencyKey *string) int
+		UpsertTool          func(childComplexity int, input model.ToolInput, marking *string, idempotencyKey *string) int
 	}
 
 	Neighbourhood struct {
@@ -306,20 +419,23 @@ type ComplexityRoot struct {
 	}
 
 	Organization struct {
-		Aliases   func(childComplexity int) int
-		Citations func(childComplexity int) int
-		CreatedBy func(childComplexity int) int
-		History   func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Kind      func(childComplexity int) int
-		Links     func(childComplexity int, typeArg *string, direction *model.Direction) int
-		LocatedIn func(childComplexity int) int
-		Marking   func(childComplexity int) int
-		Members   func(childComplexity int) int
-		Name      func(childComplexity int, lang model.Lang) int
-		PartOf    func(childComplexity int) int
-		Retracted func(childComplexity int) int
-		SpokeFor  func(childComplexity int) int
+		Aliases              func(childComplexity int) int
+		AttributionsMade     func(childComplexity int) int
+		AttributionsReceived func(childComplexity int) int
+		Citations            func(childComplexity int) int
+		Code                 func(childComplexity int) int
+		CreatedBy            func(childComplexity int) int
+		History              func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		Kind                 func(childComplexity int) int
+		Links                func(childComplexity int, typeArg *string, direction *model.Direction) int
+		LocatedIn            func(childComplexity int) int
+		Marking              func(childComplexity int) int
+		Members              func(childComplexity int) int
+		Name                 func(childComplexity int, lang model.Lang) int
+		PartOf               func(childComplexity int) int
+		Retracted            func(childComplexity int) int
+		SpokeFor             func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -358,12 +474,15 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Assessments        func(childComplexity int, about *string) int
+		AttackPatterns     func(childComplexity int, first *int, after *string, name *string, externalID *string, usedBy *string, deprecated *bool) int
 		AttributionSummary func(childComplexity int, incident string, asOf *model.Date) int
 		Attributions       func(childComplexity int, first *int, after *string, attributor *string, blamed *string, incident *string, minConfidence *int, from *model.Date, to *model.Date, asOf *model.Date, lang *string, sort *model.SortOrder) int
+		Campaigns          func(childComplexity int, first *int, after *string, name *string, attributedTo *string, uses *string, from *model.Date, to *model.Date, deprecated *bool) int
 		Changes            func(childComplexity int, first *int, after *string, since *string) int
 		Documents          func(childComplexity int, first *int, after *string, language *string, kind *string, from *model.Date, to *model.Date, sort *model.SortOrder) int
 		ExportSubgraph     func(childComplexity int, root *string, roots []string, depth *int, format *model.ExportFormat, edgeTypes []string, direction *model.Direction, nodeTypes []model.NodeType, includeRetracted *bool) int
 		Incidents          func(childComplexity int, first *int, after *string, target *string, from *model.Date, to *model.Date, actor *string, kind *string, minConfidence *int, lang *string, asOf *model.Date, sort *model.SortOrder) int
+		Malware            func(childComplexity int, first *int, after *string, name *string, usedBy *string, kind *string, deprecated *bool) int
 		Me                 func(childComplexity int) int
 		Neighbourhood      func(childComplexity int, id string, depth *int) int
 		Node               func(childComplexity int, id string) int
@@ -377,7 +496,9 @@ type ComplexityRoot struct {
 		Statements         func(childComplexity int, first *int, after *string, speaker *string, actor *string, target *string, incident *string, kind *string, from *model.Date, to *model.Date, asOf *model.Date, lang *string, sort *model.SortOrder) int
 		States             func(childComplexity int, first *int, after *string, region *string, sort *model.SortOrder) int
 		Subgraph           func(childComplexity int, root *string, roots []string, depth *int, edgeTypes []string, direction *model.Direction, nodeTypes []model.NodeType, includeRetracted *bool) int
+		ThreatActors       func(childComplexity int, first *int, after *string, name *string, kind *string, blamedBy *string, uses *string, deprecated *bool) int
 		Timeline           func(childComplexity int, actor *string, target *string, incident *string, from *model.Date, to *model.Date, asOf *model.Date) int
+		Tools              func(childComplexity int, first *int, after *string, name *string, usedBy *string, kind *string, deprecated *bool) int
 	}
 
 	Response struct {
@@ -509,6 +630,46 @@ type ComplexityRoot struct {
 		Start func(childComplexity int) int
 	}
 
+	ThreatActor struct {
+		Aliases              func(childComplexity int) int
+		AttackPatterns       func(childComplexity int) int
+		Attributions         func(childComplexity int) int
+		AttributionsReceived func(childComplexity int) int
+		Campaigns            func(childComplexity int) int
+		Citations            func(childComplexity int) int
+		Code                 func(childComplexity int) int
+		CreatedBy            func(childComplexity int) int
+		Deprecated           func(childComplexity int) int
+		Description          func(childComplexity int) int
+		FirstSeen            func(childComplexity int) int
+		History              func(childComplexity int) int
+		ID                   func(childComplexity int) int
+		Kind                 func(childComplexity int) int
+		LastSeen             func(childComplexity int) int
+		Links                func(childComplexity int, typeArg *string, direction *model.Direction) int
+		Malware              func(childComplexity int) int
+		Marking              func(childComplexity int) int
+		Motivation           func(childComplexity int) int
+		Name                 func(childComplexity int, lang model.Lang) int
+		Retracted            func(childComplexity int) int
+		Sophistication       func(childComplexity int) int
+		StixID               func(childComplexity int) int
+		Targets              func(childComplexity int) int
+		Tools                func(childComplexity int) int
+		Uses                 func(childComplexity int) int
+	}
+
+	ThreatActorConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ThreatActorEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	TimeToAttribution struct {
 		Attribution func(childComplexity int) int
 		Days        func(childComplexity int) int
@@ -538,6 +699,35 @@ type ComplexityRoot struct {
 		Incidents         func(childComplexity int) int
 		Kind              func(childComplexity int) int
 		Node              func(childComplexity int) int
+	}
+
+	Tool struct {
+		Aliases        func(childComplexity int) int
+		AttackPatterns func(childComplexity int) int
+		Citations      func(childComplexity int) int
+		CreatedBy      func(childComplexity int) int
+		Deprecated     func(childComplexity int) int
+		Description    func(childComplexity int) int
+		History        func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Kinds          func(childComplexity int) int
+		Links          func(childComplexity int, typeArg *string, direction *model.Direction) int
+		Marking        func(childComplexity int) int
+		Name           func(childComplexity int, lang model.Lang) int
+		Retracted      func(childComplexity int) int
+		StixID         func(childComplexity int) int
+		UsedBy         func(childComplexity int) int
+	}
+
+	ToolConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ToolEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Translation struct {
@@ -574,6 +764,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Alias.Lang(childComplexity), true
+	case "Alias.source":
+		if e.ComplexityRoot.Alias.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Alias.Source(childComplexity), true
 	case "Alias.text":
 		if e.ComplexityRoot.Alias.Text == nil {
 			break
@@ -653,6 +849,127 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Assessment.StixConfidence(childComplexity), true
+
+	case "AttackPattern.citations":
+		if e.ComplexityRoot.AttackPattern.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttackPattern.Citations(childComplexity), true
+	case "AttackPattern.createdBy":
+		if e.ComplexityRoot.AttackPattern.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttackPattern.CreatedBy(childComplexity), true
+	case "AttackPattern.deprecated":
+		if e.ComplexityRoot.AttackPattern.Deprecated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttackPattern.Deprecated(childComplexity), true
+	case "AttackPattern.description":
+		if e.ComplexityRoot.AttackPattern.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttackPattern.Description(childComplexity), true
+	case "AttackPattern.externalIds":
+		if e.ComplexityRoot.AttackPattern.ExternalIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttackPattern.ExternalIds(childComplexity), true
+	case "AttackPattern.history":
+		if e.ComplexityRoot.AttackPattern.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttackPattern.History(childComplexity), true
+	case "AttackPattern.id":
+		if e.ComplexityRoot.AttackPattern.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttackPattern.ID(childComplexity), true
+	case "AttackPattern.links":
+		if e.ComplexityRoot.AttackPattern.Links == nil {
+			break
+		}
+
+		args, err := ec.field_AttackPattern_links_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AttackPattern.Links(childComplexity, args["type"].(*string), args["direction"].(*model.Direction)), true
+	case "AttackPattern.marking":
+		if e.ComplexityRoot.AttackPattern.Marking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttackPattern.Marking(childComplexity), true
+	case "AttackPattern.name":
+		if e.ComplexityRoot.AttackPattern.Name == nil {
+			break
+		}
+
+		args, err := ec.field_AttackPattern_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AttackPattern.Name(childComplexity, args["lang"].(model.Lang)), true
+	case "AttackPattern.retracted":
+		if e.ComplexityRoot.AttackPattern.Retracted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttackPattern.Retracted(childComplexity), true
+	case "AttackPattern.stixId":
+		if e.ComplexityRoot.AttackPattern.StixID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttackPattern.StixID(childComplexity), true
+	case "AttackPattern.usedBy":
+		if e.ComplexityRoot.AttackPattern.UsedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttackPattern.UsedBy(childComplexity), true
+
+	case "AttackPatternConnection.edges":
+		if e.ComplexityRoot.AttackPatternConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttackPatternConnection.Edges(childComplexity), true
+	case "AttackPatternConnection.pageInfo":
+		if e.ComplexityRoot.AttackPatternConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttackPatternConnection.PageInfo(childComplexity), true
+	case "AttackPatternConnection.totalCount":
+		if e.ComplexityRoot.AttackPatternConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttackPatternConnection.TotalCount(childComplexity), true
+
+	case "AttackPatternEdge.cursor":
+		if e.ComplexityRoot.AttackPatternEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttackPatternEdge.Cursor(childComplexity), true
+	case "AttackPatternEdge.node":
+		if e.ComplexityRoot.AttackPatternEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttackPatternEdge.Node(childComplexity), true
 
 	case "Attribution.attributor":
 		if e.ComplexityRoot.Attribution.Attributor == nil {
@@ -773,6 +1090,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Attribution.Retracted(childComplexity), true
+	case "Attribution.subject":
+		if e.ComplexityRoot.Attribution.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attribution.Subject(childComplexity), true
 	case "Attribution.via":
 		if e.ComplexityRoot.Attribution.Via == nil {
 			break
@@ -934,12 +1257,193 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AttributionSummary.Positions(childComplexity), true
+	case "AttributionSummary.subject":
+		if e.ComplexityRoot.AttributionSummary.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionSummary.Subject(childComplexity), true
 	case "AttributionSummary.timeToResponse":
 		if e.ComplexityRoot.AttributionSummary.TimeToResponse == nil {
 			break
 		}
 
 		return e.ComplexityRoot.AttributionSummary.TimeToResponse(childComplexity), true
+
+	case "Campaign.aliases":
+		if e.ComplexityRoot.Campaign.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Aliases(childComplexity), true
+	case "Campaign.attackPatterns":
+		if e.ComplexityRoot.Campaign.AttackPatterns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.AttackPatterns(childComplexity), true
+	case "Campaign.attributions":
+		if e.ComplexityRoot.Campaign.Attributions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Attributions(childComplexity), true
+	case "Campaign.citations":
+		if e.ComplexityRoot.Campaign.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Citations(childComplexity), true
+	case "Campaign.createdBy":
+		if e.ComplexityRoot.Campaign.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.CreatedBy(childComplexity), true
+	case "Campaign.deprecated":
+		if e.ComplexityRoot.Campaign.Deprecated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Deprecated(childComplexity), true
+	case "Campaign.description":
+		if e.ComplexityRoot.Campaign.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Description(childComplexity), true
+	case "Campaign.firstSeen":
+		if e.ComplexityRoot.Campaign.FirstSeen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.FirstSeen(childComplexity), true
+	case "Campaign.history":
+		if e.ComplexityRoot.Campaign.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.History(childComplexity), true
+	case "Campaign.id":
+		if e.ComplexityRoot.Campaign.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.ID(childComplexity), true
+	case "Campaign.incidents":
+		if e.ComplexityRoot.Campaign.Incidents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Incidents(childComplexity), true
+	case "Campaign.lastSeen":
+		if e.ComplexityRoot.Campaign.LastSeen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.LastSeen(childComplexity), true
+	case "Campaign.links":
+		if e.ComplexityRoot.Campaign.Links == nil {
+			break
+		}
+
+		args, err := ec.field_Campaign_links_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Campaign.Links(childComplexity, args["type"].(*string), args["direction"].(*model.Direction)), true
+	case "Campaign.malware":
+		if e.ComplexityRoot.Campaign.Malware == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Malware(childComplexity), true
+	case "Campaign.marking":
+		if e.ComplexityRoot.Campaign.Marking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Marking(childComplexity), true
+	case "Campaign.name":
+		if e.ComplexityRoot.Campaign.Name == nil {
+			break
+		}
+
+		args, err := ec.field_Campaign_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Campaign.Name(childComplexity, args["lang"].(model.Lang)), true
+	case "Campaign.objective":
+		if e.ComplexityRoot.Campaign.Objective == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Objective(childComplexity), true
+	case "Campaign.retracted":
+		if e.ComplexityRoot.Campaign.Retracted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Retracted(childComplexity), true
+	case "Campaign.stixId":
+		if e.ComplexityRoot.Campaign.StixID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.StixID(childComplexity), true
+	case "Campaign.targets":
+		if e.ComplexityRoot.Campaign.Targets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Targets(childComplexity), true
+	case "Campaign.tools":
+		if e.ComplexityRoot.Campaign.Tools == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Tools(childComplexity), true
+	case "Campaign.uses":
+		if e.ComplexityRoot.Campaign.Uses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Campaign.Uses(childComplexity), true
+
+	case "CampaignConnection.edges":
+		if e.ComplexityRoot.CampaignConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignConnection.Edges(childComplexity), true
+	case "CampaignConnection.pageInfo":
+		if e.ComplexityRoot.CampaignConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignConnection.PageInfo(childComplexity), true
+	case "CampaignConnection.totalCount":
+		if e.ComplexityRoot.CampaignConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignConnection.TotalCount(childComplexity), true
+
+	case "CampaignEdge.cursor":
+		if e.ComplexityRoot.CampaignEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignEdge.Cursor(childComplexity), true
+	case "CampaignEdge.node":
+		if e.ComplexityRoot.CampaignEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CampaignEdge.Node(childComplexity), true
 
 	case "Change.after":
 		if e.ComplexityRoot.Change.After == nil {
@@ -1284,6 +1788,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Effect.Text(childComplexity, args["lang"].(model.Lang)), true
 
+	case "ExternalId.externalId":
+		if e.ComplexityRoot.ExternalId.ExternalID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExternalId.ExternalID(childComplexity), true
+	case "ExternalId.source":
+		if e.ComplexityRoot.ExternalId.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExternalId.Source(childComplexity), true
+	case "ExternalId.url":
+		if e.ComplexityRoot.ExternalId.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ExternalId.URL(childComplexity), true
+
 	case "ImportCount.count":
 		if e.ComplexityRoot.ImportCount.Count == nil {
 			break
@@ -1297,6 +1820,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ImportCount.Type(childComplexity), true
 
+	case "ImportReport.byType":
+		if e.ComplexityRoot.ImportReport.ByType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportReport.ByType(childComplexity), true
 	case "ImportReport.document":
 		if e.ComplexityRoot.ImportReport.Document == nil {
 			break
@@ -1359,6 +1888,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incident.Attributions(childComplexity), true
+	case "Incident.campaigns":
+		if e.ComplexityRoot.Incident.Campaigns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incident.Campaigns(childComplexity), true
 	case "Incident.citations":
 		if e.ComplexityRoot.Incident.Citations == nil {
 			break
@@ -1541,6 +2076,139 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Link.Type(childComplexity), true
 
+	case "Malware.aliases":
+		if e.ComplexityRoot.Malware.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Malware.Aliases(childComplexity), true
+	case "Malware.attackPatterns":
+		if e.ComplexityRoot.Malware.AttackPatterns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Malware.AttackPatterns(childComplexity), true
+	case "Malware.citations":
+		if e.ComplexityRoot.Malware.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Malware.Citations(childComplexity), true
+	case "Malware.createdBy":
+		if e.ComplexityRoot.Malware.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Malware.CreatedBy(childComplexity), true
+	case "Malware.deprecated":
+		if e.ComplexityRoot.Malware.Deprecated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Malware.Deprecated(childComplexity), true
+	case "Malware.description":
+		if e.ComplexityRoot.Malware.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Malware.Description(childComplexity), true
+	case "Malware.history":
+		if e.ComplexityRoot.Malware.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Malware.History(childComplexity), true
+	case "Malware.id":
+		if e.ComplexityRoot.Malware.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Malware.ID(childComplexity), true
+	case "Malware.kinds":
+		if e.ComplexityRoot.Malware.Kinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Malware.Kinds(childComplexity), true
+	case "Malware.links":
+		if e.ComplexityRoot.Malware.Links == nil {
+			break
+		}
+
+		args, err := ec.field_Malware_links_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Malware.Links(childComplexity, args["type"].(*string), args["direction"].(*model.Direction)), true
+	case "Malware.marking":
+		if e.ComplexityRoot.Malware.Marking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Malware.Marking(childComplexity), true
+	case "Malware.name":
+		if e.ComplexityRoot.Malware.Name == nil {
+			break
+		}
+
+		args, err := ec.field_Malware_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Malware.Name(childComplexity, args["lang"].(model.Lang)), true
+	case "Malware.retracted":
+		if e.ComplexityRoot.Malware.Retracted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Malware.Retracted(childComplexity), true
+	case "Malware.stixId":
+		if e.ComplexityRoot.Malware.StixID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Malware.StixID(childComplexity), true
+	case "Malware.usedBy":
+		if e.ComplexityRoot.Malware.UsedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Malware.UsedBy(childComplexity), true
+
+	case "MalwareConnection.edges":
+		if e.ComplexityRoot.MalwareConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MalwareConnection.Edges(childComplexity), true
+	case "MalwareConnection.pageInfo":
+		if e.ComplexityRoot.MalwareConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MalwareConnection.PageInfo(childComplexity), true
+	case "MalwareConnection.totalCount":
+		if e.ComplexityRoot.MalwareConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MalwareConnection.TotalCount(childComplexity), true
+
+	case "MalwareEdge.cursor":
+		if e.ComplexityRoot.MalwareEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MalwareEdge.Cursor(childComplexity), true
+	case "MalwareEdge.node":
+		if e.ComplexityRoot.MalwareEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MalwareEdge.Node(childComplexity), true
+
 	case "Mutation.addAssessment":
 		if e.ComplexityRoot.Mutation.AddAssessment == nil {
 			break
@@ -1629,6 +2297,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.Unretract(childComplexity, args["id"].(string), args["reason"].(string), args["idempotencyKey"].(*string)), true
+	case "Mutation.upsertAttackPattern":
+		if e.ComplexityRoot.Mutation.UpsertAttackPattern == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertAttackPattern_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertAttackPattern(childComplexity, args["input"].(model.AttackPatternInput), args["marking"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.upsertCampaign":
+		if e.ComplexityRoot.Mutation.UpsertCampaign == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertCampaign_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertCampaign(childComplexity, args["input"].(model.CampaignInput), args["marking"].(*string), args["idempotencyKey"].(*string)), true
 	case "Mutation.upsertIncident":
 		if e.ComplexityRoot.Mutation.UpsertIncident == nil {
 			break
@@ -1640,6 +2330,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpsertIncident(childComplexity, args["input"].(model.IncidentInput), args["marking"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.upsertMalware":
+		if e.ComplexityRoot.Mutation.UpsertMalware == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertMalware_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertMalware(childComplexity, args["input"].(model.MalwareInput), args["marking"].(*string), args["idempotencyKey"].(*string)), true
 	case "Mutation.upsertOrganization":
 		if e.ComplexityRoot.Mutation.UpsertOrganization == nil {
 			break
@@ -1673,6 +2374,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.UpsertState(childComplexity, args["input"].(model.StateInput), args["marking"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.upsertThreatActor":
+		if e.ComplexityRoot.Mutation.UpsertThreatActor == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertThreatActor_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertThreatActor(childComplexity, args["input"].(model.ThreatActorInput), args["marking"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.upsertTool":
+		if e.ComplexityRoot.Mutation.UpsertTool == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertTool_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertTool(childComplexity, args["input"].(model.ToolInput), args["marking"].(*string), args["idempotencyKey"].(*string)), true
 
 	case "Neighbourhood.center":
 		if e.ComplexityRoot.Neighbourhood.Center == nil {
@@ -1718,12 +2441,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Aliases(childComplexity), true
+	case "Organization.attributionsMade":
+		if e.ComplexityRoot.Organization.AttributionsMade == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.AttributionsMade(childComplexity), true
+	case "Organization.attributionsReceived":
+		if e.ComplexityRoot.Organization.AttributionsReceived == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.AttributionsReceived(childComplexity), true
 	case "Organization.citations":
 		if e.ComplexityRoot.Organization.Citations == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Organization.Citations(childComplexity), true
+	case "Organization.code":
+		if e.ComplexityRoot.Organization.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Code(childComplexity), true
 	case "Organization.createdBy":
 		if e.ComplexityRoot.Organization.CreatedBy == nil {
 			break
@@ -1969,6 +2710,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Assessments(childComplexity, args["about"].(*string)), true
+	case "Query.attackPatterns":
+		if e.ComplexityRoot.Query.AttackPatterns == nil {
+			break
+		}
+
+		args, err := ec.field_Query_attackPatterns_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AttackPatterns(childComplexity, args["first"].(*int), args["after"].(*string), args["name"].(*string), args["externalId"].(*string), args["usedBy"].(*string), args["deprecated"].(*bool)), true
 	case "Query.attributionSummary":
 		if e.ComplexityRoot.Query.AttributionSummary == nil {
 			break
@@ -1991,6 +2743,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Attributions(childComplexity, args["first"].(*int), args["after"].(*string), args["attributor"].(*string), args["blamed"].(*string), args["incident"].(*string), args["minConfidence"].(*int), args["from"].(*model.Date), args["to"].(*model.Date), args["asOf"].(*model.Date), args["lang"].(*string), args["sort"].(*model.SortOrder)), true
+	case "Query.campaigns":
+		if e.ComplexityRoot.Query.Campaigns == nil {
+			break
+		}
+
+		args, err := ec.field_Query_campaigns_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Campaigns(childComplexity, args["first"].(*int), args["after"].(*string), args["name"].(*string), args["attributedTo"].(*string), args["uses"].(*string), args["from"].(*model.Date), args["to"].(*model.Date), args["deprecated"].(*bool)), true
 	case "Query.changes":
 		if e.ComplexityRoot.Query.Changes == nil {
 			break
@@ -2036,6 +2799,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Incidents(childComplexity, args["first"].(*int), args["after"].(*string), args["target"].(*string), args["from"].(*model.Date), args["to"].(*model.Date), args["actor"].(*string), args["kind"].(*string), args["minConfidence"].(*int), args["lang"].(*string), args["asOf"].(*model.Date), args["sort"].(*model.SortOrder)), true
 
+	case "Query.malware":
+		if e.ComplexityRoot.Query.Malware == nil {
+			break
+		}
+
+		args, err := ec.field_Query_malware_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Malware(childComplexity, args["first"].(*int), args["after"].(*string), args["name"].(*string), args["usedBy"].(*string), args["kind"].(*string), args["deprecated"].(*bool)), true
 	case "Query.me":
 		if e.ComplexityRoot.Query.Me == nil {
 			break
@@ -2164,6 +2938,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Subgraph(childComplexity, args["root"].(*string), args["roots"].([]string), args["depth"].(*int), args["edgeTypes"].([]string), args["direction"].(*model.Direction), args["nodeTypes"].([]model.NodeType), args["includeRetracted"].(*bool)), true
+	case "Query.threatActors":
+		if e.ComplexityRoot.Query.ThreatActors == nil {
+			break
+		}
+
+		args, err := ec.field_Query_threatActors_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ThreatActors(childComplexity, args["first"].(*int), args["after"].(*string), args["name"].(*string), args["kind"].(*string), args["blamedBy"].(*string), args["uses"].(*string), args["deprecated"].(*bool)), true
 	case "Query.timeline":
 		if e.ComplexityRoot.Query.Timeline == nil {
 			break
@@ -2175,6 +2960,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Timeline(childComplexity, args["actor"].(*string), args["target"].(*string), args["incident"].(*string), args["from"].(*model.Date), args["to"].(*model.Date), args["asOf"].(*model.Date)), true
+	case "Query.tools":
+		if e.ComplexityRoot.Query.Tools == nil {
+			break
+		}
+
+		args, err := ec.field_Query_tools_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Tools(childComplexity, args["first"].(*int), args["after"].(*string), args["name"].(*string), args["usedBy"].(*string), args["kind"].(*string), args["deprecated"].(*bool)), true
 
 	case "Response.actor":
 		if e.ComplexityRoot.Response.Actor == nil {
@@ -2732,6 +3528,205 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TextRange.Start(childComplexity), true
 
+	case "ThreatActor.aliases":
+		if e.ComplexityRoot.ThreatActor.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.Aliases(childComplexity), true
+	case "ThreatActor.attackPatterns":
+		if e.ComplexityRoot.ThreatActor.AttackPatterns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.AttackPatterns(childComplexity), true
+	case "ThreatActor.attributions":
+		if e.ComplexityRoot.ThreatActor.Attributions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.Attributions(childComplexity), true
+	case "ThreatActor.attributionsReceived":
+		if e.ComplexityRoot.ThreatActor.AttributionsReceived == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.AttributionsReceived(childComplexity), true
+	case "ThreatActor.campaigns":
+		if e.ComplexityRoot.ThreatActor.Campaigns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.Campaigns(childComplexity), true
+	case "ThreatActor.citations":
+		if e.ComplexityRoot.ThreatActor.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.Citations(childComplexity), true
+	case "ThreatActor.code":
+		if e.ComplexityRoot.ThreatActor.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.Code(childComplexity), true
+	case "ThreatActor.createdBy":
+		if e.ComplexityRoot.ThreatActor.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.CreatedBy(childComplexity), true
+	case "ThreatActor.deprecated":
+		if e.ComplexityRoot.ThreatActor.Deprecated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.Deprecated(childComplexity), true
+	case "ThreatActor.description":
+		if e.ComplexityRoot.ThreatActor.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.Description(childComplexity), true
+	case "ThreatActor.firstSeen":
+		if e.ComplexityRoot.ThreatActor.FirstSeen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.FirstSeen(childComplexity), true
+	case "ThreatActor.history":
+		if e.ComplexityRoot.ThreatActor.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.History(childComplexity), true
+	case "ThreatActor.id":
+		if e.ComplexityRoot.ThreatActor.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.ID(childComplexity), true
+	case "ThreatActor.kind":
+		if e.ComplexityRoot.ThreatActor.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.Kind(childComplexity), true
+	case "ThreatActor.lastSeen":
+		if e.ComplexityRoot.ThreatActor.LastSeen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.LastSeen(childComplexity), true
+	case "ThreatActor.links":
+		if e.ComplexityRoot.ThreatActor.Links == nil {
+			break
+		}
+
+		args, err := ec.field_ThreatActor_links_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ThreatActor.Links(childComplexity, args["type"].(*string), args["direction"].(*model.Direction)), true
+	case "ThreatActor.malware":
+		if e.ComplexityRoot.ThreatActor.Malware == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.Malware(childComplexity), true
+	case "ThreatActor.marking":
+		if e.ComplexityRoot.ThreatActor.Marking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.Marking(childComplexity), true
+	case "ThreatActor.motivation":
+		if e.ComplexityRoot.ThreatActor.Motivation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.Motivation(childComplexity), true
+	case "ThreatActor.name":
+		if e.ComplexityRoot.ThreatActor.Name == nil {
+			break
+		}
+
+		args, err := ec.field_ThreatActor_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ThreatActor.Name(childComplexity, args["lang"].(model.Lang)), true
+	case "ThreatActor.retracted":
+		if e.ComplexityRoot.ThreatActor.Retracted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.Retracted(childComplexity), true
+	case "ThreatActor.sophistication":
+		if e.ComplexityRoot.ThreatActor.Sophistication == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.Sophistication(childComplexity), true
+	case "ThreatActor.stixId":
+		if e.ComplexityRoot.ThreatActor.StixID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.StixID(childComplexity), true
+	case "ThreatActor.targets":
+		if e.ComplexityRoot.ThreatActor.Targets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.Targets(childComplexity), true
+	case "ThreatActor.tools":
+		if e.ComplexityRoot.ThreatActor.Tools == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.Tools(childComplexity), true
+	case "ThreatActor.uses":
+		if e.ComplexityRoot.ThreatActor.Uses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActor.Uses(childComplexity), true
+
+	case "ThreatActorConnection.edges":
+		if e.ComplexityRoot.ThreatActorConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActorConnection.Edges(childComplexity), true
+	case "ThreatActorConnection.pageInfo":
+		if e.ComplexityRoot.ThreatActorConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActorConnection.PageInfo(childComplexity), true
+	case "ThreatActorConnection.totalCount":
+		if e.ComplexityRoot.ThreatActorConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActorConnection.TotalCount(childComplexity), true
+
+	case "ThreatActorEdge.cursor":
+		if e.ComplexityRoot.ThreatActorEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActorEdge.Cursor(childComplexity), true
+	case "ThreatActorEdge.node":
+		if e.ComplexityRoot.ThreatActorEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ThreatActorEdge.Node(childComplexity), true
+
 	case "TimeToAttribution.attribution":
 		if e.ComplexityRoot.TimeToAttribution.Attribution == nil {
 			break
@@ -2850,6 +3845,139 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TimelineEvent.Node(childComplexity), true
 
+	case "Tool.aliases":
+		if e.ComplexityRoot.Tool.Aliases == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tool.Aliases(childComplexity), true
+	case "Tool.attackPatterns":
+		if e.ComplexityRoot.Tool.AttackPatterns == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tool.AttackPatterns(childComplexity), true
+	case "Tool.citations":
+		if e.ComplexityRoot.Tool.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tool.Citations(childComplexity), true
+	case "Tool.createdBy":
+		if e.ComplexityRoot.Tool.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tool.CreatedBy(childComplexity), true
+	case "Tool.deprecated":
+		if e.ComplexityRoot.Tool.Deprecated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tool.Deprecated(childComplexity), true
+	case "Tool.description":
+		if e.ComplexityRoot.Tool.Description == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tool.Description(childComplexity), true
+	case "Tool.history":
+		if e.ComplexityRoot.Tool.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tool.History(childComplexity), true
+	case "Tool.id":
+		if e.ComplexityRoot.Tool.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tool.ID(childComplexity), true
+	case "Tool.kinds":
+		if e.ComplexityRoot.Tool.Kinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tool.Kinds(childComplexity), true
+	case "Tool.links":
+		if e.ComplexityRoot.Tool.Links == nil {
+			break
+		}
+
+		args, err := ec.field_Tool_links_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Tool.Links(childComplexity, args["type"].(*string), args["direction"].(*model.Direction)), true
+	case "Tool.marking":
+		if e.ComplexityRoot.Tool.Marking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tool.Marking(childComplexity), true
+	case "Tool.name":
+		if e.ComplexityRoot.Tool.Name == nil {
+			break
+		}
+
+		args, err := ec.field_Tool_name_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Tool.Name(childComplexity, args["lang"].(model.Lang)), true
+	case "Tool.retracted":
+		if e.ComplexityRoot.Tool.Retracted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tool.Retracted(childComplexity), true
+	case "Tool.stixId":
+		if e.ComplexityRoot.Tool.StixID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tool.StixID(childComplexity), true
+	case "Tool.usedBy":
+		if e.ComplexityRoot.Tool.UsedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tool.UsedBy(childComplexity), true
+
+	case "ToolConnection.edges":
+		if e.ComplexityRoot.ToolConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolConnection.Edges(childComplexity), true
+	case "ToolConnection.pageInfo":
+		if e.ComplexityRoot.ToolConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolConnection.PageInfo(childComplexity), true
+	case "ToolConnection.totalCount":
+		if e.ComplexityRoot.ToolConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolConnection.TotalCount(childComplexity), true
+
+	case "ToolEdge.cursor":
+		if e.ComplexityRoot.ToolEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolEdge.Cursor(childComplexity), true
+	case "ToolEdge.node":
+		if e.ComplexityRoot.ToolEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ToolEdge.Node(childComplexity), true
+
 	case "Translation.authoritative":
 		if e.ComplexityRoot.Translation.Authoritative == nil {
 			break
@@ -2884,16 +4012,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AliasInput", ec.unmarshalInputAliasInput),
 			graphql.NewInputUnmarshaler("AssessmentInput", ec.unmarshalInputAssessmentInput),
+			graphql.NewInputUnmarshaler("AttackPatternInput", ec.unmarshalInputAttackPatternInput),
 			graphql.NewInputUnmarshaler("AttributionInput", ec.unmarshalInputAttributionInput),
+			graphql.NewInputUnmarshaler("CampaignInput", ec.unmarshalInputCampaignInput),
 			graphql.NewInputUnmarshaler("DocumentInput", ec.unmarshalInputDocumentInput),
+			graphql.NewInputUnmarshaler("ExternalIdInput", ec.unmarshalInputExternalIdInput),
 			graphql.NewInputUnmarshaler("IncidentInput", ec.unmarshalInputIncidentInput),
+			graphql.NewInputUnmarshaler("MalwareInput", ec.unmarshalInputMalwareInput),
 			graphql.NewInputUnmarshaler("OrganizationInput", ec.unmarshalInputOrganizationInput),
 			graphql.NewInputUnmarshaler("PersonInput", ec.unmarshalInputPersonInput),
 			graphql.NewInputUnmarshaler("QuoteInput", ec.unmarshalInputQuoteInput),
 			graphql.NewInputUnmarshaler("ResponseInput", ec.unmarshalInputResponseInput),
 			graphql.NewInputUnmarshaler("StateInput", ec.unmarshalInputStateInput),
 			graphql.NewInputUnmarshaler("StatementInput", ec.unmarshalInputStatementInput),
+			graphql.NewInputUnmarshaler("ThreatActorInput", ec.unmarshalInputThreatActorInput),
+			graphql.NewInputUnmarshaler("ToolInput", ec.unmarshalInputToolInput),
 		)
 	}
 	first := true
@@ -2973,14 +4108,17 @@ func newExecutionContext(
 
 var sources = []*ast.Source{
 	{Name: "../../schema/actor.graphqls", Input: `"""
-Another name for an actor: a name in another language, or a capital-city
-metonym such as طهران for the government of Iran.
+Another name for an actor: a name in another language, a capital-city
+metonym such as طهران for the government of Iran, or a vendor's name for a
+group (Seashell Blizzard for Sandworm Team).
 """
 type Alias {
   text: String!
   lang: String!
-  "NAME, METONYM, ADJECTIVE or DESCRIPTION."
+  "NAME, METONYM, ADJECTIVE or DESCRIPTION; REVOKED for the name of a duplicate merged into this one."
   kind: String!
+  "Who uses this name (a vendor, a catalogue), as the source gives it; null when it does not say."
+  source: String
 }
 
 """
@@ -3093,9 +4231,11 @@ enum EstimativeBand {
 }
 
 """
-One attributor's claim that a party is responsible for an incident. Agreeing
-or competing claims stay side by side: two states blaming the same party are
-two Attributions.
+One claimant's claim that a party is responsible for an incident, a campaign
+or a threat actor. Agreeing or competing claims stay side by side: two states
+blaming the same party are two Attributions. "The incident was the work of
+group X" and "group X works for state Y" are two claims, each with its own
+claimant, date, certainty and citation.
 """
 type Attribution implements Node & Sourced {
   id: ID!
@@ -3113,13 +4253,16 @@ type Attribution implements Node & Sourced {
   basisText: String
   basisEn: String
   citations: [Citation!]!
-  "The state whose claim this is."
-  attributor: State!
-  "The agency or person who spoke for the attributor."
+  "The State or Organization (an agency, a company) whose claim this is."
+  attributor: Party!
+  "The agency or person who spoke for the attributor: a member or part of it."
   via: [Speaker!]!
-  "The party held responsible."
-  blamed: [Actor!]!
-  incident: Incident!
+  "The parties held responsible: States, Organizations or ThreatActors."
+  blamed: [Party!]!
+  "The incident the claim is about; null when it is about a campaign or a threat actor (see subject)."
+  incident: Incident
+  "What the claim is about: an Incident, a Campaign or a ThreatActor."
+  subject: Subject!
   "Responses that follow from this claim."
   responses: [Response!]!
   links(type: String, direction: Direction = BOTH): [Link!]!
@@ -3202,8 +4345,9 @@ type StatementConnection {
 
 extend type Query {
   """
-  Attribution claims, by date. attributor: the claiming State's ID; blamed:
-  the ID of the party blamed; minConfidence excludes claims below it and
+  Attribution claims, by date. attributor: the claiming State's or
+  Organization's ID; blamed: the ID of the party blamed; incident: the ID of
+  the incident, campaign or threat actor the claim is about; minConfidence excludes claims below it and
   those whose confidence is unstated.
   """
   attributions(first: Int = 20, after: String, attributor: ID, blamed: ID, incident: ID, minConfidence: Int, from: Date, to: Date, asOf: Date, lang: String, sort: SortOrder = DATE_ASC): AttributionConnection!
@@ -3211,6 +4355,256 @@ extend type Query {
   responses(first: Int = 20, after: String, actor: ID, target: ID, kind: String, incident: ID, from: Date, to: Date, asOf: Date, lang: String, sort: SortOrder = DATE_ASC): ResponseConnection!
   "Statements, by date. actor: the state spoken for; target: what it is about; kind: QUOTE or PARAPHRASE."
   statements(first: Int = 20, after: String, speaker: ID, actor: ID, target: ID, incident: ID, kind: String, from: Date, to: Date, asOf: Date, lang: String, sort: SortOrder = DATE_ASC): StatementConnection!
+}
+`, BuiltIn: false},
+	{Name: "../../schema/cti.graphqls", Input: `# Threat intelligence: the groups, campaigns, malware, tools and techniques
+# that analysts track, each a cited fact like every other.
+
+"""
+Anyone who can claim or be blamed: a State, an Organization (a government
+body, an agency, a company) or a ThreatActor. Attribution.attributor and
+Attribution.blamed have this type, so a query that asks them for id, name or
+code needs no fragment.
+"""
+interface Party implements Node {
+  id: ID!
+  name(lang: Lang = EN): String!
+  "ISO 3166-1 alpha-2 for a State; null for an Organization or a ThreatActor."
+  code: String
+}
+
+"""
+What an attribution may be about: an Incident, a Campaign, or a ThreatActor
+(a claim that the group works for someone).
+"""
+interface Subject implements Node {
+  id: ID!
+  name(lang: Lang = EN): String!
+}
+
+"Malware, a tool or an attack pattern: what an actor or campaign uses."
+union Capability = Malware | Tool | AttackPattern
+
+"""
+An identifier another catalogue gives an object, such as the ATT&CK technique
+ID T0831, with its page.
+"""
+type ExternalId {
+  "The catalogue, e.g. mitre-attack."
+  source: String!
+  externalId: String
+  url: String
+}
+
+"""
+A tracked group, persona or individual (STIX intrusion-set and threat-actor).
+Who it works for is not a property: it is a claim, an Attribution with this
+actor as subject, by its own claimant.
+"""
+type ThreatActor implements Node & Sourced & Party & Subject {
+  id: ID!
+  name(lang: Lang = EN): String!
+  "Always null: a threat actor is not a state."
+  code: String
+  "GROUP, PERSONA or INDIVIDUAL."
+  kind: String!
+  "Other names, each with the source that uses it; names of revoked duplicates (APT34 for OilRig) are here too."
+  aliases: [Alias!]!
+  description: String
+  firstSeen: Date
+  lastSeen: Date
+  "Motivations as stated, the primary first."
+  motivation: [String!]!
+  sophistication: String
+  "True when the source flags the object as deprecated."
+  deprecated: Boolean!
+  "The STIX id the object came with, kept for export."
+  stixId: String
+  citations: [Citation!]!
+  "Claims that blame this actor."
+  attributionsReceived: [Attribution!]!
+  "Claims about this actor (for example that it works for a state)."
+  attributions: [Attribution!]!
+  "Campaigns some claim blames this actor for."
+  campaigns: [Campaign!]!
+  "Malware, tools and techniques it uses."
+  uses: [Capability!]!
+  malware: [Malware!]!
+  tools: [Tool!]!
+  attackPatterns: [AttackPattern!]!
+  targets: [Actor!]!
+  links(type: String, direction: Direction = BOTH): [Link!]!
+}
+
+"""
+A set of operations over time (STIX campaign). Incidents may be part of it.
+"""
+type Campaign implements Node & Sourced & Subject {
+  id: ID!
+  name(lang: Lang = EN): String!
+  aliases: [Alias!]!
+  description: String
+  firstSeen: Date
+  lastSeen: Date
+  objective: String
+  deprecated: Boolean!
+  stixId: String
+  citations: [Citation!]!
+  "Every claim of who ran it, one per claimant, never merged."
+  attributions: [Attribution!]!
+  "Incidents that are part of it."
+  incidents: [Incident!]!
+  uses: [Capability!]!
+  malware: [Malware!]!
+  tools: [Tool!]!
+  attackPatterns: [AttackPattern!]!
+  targets: [Actor!]!
+  links(type: String, direction: Direction = BOTH): [Link!]!
+}
+
+"Malicious software (STIX malware)."
+type Malware implements Node & Sourced {
+  id: ID!
+  name(lang: Lang = EN): String!
+  aliases: [Alias!]!
+  "STIX malware types as given, e.g. backdoor, wiper."
+  kinds: [String!]!
+  description: String
+  deprecated: Boolean!
+  stixId: String
+  citations: [Citation!]!
+  "Techniques it uses."
+  attackPatterns: [AttackPattern!]!
+  "Actors and campaigns that use it."
+  usedBy: [Node!]!
+  links(type: String, direction: Direction = BOTH): [Link!]!
+}
+
+"Legitimate software put to use by an actor (STIX tool)."
+type Tool implements Node & Sourced {
+  id: ID!
+  name(lang: Lang = EN): String!
+  aliases: [Alias!]!
+  "STIX tool types as given, e.g. remote-access."
+  kinds: [String!]!
+  description: String
+  deprecated: Boolean!
+  stixId: String
+  citations: [Citation!]!
+  attackPatterns: [AttackPattern!]!
+  usedBy: [Node!]!
+  links(type: String, direction: Direction = BOTH): [Link!]!
+}
+
+"A technique (STIX attack-pattern), such as an ATT&CK technique."
+type AttackPattern implements Node & Sourced {
+  id: ID!
+  name(lang: Lang = EN): String!
+  "Identifiers in other catalogues: the ATT&CK technique ID (T0831) and its URL."
+  externalIds: [ExternalId!]!
+  description: String
+  deprecated: Boolean!
+  stixId: String
+  citations: [Citation!]!
+  "Actors, campaigns and malware that use it."
+  usedBy: [Node!]!
+  links(type: String, direction: Direction = BOTH): [Link!]!
+}
+
+extend type Incident implements Subject {
+  "Campaigns this incident is part of."
+  campaigns: [Campaign!]!
+}
+
+extend type State implements Party
+
+extend type Organization implements Party {
+  "Always null: an organization has no ISO 3166-1 code."
+  code: String
+  "Claims this organization made in its own name (a company's or an agency's)."
+  attributionsMade: [Attribution!]!
+  "Claims that blamed this organization."
+  attributionsReceived: [Attribution!]!
+}
+
+type ThreatActorEdge {
+  cursor: String!
+  node: ThreatActor!
+}
+
+type ThreatActorConnection {
+  edges: [ThreatActorEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type CampaignEdge {
+  cursor: String!
+  node: Campaign!
+}
+
+type CampaignConnection {
+  edges: [CampaignEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type MalwareEdge {
+  cursor: String!
+  node: Malware!
+}
+
+type MalwareConnection {
+  edges: [MalwareEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type ToolEdge {
+  cursor: String!
+  node: Tool!
+}
+
+type ToolConnection {
+  edges: [ToolEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type AttackPatternEdge {
+  cursor: String!
+  node: AttackPattern!
+}
+
+type AttackPatternConnection {
+  edges: [AttackPatternEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+extend type Query {
+  """
+  Threat actors, by English name. name: the name or any alias, ignoring
+  case; kind: GROUP, PERSONA or INDIVIDUAL; blamedBy: the ID of a State or
+  Organization that blames it; uses: the ID of malware, a tool or a technique
+  it uses; deprecated: only those flagged (true) or not (false).
+  """
+  threatActors(first: Int = 20, after: String, name: String, kind: String, blamedBy: ID, uses: ID, deprecated: Boolean): ThreatActorConnection!
+  """
+  Campaigns, by first seen, then name. name: the name or any alias;
+  attributedTo: the ID of a party some claim blames for it; uses: as for
+  threatActors; from/to: first seen within the inclusive range.
+  """
+  campaigns(first: Int = 20, after: String, name: String, attributedTo: ID, uses: ID, from: Date, to: Date, deprecated: Boolean): CampaignConnection!
+  "Malware, by name. usedBy: the ID of an actor or campaign that uses it; kind: a malware type."
+  malware(first: Int = 20, after: String, name: String, usedBy: ID, kind: String, deprecated: Boolean): MalwareConnection!
+  "Tools, by name. usedBy: the ID of an actor or campaign that uses it; kind: a tool type."
+  tools(first: Int = 20, after: String, name: String, usedBy: ID, kind: String, deprecated: Boolean): ToolConnection!
+  """
+  Attack patterns, by name. externalId: a catalogue ID such as T0831 (ignoring
+  case); usedBy: the ID of an actor, campaign or malware that uses it.
+  """
+  attackPatterns(first: Int = 20, after: String, name: String, externalId: String, usedBy: ID, deprecated: Boolean): AttackPatternConnection!
 }
 `, BuiltIn: false},
 	{Name: "../../schema/document.graphqls", Input: `"""
@@ -3358,6 +4752,8 @@ type ImportReport {
   "Records written because absent or different: 0 when the file was already imported."
   written: Int!
   summary: String!
+  "For a STIX bundle, one line per STIX type (per relationship type for relationships): how many, kept as what, skipped why. Empty for a native file."
+  byType: [String!]!
 }
 
 extend type Mutation {
@@ -3491,6 +4887,11 @@ enum NodeType {
   Attribution
   Response
   Statement
+  ThreatActor
+  Campaign
+  Malware
+  Tool
+  AttackPattern
 }
 
 """
@@ -3631,13 +5032,13 @@ type NeighbourhoodNode {
   distance: Int!
 }
 
-"An incident, attribution, response or statement, placed in time."
+"A campaign (at first seen), incident, attribution, response or statement, placed in time."
 type TimelineEvent {
   date: DateInfo!
-  "INCIDENT, ATTRIBUTION, RESPONSE or STATEMENT."
+  "CAMPAIGN, INCIDENT, ATTRIBUTION, RESPONSE or STATEMENT."
   kind: String!
   node: Node!
-  "The incidents the event is, concerns, answers or is about."
+  "The incidents the event is, concerns, answers or is about, or that are part of it (a campaign)."
   incidents: [Incident!]!
   "For an attribution, response or statement: days from the incident it concerns, answers or is about (the first, when several)."
   daysSinceIncident: Int
@@ -3661,11 +5062,11 @@ type Timeline {
 "One claim of who is responsible, as a summary counts it."
 type AttributionClaim {
   attribution: Attribution!
-  attributor: State
-  blamed: [Actor!]!
+  attributor: Party
+  blamed: [Party!]!
   date: Date!
-  "Days from the incident to the claim."
-  days: Int!
+  "Days from the incident to the claim (for a campaign or a group, from when it was first seen); null when the subject has no date."
+  days: Int
   "STIX confidence; null when the claim states no certainty."
   confidence: Int
   involvement: [String!]!
@@ -3673,16 +5074,19 @@ type AttributionClaim {
 
 "A party blamed for the incident, who agrees and who does not."
 type AttributionPosition {
-  blamed: Actor!
+  blamed: Party!
   "Attributors that blame this party."
-  agree: [State!]!
+  agree: [Party!]!
   "Attributors of the same incident that blame other parties only."
-  disagree: [State!]!
+  disagree: [Party!]!
 }
 
-"What had been claimed about one incident by a date."
+"What had been claimed about one incident (or campaign, or group) by a date."
 type AttributionSummary {
-  incident: Incident!
+  "The incident summarized; null when the subject is a campaign or a threat actor."
+  incident: Incident
+  "What the claims are about: an Incident, a Campaign or a ThreatActor."
+  subject: Subject!
   asOf: Date
   "Who blamed whom, by date."
   claims: [AttributionClaim!]!
@@ -3715,7 +5119,8 @@ extend type Query {
   "The graph around a node; depth at most 3, and at most 500 nodes."
   neighbourhood(id: ID!, depth: Int = 1): Neighbourhood!
   """
-  Incidents, attributions, responses and statements in date order. actor:
+  Campaigns (at first seen), incidents, attributions, responses and
+  statements in date order. actor:
   who acted (attributor, responder, speaker; for an incident, the party
   blamed); target: against or about whom; incident: the incident and what
   concerns it; from/to: inclusive date range; asOf: only what had been
@@ -3725,6 +5130,7 @@ extend type Query {
   """
   Who blamed whom for an incident, who agrees and who differs, the confidence
   range and the first and latest claim, counting claims made by asOf.
+  incident may also be the ID of a campaign or a threat actor.
   """
   attributionSummary(incident: ID!, asOf: Date): AttributionSummary!
 }
@@ -3854,6 +5260,41 @@ extend type Response implements Audited {
 }
 
 extend type Statement implements Audited {
+  marking: String!
+  createdBy: String
+  retracted: Retraction
+  history: [Change!]!
+}
+
+extend type ThreatActor implements Audited {
+  marking: String!
+  createdBy: String
+  retracted: Retraction
+  history: [Change!]!
+}
+
+extend type Campaign implements Audited {
+  marking: String!
+  createdBy: String
+  retracted: Retraction
+  history: [Change!]!
+}
+
+extend type Malware implements Audited {
+  marking: String!
+  createdBy: String
+  retracted: Retraction
+  history: [Change!]!
+}
+
+extend type Tool implements Audited {
+  marking: String!
+  createdBy: String
+  retracted: Retraction
+  history: [Change!]!
+}
+
+extend type AttackPattern implements Audited {
   marking: String!
   createdBy: String
   retracted: Retraction
@@ -4007,6 +5448,8 @@ input IncidentInput {
   dateInferred: Boolean
   dateBasis: String
   targets: [ID!]
+  "Campaigns the incident is part of."
+  partOf: [ID!]
   cite: [QuoteInput!]!
 }
 
@@ -4017,12 +5460,15 @@ input AttributionInput {
   datePrecision: String
   dateInferred: Boolean
   dateBasis: String
-  "The claiming State."
+  "The claimant: a State, or an Organization (an agency, a company) claiming in its own name."
   attributor: ID!
-  "States or Organizations held responsible."
+  "States, Organizations or ThreatActors held responsible."
   blamed: [ID!]!
-  incident: ID!
-  "Persons or Organizations who spoke for the attributor."
+  "The Incident, Campaign or ThreatActor the claim is about (give this or subject)."
+  incident: ID
+  "The Incident, Campaign or ThreatActor the claim is about (give this or incident)."
+  subject: ID
+  "Persons or Organizations who spoke for the attributor; each must be a member or part of it."
   via: [ID!]
   "An EstimativeBand name."
   band: String!
@@ -4031,6 +5477,89 @@ input AttributionInput {
   involvement: [String!]
   basisText: String
   basisEn: String
+  cite: [QuoteInput!]!
+}
+
+"Another name, with who uses it."
+input AliasInput {
+  text: String!
+  "BCP 47 language tag; en by default."
+  lang: String
+  "Who uses the name, e.g. Microsoft."
+  source: String
+}
+
+input ExternalIdInput {
+  source: String!
+  externalId: String
+  url: String
+}
+
+input ThreatActorInput {
+  key: String!
+  nameEn: String!
+  nameAr: String
+  "GROUP, PERSONA or INDIVIDUAL."
+  kind: String!
+  aliases: [AliasInput!]
+  description: String
+  "YYYY-MM-DD."
+  firstSeen: String
+  lastSeen: String
+  "As stated, the primary first."
+  motivation: [String!]
+  sophistication: String
+  "Malware, Tool or AttackPattern IDs it uses."
+  uses: [ID!]
+  "States or Organizations it targets."
+  targets: [ID!]
+  cite: [QuoteInput!]!
+}
+
+input CampaignInput {
+  key: String!
+  nameEn: String!
+  nameAr: String
+  aliases: [AliasInput!]
+  description: String
+  firstSeen: String
+  lastSeen: String
+  objective: String
+  uses: [ID!]
+  targets: [ID!]
+  cite: [QuoteInput!]!
+}
+
+input MalwareInput {
+  key: String!
+  nameEn: String!
+  aliases: [AliasInput!]
+  "Malware types, e.g. wiper."
+  kinds: [String!]
+  description: String
+  "AttackPattern IDs it uses."
+  uses: [ID!]
+  targets: [ID!]
+  cite: [QuoteInput!]!
+}
+
+input ToolInput {
+  key: String!
+  nameEn: String!
+  aliases: [AliasInput!]
+  kinds: [String!]
+  description: String
+  uses: [ID!]
+  targets: [ID!]
+  cite: [QuoteInput!]!
+}
+
+input AttackPatternInput {
+  key: String!
+  nameEn: String!
+  description: String
+  externalIds: [ExternalIdInput!]
+  targets: [ID!]
   cite: [QuoteInput!]!
 }
 
@@ -4092,6 +5621,11 @@ type Mutation {
   upsertOrganization(input: OrganizationInput!, marking: String, idempotencyKey: String): Organization!
   upsertPerson(input: PersonInput!, marking: String, idempotencyKey: String): Person!
   upsertIncident(input: IncidentInput!, marking: String, idempotencyKey: String): Incident!
+  upsertThreatActor(input: ThreatActorInput!, marking: String, idempotencyKey: String): ThreatActor!
+  upsertCampaign(input: CampaignInput!, marking: String, idempotencyKey: String): Campaign!
+  upsertMalware(input: MalwareInput!, marking: String, idempotencyKey: String): Malware!
+  upsertTool(input: ToolInput!, marking: String, idempotencyKey: String): Tool!
+  upsertAttackPattern(input: AttackPatternInput!, marking: String, idempotencyKey: String): AttackPattern!
   addAttribution(input: AttributionInput!, marking: String, idempotencyKey: String): Attribution!
   addResponse(input: ResponseInput!, marking: String, idempotencyKey: String): Response!
   addStatement(input: StatementInput!, marking: String, idempotencyKey: String): Statement!
@@ -4117,6 +5651,8 @@ func (ec *executionContext) childFields_Alias(ctx context.Context, field graphql
 		return ec.fieldContext_Alias_lang(ctx, field)
 	case "kind":
 		return ec.fieldContext_Alias_kind(ctx, field)
+	case "source":
+		return ec.fieldContext_Alias_source(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Alias", field.Name)
 }
@@ -4151,6 +5687,60 @@ func (ec *executionContext) childFields_Assessment(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Assessment", field.Name)
 }
 
+func (ec *executionContext) childFields_AttackPattern(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AttackPattern_id(ctx, field)
+	case "name":
+		return ec.fieldContext_AttackPattern_name(ctx, field)
+	case "externalIds":
+		return ec.fieldContext_AttackPattern_externalIds(ctx, field)
+	case "description":
+		return ec.fieldContext_AttackPattern_description(ctx, field)
+	case "deprecated":
+		return ec.fieldContext_AttackPattern_deprecated(ctx, field)
+	case "stixId":
+		return ec.fieldContext_AttackPattern_stixId(ctx, field)
+	case "citations":
+		return ec.fieldContext_AttackPattern_citations(ctx, field)
+	case "usedBy":
+		return ec.fieldContext_AttackPattern_usedBy(ctx, field)
+	case "links":
+		return ec.fieldContext_AttackPattern_links(ctx, field)
+	case "marking":
+		return ec.fieldContext_AttackPattern_marking(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_AttackPattern_createdBy(ctx, field)
+	case "retracted":
+		return ec.fieldContext_AttackPattern_retracted(ctx, field)
+	case "history":
+		return ec.fieldContext_AttackPattern_history(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttackPattern", field.Name)
+}
+
+func (ec *executionContext) childFields_AttackPatternConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AttackPatternConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AttackPatternConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AttackPatternConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttackPatternConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AttackPatternEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AttackPatternEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AttackPatternEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttackPatternEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Attribution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4181,6 +5771,8 @@ func (ec *executionContext) childFields_Attribution(ctx context.Context, field g
 		return ec.fieldContext_Attribution_blamed(ctx, field)
 	case "incident":
 		return ec.fieldContext_Attribution_incident(ctx, field)
+	case "subject":
+		return ec.fieldContext_Attribution_subject(ctx, field)
 	case "responses":
 		return ec.fieldContext_Attribution_responses(ctx, field)
 	case "links":
@@ -4255,6 +5847,8 @@ func (ec *executionContext) childFields_AttributionSummary(ctx context.Context, 
 	switch field.Name {
 	case "incident":
 		return ec.fieldContext_AttributionSummary_incident(ctx, field)
+	case "subject":
+		return ec.fieldContext_AttributionSummary_subject(ctx, field)
 	case "asOf":
 		return ec.fieldContext_AttributionSummary_asOf(ctx, field)
 	case "claims":
@@ -4277,6 +5871,78 @@ func (ec *executionContext) childFields_AttributionSummary(ctx context.Context, 
 		return ec.fieldContext_AttributionSummary_firstResponse(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AttributionSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_Campaign(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Campaign_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Campaign_name(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Campaign_aliases(ctx, field)
+	case "description":
+		return ec.fieldContext_Campaign_description(ctx, field)
+	case "firstSeen":
+		return ec.fieldContext_Campaign_firstSeen(ctx, field)
+	case "lastSeen":
+		return ec.fieldContext_Campaign_lastSeen(ctx, field)
+	case "objective":
+		return ec.fieldContext_Campaign_objective(ctx, field)
+	case "deprecated":
+		return ec.fieldContext_Campaign_deprecated(ctx, field)
+	case "stixId":
+		return ec.fieldContext_Campaign_stixId(ctx, field)
+	case "citations":
+		return ec.fieldContext_Campaign_citations(ctx, field)
+	case "attributions":
+		return ec.fieldContext_Campaign_attributions(ctx, field)
+	case "incidents":
+		return ec.fieldContext_Campaign_incidents(ctx, field)
+	case "uses":
+		return ec.fieldContext_Campaign_uses(ctx, field)
+	case "malware":
+		return ec.fieldContext_Campaign_malware(ctx, field)
+	case "tools":
+		return ec.fieldContext_Campaign_tools(ctx, field)
+	case "attackPatterns":
+		return ec.fieldContext_Campaign_attackPatterns(ctx, field)
+	case "targets":
+		return ec.fieldContext_Campaign_targets(ctx, field)
+	case "links":
+		return ec.fieldContext_Campaign_links(ctx, field)
+	case "marking":
+		return ec.fieldContext_Campaign_marking(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Campaign_createdBy(ctx, field)
+	case "retracted":
+		return ec.fieldContext_Campaign_retracted(ctx, field)
+	case "history":
+		return ec.fieldContext_Campaign_history(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Campaign", field.Name)
+}
+
+func (ec *executionContext) childFields_CampaignConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_CampaignConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CampaignConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CampaignConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CampaignConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_CampaignEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_CampaignEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_CampaignEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CampaignEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4441,6 +6107,18 @@ func (ec *executionContext) childFields_Effect(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Effect", field.Name)
 }
 
+func (ec *executionContext) childFields_ExternalId(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_ExternalId_source(ctx, field)
+	case "externalId":
+		return ec.fieldContext_ExternalId_externalId(ctx, field)
+	case "url":
+		return ec.fieldContext_ExternalId_url(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ExternalId", field.Name)
+}
+
 func (ec *executionContext) childFields_ImportCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "type":
@@ -4465,6 +6143,8 @@ func (ec *executionContext) childFields_ImportReport(ctx context.Context, field 
 		return ec.fieldContext_ImportReport_written(ctx, field)
 	case "summary":
 		return ec.fieldContext_ImportReport_summary(ctx, field)
+	case "byType":
+		return ec.fieldContext_ImportReport_byType(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImportReport", field.Name)
 }
@@ -4505,6 +6185,8 @@ func (ec *executionContext) childFields_Incident(ctx context.Context, field grap
 		return ec.fieldContext_Incident_statements(ctx, field)
 	case "links":
 		return ec.fieldContext_Incident_links(ctx, field)
+	case "campaigns":
+		return ec.fieldContext_Incident_campaigns(ctx, field)
 	case "marking":
 		return ec.fieldContext_Incident_marking(ctx, field)
 	case "createdBy":
@@ -4563,6 +6245,64 @@ func (ec *executionContext) childFields_Link(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Link", field.Name)
 }
 
+func (ec *executionContext) childFields_Malware(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Malware_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Malware_name(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Malware_aliases(ctx, field)
+	case "kinds":
+		return ec.fieldContext_Malware_kinds(ctx, field)
+	case "description":
+		return ec.fieldContext_Malware_description(ctx, field)
+	case "deprecated":
+		return ec.fieldContext_Malware_deprecated(ctx, field)
+	case "stixId":
+		return ec.fieldContext_Malware_stixId(ctx, field)
+	case "citations":
+		return ec.fieldContext_Malware_citations(ctx, field)
+	case "attackPatterns":
+		return ec.fieldContext_Malware_attackPatterns(ctx, field)
+	case "usedBy":
+		return ec.fieldContext_Malware_usedBy(ctx, field)
+	case "links":
+		return ec.fieldContext_Malware_links(ctx, field)
+	case "marking":
+		return ec.fieldContext_Malware_marking(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Malware_createdBy(ctx, field)
+	case "retracted":
+		return ec.fieldContext_Malware_retracted(ctx, field)
+	case "history":
+		return ec.fieldContext_Malware_history(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Malware", field.Name)
+}
+
+func (ec *executionContext) childFields_MalwareConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_MalwareConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_MalwareConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_MalwareConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MalwareConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_MalwareEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_MalwareEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_MalwareEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MalwareEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_Neighbourhood(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "center":
@@ -4609,6 +6349,12 @@ func (ec *executionContext) childFields_Organization(ctx context.Context, field 
 		return ec.fieldContext_Organization_spokeFor(ctx, field)
 	case "links":
 		return ec.fieldContext_Organization_links(ctx, field)
+	case "code":
+		return ec.fieldContext_Organization_code(ctx, field)
+	case "attributionsMade":
+		return ec.fieldContext_Organization_attributionsMade(ctx, field)
+	case "attributionsReceived":
+		return ec.fieldContext_Organization_attributionsReceived(ctx, field)
 	case "marking":
 		return ec.fieldContext_Organization_marking(ctx, field)
 	case "createdBy":
@@ -4947,6 +6693,86 @@ func (ec *executionContext) childFields_TextRange(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type TextRange", field.Name)
 }
 
+func (ec *executionContext) childFields_ThreatActor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ThreatActor_id(ctx, field)
+	case "name":
+		return ec.fieldContext_ThreatActor_name(ctx, field)
+	case "code":
+		return ec.fieldContext_ThreatActor_code(ctx, field)
+	case "kind":
+		return ec.fieldContext_ThreatActor_kind(ctx, field)
+	case "aliases":
+		return ec.fieldContext_ThreatActor_aliases(ctx, field)
+	case "description":
+		return ec.fieldContext_ThreatActor_description(ctx, field)
+	case "firstSeen":
+		return ec.fieldContext_ThreatActor_firstSeen(ctx, field)
+	case "lastSeen":
+		return ec.fieldContext_ThreatActor_lastSeen(ctx, field)
+	case "motivation":
+		return ec.fieldContext_ThreatActor_motivation(ctx, field)
+	case "sophistication":
+		return ec.fieldContext_ThreatActor_sophistication(ctx, field)
+	case "deprecated":
+		return ec.fieldContext_ThreatActor_deprecated(ctx, field)
+	case "stixId":
+		return ec.fieldContext_ThreatActor_stixId(ctx, field)
+	case "citations":
+		return ec.fieldContext_ThreatActor_citations(ctx, field)
+	case "attributionsReceived":
+		return ec.fieldContext_ThreatActor_attributionsReceived(ctx, field)
+	case "attributions":
+		return ec.fieldContext_ThreatActor_attributions(ctx, field)
+	case "campaigns":
+		return ec.fieldContext_ThreatActor_campaigns(ctx, field)
+	case "uses":
+		return ec.fieldContext_ThreatActor_uses(ctx, field)
+	case "malware":
+		return ec.fieldContext_ThreatActor_malware(ctx, field)
+	case "tools":
+		return ec.fieldContext_ThreatActor_tools(ctx, field)
+	case "attackPatterns":
+		return ec.fieldContext_ThreatActor_attackPatterns(ctx, field)
+	case "targets":
+		return ec.fieldContext_ThreatActor_targets(ctx, field)
+	case "links":
+		return ec.fieldContext_ThreatActor_links(ctx, field)
+	case "marking":
+		return ec.fieldContext_ThreatActor_marking(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_ThreatActor_createdBy(ctx, field)
+	case "retracted":
+		return ec.fieldContext_ThreatActor_retracted(ctx, field)
+	case "history":
+		return ec.fieldContext_ThreatActor_history(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreatActor", field.Name)
+}
+
+func (ec *executionContext) childFields_ThreatActorConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ThreatActorConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ThreatActorConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ThreatActorConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreatActorConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ThreatActorEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ThreatActorEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ThreatActorEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ThreatActorEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_TimeToAttribution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "incident":
@@ -5007,6 +6833,64 @@ func (ec *executionContext) childFields_TimelineEvent(ctx context.Context, field
 		return ec.fieldContext_TimelineEvent_daysSinceIncident(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TimelineEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_Tool(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Tool_id(ctx, field)
+	case "name":
+		return ec.fieldContext_Tool_name(ctx, field)
+	case "aliases":
+		return ec.fieldContext_Tool_aliases(ctx, field)
+	case "kinds":
+		return ec.fieldContext_Tool_kinds(ctx, field)
+	case "description":
+		return ec.fieldContext_Tool_description(ctx, field)
+	case "deprecated":
+		return ec.fieldContext_Tool_deprecated(ctx, field)
+	case "stixId":
+		return ec.fieldContext_Tool_stixId(ctx, field)
+	case "citations":
+		return ec.fieldContext_Tool_citations(ctx, field)
+	case "attackPatterns":
+		return ec.fieldContext_Tool_attackPatterns(ctx, field)
+	case "usedBy":
+		return ec.fieldContext_Tool_usedBy(ctx, field)
+	case "links":
+		return ec.fieldContext_Tool_links(ctx, field)
+	case "marking":
+		return ec.fieldContext_Tool_marking(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Tool_createdBy(ctx, field)
+	case "retracted":
+		return ec.fieldContext_Tool_retracted(ctx, field)
+	case "history":
+		return ec.fieldContext_Tool_history(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Tool", field.Name)
+}
+
+func (ec *executionContext) childFields_ToolConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ToolConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ToolConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ToolConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ToolConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ToolEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ToolEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ToolEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ToolEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Translation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -18,16 +18,17 @@ import (
 
 type AttributionClaimResolver interface {
 	Attribution(ctx context.Context, obj *model.AttributionClaim) (*model.Attribution, error)
-	Attributor(ctx context.Context, obj *model.AttributionClaim) (*model.State, error)
-	Blamed(ctx context.Context, obj *model.AttributionClaim) ([]model.Actor, error)
+	Attributor(ctx context.Context, obj *model.AttributionClaim) (model.Party, error)
+	Blamed(ctx context.Context, obj *model.AttributionClaim) ([]model.Party, error)
 }
 type AttributionPositionResolver interface {
-	Blamed(ctx context.Context, obj *model.AttributionPosition) (model.Actor, error)
-	Agree(ctx context.Context, obj *model.AttributionPosition) ([]*model.State, error)
-	Disagree(ctx context.Context, obj *model.AttributionPosition) ([]*model.State, error)
+	Blamed(ctx context.Context, obj *model.AttributionPosition) (model.Party, error)
+	Agree(ctx context.Context, obj *model.AttributionPosition) ([]model.Party, error)
+	Disagree(ctx context.Context, obj *model.AttributionPosition) ([]model.Party, error)
 }
 type AttributionSummaryResolver interface {
 	Incident(ctx context.Context, obj *model.AttributionSummary) (*model.Incident, error)
+	Subject(ctx context.Context, obj *model.AttributionSummary) (model.Subject, error)
 }
 type SearchEdgeResolver interface {
 	Document(ctx context.Context, obj *model.SearchEdge) (*model.Document, error)
@@ -92,8 +93,8 @@ func (ec *executionContext) _AttributionClaim_attributor(ctx context.Context, fi
 			return ec.Resolvers.AttributionClaim().Attributor(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.State) graphql.Marshaler {
-			return ec.marshalOState2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐState(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Party) graphql.Marshaler {
+			return ec.marshalOParty2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐParty(ctx, selections, v)
 		},
 		true,
 		false,
@@ -106,7 +107,7 @@ func (ec *executionContext) fieldContext_AttributionClaim_attributor(_ context.C
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_State(ctx, field)
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -124,15 +125,24 @@ func (ec *executionContext) _AttributionClaim_blamed(ctx context.Context, field 
 			return ec.Resolvers.AttributionClaim().Blamed(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
-			return ec.marshalNActor2ᚕgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Party) graphql.Marshaler {
+			return ec.marshalNParty2ᚕgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐPartyᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_AttributionClaim_blamed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AttributionClaim", field, true, true, "Actor")
+	fc = &graphql.FieldContext{
+		Object:     "AttributionClaim",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AttributionClaim_date(ctx context.Context, field graphql.CollectedField, obj *model.AttributionClaim) (ret graphql.Marshaler) {
@@ -170,11 +180,11 @@ func (ec *executionContext) _AttributionClaim_days(ctx context.Context, field gr
 			return obj.Days, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_AttributionClaim_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -239,15 +249,24 @@ func (ec *executionContext) _AttributionPosition_blamed(ctx context.Context, fie
 			return ec.Resolvers.AttributionPosition().Blamed(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
-			return ec.marshalNActor2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Party) graphql.Marshaler {
+			return ec.marshalNParty2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐParty(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_AttributionPosition_blamed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("AttributionPosition", field, true, true, "Actor")
+	fc = &graphql.FieldContext{
+		Object:     "AttributionPosition",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AttributionPosition_agree(ctx context.Context, field graphql.CollectedField, obj *model.AttributionPosition) (ret graphql.Marshaler) {
@@ -262,8 +281,8 @@ func (ec *executionContext) _AttributionPosition_agree(ctx context.Context, fiel
 			return ec.Resolvers.AttributionPosition().Agree(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.State) graphql.Marshaler {
-			return ec.marshalNState2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐStateᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Party) graphql.Marshaler {
+			return ec.marshalNParty2ᚕgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐPartyᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -276,7 +295,7 @@ func (ec *executionContext) fieldContext_AttributionPosition_agree(_ context.Con
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_State(ctx, field)
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -294,8 +313,8 @@ func (ec *executionContext) _AttributionPosition_disagree(ctx context.Context, f
 			return ec.Resolvers.AttributionPosition().Disagree(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.State) graphql.Marshaler {
-			return ec.marshalNState2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐStateᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Party) graphql.Marshaler {
+			return ec.marshalNParty2ᚕgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐPartyᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -308,7 +327,7 @@ func (ec *executionContext) fieldContext_AttributionPosition_disagree(_ context.
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_State(ctx, field)
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -327,10 +346,10 @@ func (ec *executionContext) _AttributionSummary_incident(ctx context.Context, fi
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Incident) graphql.Marshaler {
-			return ec.marshalNIncident2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐIncident(ctx, selections, v)
+			return ec.marshalOIncident2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐIncident(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_AttributionSummary_incident(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -341,6 +360,38 @@ func (ec *executionContext) fieldContext_AttributionSummary_incident(_ context.C
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Incident(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttributionSummary_subject(ctx context.Context, field graphql.CollectedField, obj *model.AttributionSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttributionSummary_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AttributionSummary().Subject(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Subject) graphql.Marshaler {
+			return ec.marshalNSubject2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐSubject(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttributionSummary_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttributionSummary",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
 	}
 	return fc, nil
@@ -1695,7 +1746,7 @@ func (ec *executionContext) _AttributionClaim(ctx context.Context, sel ast.Selec
 			}
 		case "days":
 			out.Values[i] = ec._AttributionClaim_days(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "confidence":
@@ -1784,9 +1835,15 @@ func (ec *executionContext) _AttributionSummary(ctx context.Context, sel ast.Sel
 			out.Values[i] = graphql.MarshalString("AttributionSummary")
 		case "incident":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AttributionSummary_incident(ctx, field, obj)
+				})
+		case "subject":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AttributionSummary_subject(ctx, field, obj)
 				})
 		case "asOf":
 			out.Values[i] = ec._AttributionSummary_asOf(ctx, field, obj)

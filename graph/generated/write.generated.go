@@ -28,6 +28,11 @@ type MutationResolver interface {
 	UpsertOrganization(ctx context.Context, input model.OrganizationInput, marking *string, idempotencyKey *string) (*model.Organization, error)
 	UpsertPerson(ctx context.Context, input model.PersonInput, marking *string, idempotencyKey *string) (*model.Person, error)
 	UpsertIncident(ctx context.Context, input model.IncidentInput, marking *string, idempotencyKey *string) (*model.Incident, error)
+	UpsertThreatActor(ctx context.Context, input model.ThreatActorInput, marking *string, idempotencyKey *string) (*model.ThreatActor, error)
+	UpsertCampaign(ctx context.Context, input model.CampaignInput, marking *string, idempotencyKey *string) (*model.Campaign, error)
+	UpsertMalware(ctx context.Context, input model.MalwareInput, marking *string, idempotencyKey *string) (*model.Malware, error)
+	UpsertTool(ctx context.Context, input model.ToolInput, marking *string, idempotencyKey *string) (*model.Tool, error)
+	UpsertAttackPattern(ctx context.Context, input model.AttackPatternInput, marking *string, idempotencyKey *string) (*model.AttackPattern, error)
 	AddAttribution(ctx context.Context, input model.AttributionInput, marking *string, idempotencyKey *string) (*model.Attribution, error)
 	AddResponse(ctx context.Context, input model.ResponseInput, marking *string, idempotencyKey *string) (*model.Response, error)
 	AddStatement(ctx context.Context, input model.StatementInput, marking *string, idempotencyKey *string) (*model.Statement, error)
@@ -265,12 +270,102 @@ func (ec *executionContext) field_Mutation_unretract_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_upsertAttackPattern_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AttackPatternInput, error) {
+			return ec.unmarshalNAttackPatternInput2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐAttackPatternInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "marking",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["marking"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertCampaign_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CampaignInput, error) {
+			return ec.unmarshalNCampaignInput2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐCampaignInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "marking",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["marking"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_upsertIncident_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.IncidentInput, error) {
 			return ec.unmarshalNIncidentInput2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐIncidentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "marking",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["marking"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertMalware_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MalwareInput, error) {
+			return ec.unmarshalNMalwareInput2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐMalwareInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -361,6 +456,66 @@ func (ec *executionContext) field_Mutation_upsertState_args(ctx context.Context,
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
 		func(ctx context.Context, v any) (model.StateInput, error) {
 			return ec.unmarshalNStateInput2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐStateInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "marking",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["marking"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertThreatActor_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ThreatActorInput, error) {
+			return ec.unmarshalNThreatActorInput2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐThreatActorInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "marking",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["marking"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertTool_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ToolInput, error) {
+			return ec.unmarshalNToolInput2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐToolInput(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -1316,6 +1471,226 @@ func (ec *executionContext) fieldContext_Mutation_upsertIncident(ctx context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_upsertThreatActor(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertThreatActor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertThreatActor(ctx, fc.Args["input"].(model.ThreatActorInput), fc.Args["marking"].(*string), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ThreatActor) graphql.Marshaler {
+			return ec.marshalNThreatActor2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐThreatActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertThreatActor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ThreatActor(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertThreatActor_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertCampaign(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertCampaign(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertCampaign(ctx, fc.Args["input"].(model.CampaignInput), fc.Args["marking"].(*string), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Campaign) graphql.Marshaler {
+			return ec.marshalNCampaign2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐCampaign(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertCampaign(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Campaign(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertCampaign_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertMalware(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertMalware(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertMalware(ctx, fc.Args["input"].(model.MalwareInput), fc.Args["marking"].(*string), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Malware) graphql.Marshaler {
+			return ec.marshalNMalware2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐMalware(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertMalware(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Malware(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertMalware_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertTool(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertTool(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertTool(ctx, fc.Args["input"].(model.ToolInput), fc.Args["marking"].(*string), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Tool) graphql.Marshaler {
+			return ec.marshalNTool2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐTool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertTool(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tool(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertTool_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertAttackPattern(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertAttackPattern(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertAttackPattern(ctx, fc.Args["input"].(model.AttackPatternInput), fc.Args["marking"].(*string), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AttackPattern) graphql.Marshaler {
+			return ec.marshalNAttackPattern2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐAttackPattern(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertAttackPattern(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttackPattern(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertAttackPattern_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_addAttribution(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1766,6 +2141,62 @@ func (ec *executionContext) fieldContext_Retraction_reason(_ context.Context, fi
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAliasInput(ctx context.Context, obj any) (model.AliasInput, error) {
+	var it model.AliasInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"text", "lang", "source"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "lang":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lang"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Lang = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAliasInput unmarshals raw into the AliasInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAliasInput(ctx context.Context, raw any) (model.AliasInput, error) {
+	var out model.AliasInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AliasInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAssessmentInput(ctx context.Context, obj any) (model.AssessmentInput, error) {
 	var it model.AssessmentInput
 	if obj == nil {
@@ -1836,6 +2267,83 @@ func UnmarshalAssessmentInput(ctx context.Context, raw any) (model.AssessmentInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputAttackPatternInput(ctx context.Context, obj any) (model.AttackPatternInput, error) {
+	var it model.AttackPatternInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "nameEn", "description", "externalIds", "targets", "cite"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "externalIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalIds"))
+			data, err := ec.unmarshalOExternalIdInput2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐExternalIDInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalIds = data
+		case "targets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targets"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Targets = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalNQuoteInput2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐQuoteInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAttackPatternInput unmarshals raw into the AttackPatternInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAttackPatternInput(ctx context.Context, raw any) (model.AttackPatternInput, error) {
+	var out model.AttackPatternInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AttackPatternInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputAttributionInput(ctx context.Context, obj any) (model.AttributionInput, error) {
 	var it model.AttributionInput
 	if obj == nil {
@@ -1847,7 +2355,7 @@ func (ec *executionContext) unmarshalInputAttributionInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"key", "date", "datePrecision", "dateInferred", "dateBasis", "attributor", "blamed", "incident", "via", "band", "certaintyText", "certaintyEn", "involvement", "basisText", "basisEn", "cite"}
+	fieldsInOrder := [...]string{"key", "date", "datePrecision", "dateInferred", "dateBasis", "attributor", "blamed", "incident", "subject", "via", "band", "certaintyText", "certaintyEn", "involvement", "basisText", "basisEn", "cite"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -1905,11 +2413,18 @@ func (ec *executionContext) unmarshalInputAttributionInput(ctx context.Context, 
 			it.Blamed = data
 		case "incident":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("incident"))
-			data, err := ec.unmarshalNID2string(ctx, v)
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.Incident = data
+		case "subject":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("subject"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Subject = data
 		case "via":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("via"))
 			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
@@ -1980,6 +2495,118 @@ func (ec *executionContext) unmarshalInputAttributionInput(ctx context.Context, 
 func UnmarshalAttributionInput(ctx context.Context, raw any) (model.AttributionInput, error) {
 	var out model.AttributionInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AttributionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCampaignInput(ctx context.Context, obj any) (model.CampaignInput, error) {
+	var it model.CampaignInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "nameEn", "nameAr", "aliases", "description", "firstSeen", "lastSeen", "objective", "uses", "targets", "cite"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = data
+		case "nameAr":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameAr"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameAr = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOAliasInput2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐAliasInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "firstSeen":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstSeen"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstSeen = data
+		case "lastSeen":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSeen"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSeen = data
+		case "objective":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("objective"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Objective = data
+		case "uses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uses"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Uses = data
+		case "targets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targets"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Targets = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalNQuoteInput2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐQuoteInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCampaignInput unmarshals raw into the CampaignInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCampaignInput(ctx context.Context, raw any) (model.CampaignInput, error) {
+	var out model.CampaignInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CampaignInput", raw, &out)
 	return out, err
 }
 
@@ -2095,6 +2722,62 @@ func UnmarshalDocumentInput(ctx context.Context, raw any) (model.DocumentInput, 
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputExternalIdInput(ctx context.Context, obj any) (model.ExternalIDInput, error) {
+	var it model.ExternalIDInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"source", "externalId", "url"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalExternalIdInput unmarshals raw into the ExternalIdInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalExternalIdInput(ctx context.Context, raw any) (model.ExternalIDInput, error) {
+	var out model.ExternalIDInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ExternalIdInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputIncidentInput(ctx context.Context, obj any) (model.IncidentInput, error) {
 	var it model.IncidentInput
 	if obj == nil {
@@ -2106,7 +2789,7 @@ func (ec *executionContext) unmarshalInputIncidentInput(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"key", "nameEn", "nameAr", "kind", "date", "datePrecision", "dateInferred", "dateBasis", "targets", "cite"}
+	fieldsInOrder := [...]string{"key", "nameEn", "nameAr", "kind", "date", "datePrecision", "dateInferred", "dateBasis", "targets", "partOf", "cite"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -2176,6 +2859,13 @@ func (ec *executionContext) unmarshalInputIncidentInput(ctx context.Context, obj
 				return it, err
 			}
 			it.Targets = data
+		case "partOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("partOf"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PartOf = data
 		case "cite":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
 			data, err := ec.unmarshalNQuoteInput2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐQuoteInputᚄ(ctx, v)
@@ -2197,6 +2887,97 @@ func (ec *executionContext) unmarshalInputIncidentInput(ctx context.Context, obj
 func UnmarshalIncidentInput(ctx context.Context, raw any) (model.IncidentInput, error) {
 	var out model.IncidentInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "IncidentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMalwareInput(ctx context.Context, obj any) (model.MalwareInput, error) {
+	var it model.MalwareInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "nameEn", "aliases", "kinds", "description", "uses", "targets", "cite"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOAliasInput2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐAliasInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "uses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uses"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Uses = data
+		case "targets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targets"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Targets = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalNQuoteInput2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐQuoteInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMalwareInput unmarshals raw into the MalwareInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMalwareInput(ctx context.Context, raw any) (model.MalwareInput, error) {
+	var out model.MalwareInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MalwareInput", raw, &out)
 	return out, err
 }
 
@@ -2760,6 +3541,223 @@ func UnmarshalStatementInput(ctx context.Context, raw any) (model.StatementInput
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputThreatActorInput(ctx context.Context, obj any) (model.ThreatActorInput, error) {
+	var it model.ThreatActorInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "nameEn", "nameAr", "kind", "aliases", "description", "firstSeen", "lastSeen", "motivation", "sophistication", "uses", "targets", "cite"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = data
+		case "nameAr":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameAr"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameAr = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOAliasInput2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐAliasInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "firstSeen":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("firstSeen"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FirstSeen = data
+		case "lastSeen":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("lastSeen"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LastSeen = data
+		case "motivation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("motivation"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Motivation = data
+		case "sophistication":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sophistication"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sophistication = data
+		case "uses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uses"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Uses = data
+		case "targets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targets"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Targets = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalNQuoteInput2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐQuoteInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalThreatActorInput unmarshals raw into the ThreatActorInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalThreatActorInput(ctx context.Context, raw any) (model.ThreatActorInput, error) {
+	var out model.ThreatActorInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ThreatActorInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputToolInput(ctx context.Context, obj any) (model.ToolInput, error) {
+	var it model.ToolInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"key", "nameEn", "aliases", "kinds", "description", "uses", "targets", "cite"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "key":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("key"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Key = data
+		case "nameEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nameEn"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NameEn = data
+		case "aliases":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("aliases"))
+			data, err := ec.unmarshalOAliasInput2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐAliasInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Aliases = data
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "uses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("uses"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Uses = data
+		case "targets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("targets"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Targets = data
+		case "cite":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cite"))
+			data, err := ec.unmarshalNQuoteInput2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐQuoteInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cite = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalToolInput unmarshals raw into the ToolInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalToolInput(ctx context.Context, raw any) (model.ToolInput, error) {
+	var out model.ToolInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ToolInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -2768,13 +3766,13 @@ func (ec *executionContext) _Audited(ctx context.Context, sel ast.SelectionSet, 
 	switch obj := (obj).(type) {
 	case nil:
 		return graphql.Null
-	case model.Statement:
-		return ec._Statement(ctx, sel, &obj)
-	case *model.Statement:
+	case model.ThreatActor:
+		return ec._ThreatActor(ctx, sel, &obj)
+	case *model.ThreatActor:
 		if obj == nil {
 			return graphql.Null
 		}
-		return ec._Statement(ctx, sel, obj)
+		return ec._ThreatActor(ctx, sel, obj)
 	case model.State:
 		return ec._State(ctx, sel, &obj)
 	case *model.State:
@@ -2782,20 +3780,6 @@ func (ec *executionContext) _Audited(ctx context.Context, sel ast.SelectionSet, 
 			return graphql.Null
 		}
 		return ec._State(ctx, sel, obj)
-	case model.Response:
-		return ec._Response(ctx, sel, &obj)
-	case *model.Response:
-		if obj == nil {
-			return graphql.Null
-		}
-		return ec._Response(ctx, sel, obj)
-	case model.Person:
-		return ec._Person(ctx, sel, &obj)
-	case *model.Person:
-		if obj == nil {
-			return graphql.Null
-		}
-		return ec._Person(ctx, sel, obj)
 	case model.Organization:
 		return ec._Organization(ctx, sel, &obj)
 	case *model.Organization:
@@ -2810,6 +3794,48 @@ func (ec *executionContext) _Audited(ctx context.Context, sel ast.SelectionSet, 
 			return graphql.Null
 		}
 		return ec._Incident(ctx, sel, obj)
+	case model.Campaign:
+		return ec._Campaign(ctx, sel, &obj)
+	case *model.Campaign:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Campaign(ctx, sel, obj)
+	case model.Tool:
+		return ec._Tool(ctx, sel, &obj)
+	case *model.Tool:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Tool(ctx, sel, obj)
+	case model.Statement:
+		return ec._Statement(ctx, sel, &obj)
+	case *model.Statement:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Statement(ctx, sel, obj)
+	case model.Response:
+		return ec._Response(ctx, sel, &obj)
+	case *model.Response:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Response(ctx, sel, obj)
+	case model.Person:
+		return ec._Person(ctx, sel, &obj)
+	case *model.Person:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Person(ctx, sel, obj)
+	case model.Malware:
+		return ec._Malware(ctx, sel, &obj)
+	case *model.Malware:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Malware(ctx, sel, obj)
 	case model.Document:
 		return ec._Document(ctx, sel, &obj)
 	case *model.Document:
@@ -2824,6 +3850,13 @@ func (ec *executionContext) _Audited(ctx context.Context, sel ast.SelectionSet, 
 			return graphql.Null
 		}
 		return ec._Attribution(ctx, sel, obj)
+	case model.AttackPattern:
+		return ec._AttackPattern(ctx, sel, &obj)
+	case *model.AttackPattern:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AttackPattern(ctx, sel, obj)
 	case model.Link:
 		return ec._Link(ctx, sel, &obj)
 	case *model.Link:
@@ -3159,6 +4192,41 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "upsertThreatActor":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertThreatActor(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertCampaign":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertCampaign(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertMalware":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertMalware(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertTool":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertTool(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertAttackPattern":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertAttackPattern(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "addAttribution":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_addAttribution(ctx, field)
@@ -3315,6 +4383,11 @@ func (ec *executionContext) _Retraction(ctx context.Context, sel ast.SelectionSe
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAliasInput2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐAliasInput(ctx context.Context, v any) (*model.AliasInput, error) {
+	res, err := ec.unmarshalInputAliasInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNAssessment2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐAssessmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Assessment) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -3344,8 +4417,18 @@ func (ec *executionContext) unmarshalNAssessmentInput2githubᚗcomᚋattribᚋat
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNAttackPatternInput2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐAttackPatternInput(ctx context.Context, v any) (model.AttackPatternInput, error) {
+	res, err := ec.unmarshalInputAttackPatternInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNAttributionInput2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐAttributionInput(ctx context.Context, v any) (model.AttributionInput, error) {
 	res, err := ec.unmarshalInputAttributionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNCampaignInput2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐCampaignInput(ctx context.Context, v any) (model.CampaignInput, error) {
+	res, err := ec.unmarshalInputCampaignInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -3410,8 +4493,18 @@ func (ec *executionContext) unmarshalNDocumentInput2githubᚗcomᚋattribᚋattr
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNExternalIdInput2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐExternalIDInput(ctx context.Context, v any) (*model.ExternalIDInput, error) {
+	res, err := ec.unmarshalInputExternalIdInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNIncidentInput2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐIncidentInput(ctx context.Context, v any) (model.IncidentInput, error) {
 	res, err := ec.unmarshalInputIncidentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMalwareInput2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐMalwareInput(ctx context.Context, v any) (model.MalwareInput, error) {
+	res, err := ec.unmarshalInputMalwareInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -3465,6 +4558,50 @@ func (ec *executionContext) unmarshalNStateInput2githubᚗcomᚋattribᚋattrib�
 func (ec *executionContext) unmarshalNStatementInput2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐStatementInput(ctx context.Context, v any) (model.StatementInput, error) {
 	res, err := ec.unmarshalInputStatementInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNThreatActorInput2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐThreatActorInput(ctx context.Context, v any) (model.ThreatActorInput, error) {
+	res, err := ec.unmarshalInputThreatActorInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNToolInput2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐToolInput(ctx context.Context, v any) (model.ToolInput, error) {
+	res, err := ec.unmarshalInputToolInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOAliasInput2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐAliasInputᚄ(ctx context.Context, v any) ([]*model.AliasInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.AliasInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNAliasInput2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐAliasInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalOExternalIdInput2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐExternalIDInputᚄ(ctx context.Context, v any) ([]*model.ExternalIDInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ExternalIDInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNExternalIdInput2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐExternalIDInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOQuoteInput2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐQuoteInputᚄ(ctx context.Context, v any) ([]*model.QuoteInput, error) {

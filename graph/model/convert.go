@@ -21,6 +21,9 @@ func FromNode(n *store.Node) (Node, error) {
 }
 
 func fromNode(n *store.Node) (Node, error) {
+	if m, ok := fromCTI(n); ok {
+		return m, nil
+	}
 	p := n.Props
 	cs := Citations(n.Citations)
 	switch n.Type {
@@ -118,7 +121,7 @@ func aliases(v any) []*Alias {
 	for _, e := range list {
 		m, _ := e.(map[string]any)
 		p := store.Props(m)
-		out = append(out, &Alias{Text: p.String("text"), Lang: p.String("lang"), Kind: p.String("kind")})
+		out = append(out, &Alias{Text: p.String("text"), Lang: p.String("lang"), Kind: p.String("kind"), Source: optString(p, "source")})
 	}
 	return out
 }

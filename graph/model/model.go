@@ -55,9 +55,10 @@ type DateInfo struct {
 
 // Alias is another name for an actor.
 type Alias struct {
-	Text string
-	Lang string
-	Kind string
+	Text   string
+	Lang   string
+	Kind   string
+	Source *string
 }
 
 // Effect is what an incident did or threatened.

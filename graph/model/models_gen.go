@@ -19,10 +19,24 @@ type Audited interface {
 	IsAudited()
 }
 
+// Malware, a tool or an attack pattern: what an actor or campaign uses.
+type Capability interface {
+	IsCapability()
+}
+
 // Anything with a global, opaque, URL-safe ID. The same seed gives the same
 // IDs in every data directory.
 type Node interface {
 	IsNode()
+}
+
+// Anyone who can claim or be blamed: a State, an Organization (a government
+// body, an agency, a company) or a ThreatActor. Attribution.attributor and
+// Attribution.blamed have this type, so a query that asks them for id, name or
+// code needs no fragment.
+type Party interface {
+	IsNode()
+	IsParty()
 }
 
 // A fact backed by source text. Every fact type has at least one citation.
@@ -35,6 +49,22 @@ type Speaker interface {
 	IsSpeaker()
 }
 
+// What an attribution may be about: an Incident, a Campaign, or a ThreatActor
+// (a claim that the group works for someone).
+type Subject interface {
+	IsNode()
+	IsSubject()
+}
+
+// Another name, with who uses it.
+type AliasInput struct {
+	Text string `json:"text"`
+	// BCP 47 language tag; en by default.
+	Lang *string `json:"lang,omitempty"`
+	// Who uses the name, e.g. Microsoft.
+	Source *string `json:"source,omitempty"`
+}
+
 type AssessmentInput struct {
 	Key       *string `json:"key,omitempty"`
 	Judgement string  `json:"judgement"`
@@ -43,6 +73,26 @@ type AssessmentInput struct {
 	About      []string `json:"about"`
 	// Optional: passages the judgement rests on.
 	Cite []*QuoteInput `json:"cite,omitempty"`
+}
+
+type AttackPatternConnection struct {
+	Edges      []*AttackPatternEdge `json:"edges"`
+	PageInfo   *PageInfo            `json:"pageInfo"`
+	TotalCount int                  `json:"totalCount"`
+}
+
+type AttackPatternEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   *AttackPattern `json:"node"`
+}
+
+type AttackPatternInput struct {
+	Key         string             `json:"key"`
+	NameEn      string             `json:"nameEn"`
+	Description *string            `json:"description,omitempty"`
+	ExternalIds []*ExternalIDInput `json:"externalIds,omitempty"`
+	Targets     []string           `json:"targets,omitempty"`
+	Cite        []*QuoteInput      `json:"cite"`
 }
 
 type AttributionConnection struct {
@@ -63,12 +113,15 @@ type AttributionInput struct {
 	DatePrecision *string `json:"datePrecision,omitempty"`
 	DateInferred  *bool   `json:"dateInferred,omitempty"`
 	DateBasis     *string `json:"dateBasis,omitempty"`
-	// The claiming State.
+	// The claimant: a State, or an Organization (an agency, a company) claiming in its own name.
 	Attributor string `json:"attributor"`
-	// States or Organizations held responsible.
-	Blamed   []string `json:"blamed"`
-	Incident string   `json:"incident"`
-	// Persons or Organizations who spoke for the attributor.
+	// States, Organizations or ThreatActors held responsible.
+	Blamed []string `json:"blamed"`
+	// The Incident, Campaign or ThreatActor the claim is about (give this or subject).
+	Incident *string `json:"incident,omitempty"`
+	// The Incident, Campaign or ThreatActor the claim is about (give this or incident).
+	Subject *string `json:"subject,omitempty"`
+	// Persons or Organizations who spoke for the attributor; each must be a member or part of it.
 	Via []string `json:"via,omitempty"`
 	// An EstimativeBand name.
 	Band          string        `json:"band"`
@@ -78,6 +131,31 @@ type AttributionInput struct {
 	BasisText     *string       `json:"basisText,omitempty"`
 	BasisEn       *string       `json:"basisEn,omitempty"`
 	Cite          []*QuoteInput `json:"cite"`
+}
+
+type CampaignConnection struct {
+	Edges      []*CampaignEdge `json:"edges"`
+	PageInfo   *PageInfo       `json:"pageInfo"`
+	TotalCount int             `json:"totalCount"`
+}
+
+type CampaignEdge struct {
+	Cursor string    `json:"cursor"`
+	Node   *Campaign `json:"node"`
+}
+
+type CampaignInput struct {
+	Key         string        `json:"key"`
+	NameEn      string        `json:"nameEn"`
+	NameAr      *string       `json:"nameAr,omitempty"`
+	Aliases     []*AliasInput `json:"aliases,omitempty"`
+	Description *string       `json:"description,omitempty"`
+	FirstSeen   *string       `json:"firstSeen,omitempty"`
+	LastSeen    *string       `json:"lastSeen,omitempty"`
+	Objective   *string       `json:"objective,omitempty"`
+	Uses        []string      `json:"uses,omitempty"`
+	Targets     []string      `json:"targets,omitempty"`
+	Cite        []*QuoteInput `json:"cite"`
 }
 
 type ChangeConnection struct {
@@ -125,6 +203,12 @@ type DocumentInput struct {
 	Translator *string `json:"translator,omitempty"`
 }
 
+type ExternalIDInput struct {
+	Source     string  `json:"source"`
+	ExternalID *string `json:"externalId,omitempty"`
+	URL        *string `json:"url,omitempty"`
+}
+
 // How many records of one type an import kept.
 type ImportCount struct {
 	// A node type, "edge", or "State (existing)" for states linked to rather than written.
@@ -143,6 +227,8 @@ type ImportReport struct {
 	// Records written because absent or different: 0 when the file was already imported.
 	Written int    `json:"written"`
 	Summary string `json:"summary"`
+	// For a STIX bundle, one line per STIX type (per relationship type for relationships): how many, kept as what, skipped why. Empty for a native file.
+	ByType []string `json:"byType"`
 }
 
 // An object of an imported file that was not kept, and why.
@@ -172,11 +258,37 @@ type IncidentInput struct {
 	// YYYY-MM-DD.
 	Date string `json:"date"`
 	// DAY (default), MONTH or YEAR.
-	DatePrecision *string       `json:"datePrecision,omitempty"`
-	DateInferred  *bool         `json:"dateInferred,omitempty"`
-	DateBasis     *string       `json:"dateBasis,omitempty"`
-	Targets       []string      `json:"targets,omitempty"`
-	Cite          []*QuoteInput `json:"cite"`
+	DatePrecision *string  `json:"datePrecision,omitempty"`
+	DateInferred  *bool    `json:"dateInferred,omitempty"`
+	DateBasis     *string  `json:"dateBasis,omitempty"`
+	Targets       []string `json:"targets,omitempty"`
+	// Campaigns the incident is part of.
+	PartOf []string      `json:"partOf,omitempty"`
+	Cite   []*QuoteInput `json:"cite"`
+}
+
+type MalwareConnection struct {
+	Edges      []*MalwareEdge `json:"edges"`
+	PageInfo   *PageInfo      `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+type MalwareEdge struct {
+	Cursor string   `json:"cursor"`
+	Node   *Malware `json:"node"`
+}
+
+type MalwareInput struct {
+	Key     string        `json:"key"`
+	NameEn  string        `json:"nameEn"`
+	Aliases []*AliasInput `json:"aliases,omitempty"`
+	// Malware types, e.g. wiper.
+	Kinds       []string `json:"kinds,omitempty"`
+	Description *string  `json:"description,omitempty"`
+	// AttackPattern IDs it uses.
+	Uses    []string      `json:"uses,omitempty"`
+	Targets []string      `json:"targets,omitempty"`
+	Cite    []*QuoteInput `json:"cite"`
 }
 
 // Every mutation needs an editor's token (Authorization: Bearer <token>).
@@ -320,6 +432,60 @@ type StatementInput struct {
 type TextRange struct {
 	Start int `json:"start"`
 	End   int `json:"end"`
+}
+
+type ThreatActorConnection struct {
+	Edges      []*ThreatActorEdge `json:"edges"`
+	PageInfo   *PageInfo          `json:"pageInfo"`
+	TotalCount int                `json:"totalCount"`
+}
+
+type ThreatActorEdge struct {
+	Cursor string       `json:"cursor"`
+	Node   *ThreatActor `json:"node"`
+}
+
+type ThreatActorInput struct {
+	Key    string  `json:"key"`
+	NameEn string  `json:"nameEn"`
+	NameAr *string `json:"nameAr,omitempty"`
+	// GROUP, PERSONA or INDIVIDUAL.
+	Kind        string        `json:"kind"`
+	Aliases     []*AliasInput `json:"aliases,omitempty"`
+	Description *string       `json:"description,omitempty"`
+	// YYYY-MM-DD.
+	FirstSeen *string `json:"firstSeen,omitempty"`
+	LastSeen  *string `json:"lastSeen,omitempty"`
+	// As stated, the primary first.
+	Motivation     []string `json:"motivation,omitempty"`
+	Sophistication *string  `json:"sophistication,omitempty"`
+	// Malware, Tool or AttackPattern IDs it uses.
+	Uses []string `json:"uses,omitempty"`
+	// States or Organizations it targets.
+	Targets []string      `json:"targets,omitempty"`
+	Cite    []*QuoteInput `json:"cite"`
+}
+
+type ToolConnection struct {
+	Edges      []*ToolEdge `json:"edges"`
+	PageInfo   *PageInfo   `json:"pageInfo"`
+	TotalCount int         `json:"totalCount"`
+}
+
+type ToolEdge struct {
+	Cursor string `json:"cursor"`
+	Node   *Tool  `json:"node"`
+}
+
+type ToolInput struct {
+	Key         string        `json:"key"`
+	NameEn      string        `json:"nameEn"`
+	Aliases     []*AliasInput `json:"aliases,omitempty"`
+	Kinds       []string      `json:"kinds,omitempty"`
+	Description *string       `json:"description,omitempty"`
+	Uses        []string      `json:"uses,omitempty"`
+	Targets     []string      `json:"targets,omitempty"`
+	Cite        []*QuoteInput `json:"cite"`
 }
 
 // Which way a link is followed from a node.
@@ -573,14 +739,19 @@ func (e Lang) MarshalJSON() ([]byte, error) {
 type NodeType string
 
 const (
-	NodeTypeDocument     NodeType = "Document"
-	NodeTypeState        NodeType = "State"
-	NodeTypeOrganization NodeType = "Organization"
-	NodeTypePerson       NodeType = "Person"
-	NodeTypeIncident     NodeType = "Incident"
-	NodeTypeAttribution  NodeType = "Attribution"
-	NodeTypeResponse     NodeType = "Response"
-	NodeTypeStatement    NodeType = "Statement"
+	NodeTypeDocument      NodeType = "Document"
+	NodeTypeState         NodeType = "State"
+	NodeTypeOrganization  NodeType = "Organization"
+	NodeTypePerson        NodeType = "Person"
+	NodeTypeIncident      NodeType = "Incident"
+	NodeTypeAttribution   NodeType = "Attribution"
+	NodeTypeResponse      NodeType = "Response"
+	NodeTypeStatement     NodeType = "Statement"
+	NodeTypeThreatActor   NodeType = "ThreatActor"
+	NodeTypeCampaign      NodeType = "Campaign"
+	NodeTypeMalware       NodeType = "Malware"
+	NodeTypeTool          NodeType = "Tool"
+	NodeTypeAttackPattern NodeType = "AttackPattern"
 )
 
 var AllNodeType = []NodeType{
@@ -592,11 +763,16 @@ var AllNodeType = []NodeType{
 	NodeTypeAttribution,
 	NodeTypeResponse,
 	NodeTypeStatement,
+	NodeTypeThreatActor,
+	NodeTypeCampaign,
+	NodeTypeMalware,
+	NodeTypeTool,
+	NodeTypeAttackPattern,
 }
 
 func (e NodeType) IsValid() bool {
 	switch e {
-	case NodeTypeDocument, NodeTypeState, NodeTypeOrganization, NodeTypePerson, NodeTypeIncident, NodeTypeAttribution, NodeTypeResponse, NodeTypeStatement:
+	case NodeTypeDocument, NodeTypeState, NodeTypeOrganization, NodeTypePerson, NodeTypeIncident, NodeTypeAttribution, NodeTypeResponse, NodeTypeStatement, NodeTypeThreatActor, NodeTypeCampaign, NodeTypeMalware, NodeTypeTool, NodeTypeAttackPattern:
 		return true
 	}
 	return false

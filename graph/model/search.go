@@ -74,7 +74,7 @@ type AttributionClaim struct {
 	AttributorID  string
 	BlamedIDs     []string
 	Date          Date
-	Days          int
+	Days          *int
 	Confidence    *int
 	Involvement   []string
 }

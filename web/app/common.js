@@ -117,8 +117,8 @@
     Person: `name nameAr: name(lang: AR) role citations { ...C }`,
     Incident: `name nameAr: name(lang: AR) kind ${DATE} effects { kind status text } citations { ...C }`,
     Attribution: `${DATE} band confidence certaintyText certaintyEn involvement basisText basisEn citations { ...C }
-      attributor { ${STATE} }
-      blamed { __typename ... on State { ${STATE} } ... on Organization { id name } }
+      attributor { __typename ... on State { ${STATE} } ... on Organization { id name } }
+      blamed { __typename ... on State { ${STATE} } ... on Organization { id name } ... on ThreatActor { id name } }
       via { __typename ... on Person { id name } ... on Organization { id name } }`,
     Response: `kind ${DATE} summary deadline effective citations { ...C } actor { ${STATE} }`,
     Statement: `kind ${DATE} summary text citations { ...C }
