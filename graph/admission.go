@@ -37,10 +37,6 @@ func DefaultAdmission(procs int) Admission {
 	return Admission{Slots: max(procs, 2), Queue: 256, Wait: 5 * time.Second, Heavy: 500}
 }
 
-// CodeBusy is the error code of a query refused because the server is
-// busy with other heavy queries: retry after the Retry-After seconds.
-const CodeBusy = "BUSY"
-
 // retryAfter is what a busy answer tells the client to wait, in seconds.
 const retryAfter = 1
 

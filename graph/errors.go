@@ -17,6 +17,7 @@ const (
 	CodeAuth       = "AUTH"      // not signed in, or not allowed
 	CodeBadQuote   = "BAD_QUOTE" // a quote that does not resolve in its document
 	CodeInternal   = "INTERNAL"  // details are in the server log only
+	CodeBusy       = "BUSY"      // too many heavy queries at once: retry after Retry-After seconds
 )
 
 func errNotFound(what, id string) error {
