@@ -46,6 +46,14 @@ func TestFindsCorruption(t *testing.T) {
 			e := anEdge(t, s)
 			set(t, s, store.IndexKey(store.IndexEntry{Table: "out", Node: e.From, Type: e.Type, Other: e.To, Edge: e.ID}), append([]byte{1, 1}, e.Marking...))
 		}},
+		{"a claim's date entry misstates its marking", "lacks the entry", func(t *testing.T, s *store.Store) {
+			// Lists would hide the claim from everyone below RED.
+			ie := aDatedEntry(t, s)
+			set(t, s, store.IndexKey(ie), append([]byte{1, 0, 3, 'R', 'E', 'D'}, ie.EdgeMarking...))
+		}},
+		{"a party's dated entry lost", "lacks the entry", func(t *testing.T, s *store.Store) {
+			del(t, s, store.IndexKey(aDatedEntry(t, s)))
+		}},
 		{"index entry without a record", "points at no matching record", func(t *testing.T, s *store.Store) {
 			set(t, s, store.IndexKey(store.IndexEntry{Table: "type", Type: "Incident", Node: "gone"}), nil)
 		}},
@@ -79,6 +87,30 @@ func TestFindsCorruption(t *testing.T) {
 			}
 		})
 	}
+}
+
+// aDatedEntry is the r entry of the first edge that starts at a dated
+// node.
+func aDatedEntry(t *testing.T, s *store.Store) store.IndexEntry {
+	var ie store.IndexEntry
+	found := false
+	err := s.View(func(tx *store.Txn) error {
+		return tx.ScanEdges(func(_ string, e *store.Edge) error {
+			if found {
+				return nil
+			}
+			from, err := tx.Node(e.From)
+			if err != nil {
+				return err
+			}
+			ie, found = store.DatedIndexEntry(e, from)
+			return nil
+		})
+	})
+	if err != nil || !found {
+		t.Fatal("no edge from a dated node", err)
+	}
+	return ie
 }
 
 func anEdge(t *testing.T, s *store.Store) *store.Edge {
@@ -120,5 +152,64 @@ func TestUnknownTableIsNotedNotFailed(t *testing.T) {
 	}
 	if !r.OK() || r.Unchecked["z"] != 1 {
 		t.Fatalf("want OK with one unchecked key of table z, got %+v", r)
+	}
+}
+
+// A store written before the date-ordered indexes (no r entries, d entries
+// without visibility) gets them when opened writable, and then checks
+// clean; opened read-only it says it has none, so lists read records.
+func TestOldStoreGetsItsDateIndexesAtOpen(t *testing.T) {
+	dir := t.TempDir()
+	s := seedtest.Open(t, dir, store.Options{})
+	err := s.DB().Update(func(tx *badger.Txn) error {
+		it := tx.NewIterator(badger.IteratorOptions{})
+		var keys [][]byte
+		for it.Rewind(); it.Valid(); it.Next() {
+			k := it.Item().KeyCopy(nil)
+			if k[0] == 'r' || k[0] == 'd' || string(k) == string(append([]byte("m\x00\x0b"), "dated-index"...)) {
+				keys = append(keys, k)
+			}
+		}
+		it.Close()
+		for _, k := range keys {
+			var err error
+			if k[0] == 'd' {
+				err = tx.Set(k, nil)
+			} else {
+				err = tx.Delete(k)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := Run(s); err != nil || r.OK() {
+		t.Fatalf("a store without its date indexes checks clean: %v %+v", err, r)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := store.Open(dir, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var has bool
+	ro.View(func(tx *store.Txn) error { has, err = tx.HasDatedIndex(); return err })
+	ro.Close()
+	if err != nil || has {
+		t.Fatalf("read-only open of an old store claims a date index: %v %v", has, err)
+	}
+	s, err = store.Open(dir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	r, err := Run(s)
+	if err != nil || !r.OK() {
+		t.Fatalf("after Open: %v %v", err, r.Problems)
 	}
 }

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/dgraph-io/badger/v4"
@@ -71,18 +70,7 @@ func (e *Edge) AdjacencyVisibility() (marking string, retracted bool) {
 // way leaves entries that Edges still answers for, and the next Open starts
 // again.
 func (s *Store) migrateAdjacency() error {
-	done := false
-	err := s.db.View(func(t *badger.Txn) error {
-		_, err := t.Get(key(prefixMeta, metaAdjacency))
-		if err == nil {
-			done = true
-			return nil
-		}
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		}
-		return err
-	})
+	done, err := s.hasMeta(metaAdjacency)
 	if err != nil || done {
 		return err
 	}

@@ -247,18 +247,7 @@ func sameVisibility(a, b Meta) bool {
 // migrateDated gives a store written before the date-ordered indexes
 // their values and r entries, once.
 func (s *Store) migrateDated() error {
-	done := false
-	err := s.db.View(func(t *badger.Txn) error {
-		_, err := t.Get(key(prefixMeta, metaDated))
-		if err == nil {
-			done = true
-			return nil
-		}
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return nil
-		}
-		return err
-	})
+	done, err := s.hasMeta(metaDated)
 	if err != nil || done {
 		return err
 	}
@@ -311,4 +300,19 @@ func (s *Store) migrateDated() error {
 		return fmt.Errorf("index by date: %w", err)
 	}
 	return nil
+}
+
+// hasMeta reports whether the meta entry name is set: a migration that
+// sets it when done runs once.
+func (s *Store) hasMeta(name string) (bool, error) {
+	found := false
+	err := s.db.View(func(t *badger.Txn) error {
+		_, err := t.Get(key(prefixMeta, name))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		found = err == nil
+		return err
+	})
+	return found, err
 }
