@@ -48,7 +48,7 @@ func NewLoaders(rd *view.Reader) *Loaders {
 	l.docs = newLoader(read, (*view.Txn).CitedDocument)
 	l.links = newLoader(read, (*view.Txn).Edge)
 	l.edges = newLoader(read, func(tx *view.Txn, k edgeKey) ([]store.EdgeRef, error) {
-		return tx.Edges(k.ID, k.Dir, k.Type)
+		return tx.EdgesToLoad(k.ID, k.Dir, k.Type)
 	})
 	return l
 }

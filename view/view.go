@@ -67,11 +67,19 @@ type Reader struct {
 
 	mu   sync.Mutex
 	seen map[string]bool // node ID -> the scope sees it (docs: cleared)
+	// kept holds nodes read whole to decide their visibility, shown, for
+	// the Node or CitedDocument call that usually follows (EdgesToLoad,
+	// DocumentCleared): one read instead of an outline and a record.
+	kept map[string]*store.Node
 }
+
+// maxKept bounds the nodes one reader keeps: a request's page and its
+// neighbours fit, a long walk does not grow it further.
+const maxKept = 4096
 
 // New opens a reader of st for scope.
 func New(st *store.Store, scope Scope) *Reader {
-	return &Reader{st: st, scope: scope, seen: map[string]bool{}}
+	return &Reader{st: st, scope: scope, seen: map[string]bool{}, kept: map[string]*store.Node{}}
 }
 
 // Scope returns the reader's scope.
@@ -134,6 +142,11 @@ func Unmask(n *store.Node) {
 }
 
 func (t *Txn) node(id string, mask bool) (*store.Node, error) {
+	if !mask {
+		if n := t.r.keptNode(id); n != nil && (n.Type != ontology.Document || t.r.scope.Sees(n.Meta)) {
+			return n, nil
+		}
+	}
 	n, err := t.tx.Node(id)
 	if err != nil {
 		return nil, err
@@ -243,15 +256,23 @@ func (t *Txn) DocumentCleared(id string) (bool, error) {
 	if ok, known := t.r.recall(key); known {
 		return ok, nil
 	}
-	o, err := t.cursor().Outline(id)
+	// Read whole and kept: the document is usually loaded next, behind
+	// the citation that asked.
+	n, err := t.tx.Node(id)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
-	ok := o.Type == ontology.Document && t.r.scope.Cleared(o.Marking)
+	ok := n.Type == ontology.Document && t.r.scope.Cleared(n.Marking)
 	t.r.remember(key, ok)
+	if ok {
+		if n.Citations, err = t.citations(n.Citations, false); err != nil {
+			return false, err
+		}
+		t.r.keepNode(n)
+	}
 	return ok, nil
 }
 
@@ -271,9 +292,12 @@ func (t *Txn) DocumentOutline(id string) (store.Outline, error) {
 // CitedDocument reads a document a shown fact cites: like Node, except
 // that a retracted document shows (see DocumentCleared).
 func (t *Txn) CitedDocument(id string) (*store.Node, error) {
-	n, err := t.tx.Node(id)
-	if err != nil {
-		return nil, err
+	n := t.r.keptNode(id)
+	if n == nil {
+		var err error
+		if n, err = t.tx.Node(id); err != nil {
+			return nil, err
+		}
 	}
 	if n.Type != ontology.Document || !t.r.scope.Cleared(n.Marking) {
 		return nil, hidden("node", id)
@@ -320,8 +344,37 @@ func (t *Txn) Edges(id string, dir store.Direction, edgeType string) ([]store.Ed
 	return t.AppendEdges(nil, id, dir, edgeType)
 }
 
+// EdgesToLoad is Edges for a caller that loads the nodes at the other
+// ends next (the GraphQL loaders): it reads each of them whole to decide
+// its visibility, and keeps it for that Node call, instead of reading an
+// outline now and the record again then.
+func (t *Txn) EdgesToLoad(id string, dir store.Direction, edgeType string) ([]store.EdgeRef, error) {
+	return t.appendEdges(nil, id, dir, edgeType, t.load)
+}
+
+// load reports whether node id exists and the scope shows it, reading it
+// whole and keeping it when it does.
+func (t *Txn) load(id string) (bool, error) {
+	if ok, known := t.r.recall(id); known {
+		return ok, nil
+	}
+	n, err := t.node(id, false)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	t.r.keepNode(n)
+	return true, nil
+}
+
 // AppendEdges appends what Edges lists to refs.
 func (t *Txn) AppendEdges(refs []store.EdgeRef, id string, dir store.Direction, edgeType string) ([]store.EdgeRef, error) {
+	return t.appendEdges(refs, id, dir, edgeType, t.Visible)
+}
+
+func (t *Txn) appendEdges(refs []store.EdgeRef, id string, dir store.Direction, edgeType string, visible func(string) (bool, error)) ([]store.EdgeRef, error) {
 	start := len(refs)
 	if !t.r.scope.everything() {
 		// A node the reader may not see has no links to show either:
@@ -339,7 +392,7 @@ func (t *Txn) AppendEdges(refs []store.EdgeRef, id string, dir store.Direction, 
 		if !t.r.scope.follows(ref) {
 			continue
 		}
-		ok, err := t.Visible(ref.Other)
+		ok, err := visible(ref.Other)
 		if err != nil {
 			return refs[:start], err
 		}
@@ -424,6 +477,22 @@ func (t *Txn) EdgeValue(id string, fn func(b []byte) error) error {
 		return err
 	}
 	return t.cursor().EdgeValue(id, fn)
+}
+
+// keepNode keeps n, shown, for a later read of it.
+func (r *Reader) keepNode(n *store.Node) {
+	r.mu.Lock()
+	if len(r.kept) < maxKept {
+		r.kept[n.ID] = n
+	}
+	r.mu.Unlock()
+}
+
+// keptNode is the node kept under id, or nil.
+func (r *Reader) keptNode(id string) *store.Node {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.kept[id]
 }
 
 func (r *Reader) recall(id string) (ok, known bool) {
