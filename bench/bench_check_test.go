@@ -152,3 +152,21 @@ func TestNewCasesAnswer(t *testing.T) {
 		t.Errorf("mutation = %+v; want the keys of one upsert, three calls each way", m)
 	}
 }
+
+// The raw floors build the store's keys themselves; they must be the keys
+// the store writes, or a floor would read nothing and look fast.
+func TestRawKeysAreTheStoresKeys(t *testing.T) {
+	for _, c := range []struct {
+		raw []byte
+		ie  store.IndexEntry
+	}{
+		{rawKey(tableOut, "a", "T", "b", "e"), store.IndexEntry{Table: "out", Node: "a", Type: "T", Other: "b", Edge: "e"}},
+		{rawKey(tableIn, "b", "T", "a", "e"), store.IndexEntry{Table: "in", Node: "b", Type: "T", Other: "a", Edge: "e"}},
+		{rawKey(tableDate, "Incident", "2022-07-15", "i"), store.IndexEntry{Table: "date", Type: "Incident", Date: "2022-07-15", Node: "i"}},
+		{rawKey(tableDated, "p", "T", "2022-07-15", "c", "e"), store.IndexEntry{Table: "dated", Node: "p", Type: "T", Date: "2022-07-15", Other: "c", Edge: "e"}},
+	} {
+		if got := store.IndexKey(c.ie); string(got) != string(c.raw) {
+			t.Errorf("%s: raw key %q, the store's %q", c.ie.Table, c.raw, got)
+		}
+	}
+}

@@ -195,19 +195,43 @@ func rawTwoHop(txn *badger.Txn, incident string) error {
 	return nil
 }
 
-// rawPage: the attributor's attributions (in-index scan), every record
-// (the page is ordered by date, which only the records hold), then for the
-// page the attributor of each (out-index scan) and that state once.
+// rawPage: what walking the attributor's claims by date reads at least:
+// every entry of its date-ordered index (the page's totalCount counts
+// them, and their values say what a reader may see), the first PageSize
+// claims' records, and for each its attributor (out-index scan), that
+// state read once.
 func rawPage(txn *badger.Txn, attributor string) error {
-	atts, err := scan(txn, rawKey(tableIn, attributor, ontology.AttributedBy), 2)
-	if err != nil {
-		return err
+	opts := badger.DefaultIteratorOptions
+	opts.PrefetchValues = false
+	prefix := rawKey(tableDated, attributor, ontology.AttributedBy)
+	opts.Prefix = prefix
+	it := txn.NewIterator(opts)
+	var page []string
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		if err := it.Item().Value(func(v []byte) error {
+			if len(v) < 3 {
+				return fmt.Errorf("raw page: dated entry without visibility")
+			}
+			return nil
+		}); err != nil {
+			it.Close()
+			return err
+		}
+		if len(page) < PageSize {
+			id, err := keyPart(it.Item().Key(), 3)
+			if err != nil {
+				it.Close()
+				return err
+			}
+			page = append(page, id)
+		}
 	}
-	if err := getAll(txn, atts...); err != nil {
+	it.Close()
+	if err := getAll(txn, page...); err != nil {
 		return err
 	}
 	states := map[string]bool{}
-	for _, a := range atts[:min(PageSize, len(atts))] {
+	for _, a := range page {
 		who, err := scan(txn, rawKey(tableOut, a, ontology.AttributedBy), 2)
 		if err != nil {
 			return err

@@ -10,11 +10,12 @@ import (
 // prefix, then each part with a 2-byte big-endian length); TestRawKeys
 // fails if the two drift apart.
 const (
-	tableNode = 'n'
-	tableOut  = 'o'
-	tableIn   = 'i'
-	tableEdge = 'e'
-	tableDate = 'd'
+	tableNode  = 'n'
+	tableOut   = 'o'
+	tableIn    = 'i'
+	tableEdge  = 'e'
+	tableDate  = 'd'
+	tableDated = 'r'
 )
 
 func rawKey(prefix byte, parts ...string) []byte {
