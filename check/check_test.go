@@ -155,8 +155,8 @@ func TestUnknownTableIsNotedNotFailed(t *testing.T) {
 	}
 }
 
-// A store written before the date-ordered indexes (no r entries, d entries
-// without visibility) gets them when opened writable, and then checks
+// A store written before the date-ordered indexes (no r entries, t and d
+// entries without visibility) gets them when opened writable, and then checks
 // clean; opened read-only it says it has none, so lists read records.
 func TestOldStoreGetsItsDateIndexesAtOpen(t *testing.T) {
 	dir := t.TempDir()
@@ -166,14 +166,14 @@ func TestOldStoreGetsItsDateIndexesAtOpen(t *testing.T) {
 		var keys [][]byte
 		for it.Rewind(); it.Valid(); it.Next() {
 			k := it.Item().KeyCopy(nil)
-			if k[0] == 'r' || k[0] == 'd' || string(k) == string(append([]byte("m\x00\x0b"), "dated-index"...)) {
+			if k[0] == 'r' || k[0] == 'd' || k[0] == 't' || string(k) == "m\x00\x10index-visibility" {
 				keys = append(keys, k)
 			}
 		}
 		it.Close()
 		for _, k := range keys {
 			var err error
-			if k[0] == 'd' {
+			if k[0] == 'd' || k[0] == 't' {
 				err = tx.Set(k, nil)
 			} else {
 				err = tx.Delete(k)

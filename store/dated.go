@@ -31,9 +31,9 @@ import (
 // false and lists fall back to reading the records.
 const datedVersion byte = 1
 
-// metaDated names the meta entry that says d entries carry visibility and
-// r is complete.
-const metaDated = "dated-index"
+// metaDated names the meta entry that says t and d entries carry
+// visibility and r is complete.
+const metaDated = "index-visibility"
 
 func datedEdgeValue(node Meta, edgeMarking string, edgeRetracted bool) []byte {
 	v := make([]byte, 3, 3+len(node.Marking)+len(edgeMarking))
@@ -148,6 +148,23 @@ func (tx *Txn) DatedRange(typ, party, edgeType, from, to string, desc bool, fn f
 		}
 	}
 	return nil
+}
+
+// Visibility reads node id's marking and retraction from the type index,
+// without its record: the type is part of the ID. ok is false when the
+// index cannot say (no such node, an entry without visibility in a store
+// opened read-only before it was recorded): read the record then.
+func (tx *Txn) Visibility(id string) (marking string, retracted, ok bool, err error) {
+	typ, _, derr := DecodeNodeID(id)
+	if derr != nil {
+		return "", false, false, nil
+	}
+	v, err := tx.rawGet(key(prefixType, typ, id))
+	if err != nil || v == nil {
+		return "", false, false, err
+	}
+	marking, retracted, ok = parseAdjacency(v)
+	return marking, retracted, ok, nil
 }
 
 // lp is one length-prefixed key part.
@@ -265,6 +282,9 @@ func (s *Store) migrateDated() error {
 			}
 			if err := decode(b, &rec); err != nil {
 				return fmt.Errorf("node %s: decode record: %w", id, err)
+			}
+			if err := wb.Set(key(prefixType, rec.Type, id), adjacencyValue(rec.Meta)); err != nil {
+				return err
 			}
 			if rec.Props.Date == "" {
 				return nil

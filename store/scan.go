@@ -35,7 +35,7 @@ func (n *Node) IndexEntries() []IndexEntry {
 	var out []IndexEntry
 	for _, k := range nodeIndexKeys(n) {
 		v := []byte(n.ID)
-		if k[0] == prefixDate {
+		if k[0] == prefixDate || k[0] == prefixType {
 			v = adjacencyValue(n.Meta)
 		}
 		e, err := decodeIndex(k, v)
@@ -122,12 +122,11 @@ func (tx *Txn) ScanIndexes(fn func(IndexEntry) error) error {
 		case prefixNode, prefixEdge, prefixMeta:
 			continue
 		}
-		var v []byte
-		if k[0] == prefixCode || k[0] == prefixOut || k[0] == prefixIn || k[0] == prefixDate || k[0] == prefixDated {
-			var err error
-			if v, err = it.Item().ValueCopy(nil); err != nil {
-				return fmt.Errorf("read index %q: %w", k, err)
-			}
+		// Every index carries what it needs in its value: the visibility
+		// of what it lists, or (code) the node's ID.
+		v, err := it.Item().ValueCopy(nil)
+		if err != nil {
+			return fmt.Errorf("read index %q: %w", k, err)
 		}
 		e, err := decodeIndex(k, v)
 		if errors.Is(err, errUnknownTable) {
@@ -167,7 +166,9 @@ func decodeIndex(k, v []byte) (IndexEntry, error) {
 		e.Marking, e.Retracted, e.Recorded = parseAdjacency(v)
 		return e, nil
 	case prefixType:
-		return IndexEntry{Table: "type", Type: parts[0], Node: parts[1]}, nil
+		e := IndexEntry{Table: "type", Type: parts[0], Node: parts[1]}
+		e.Marking, e.Retracted, e.Recorded = parseAdjacency(v)
+		return e, nil
 	case prefixCode:
 		return IndexEntry{Table: "code", Code: parts[0], Node: string(v)}, nil
 	case prefixDated:

@@ -272,7 +272,7 @@ func (tx *Txn) PutNode(n *Node) (changed bool, err error) {
 		switch ik[0] {
 		case prefixCode:
 			v = []byte(n.ID)
-		case prefixDate:
+		case prefixDate, prefixType:
 			v = adjacencyValue(n.Meta)
 		}
 		if err := tx.t.Set(ik, v); err != nil {

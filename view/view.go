@@ -187,28 +187,31 @@ func (t *Txn) Edge(id string) (*store.Edge, error) {
 	return e, nil
 }
 
-// Visible reports whether node id exists and the scope shows it.
+// Visible reports whether node id exists and the scope shows it. The type
+// index says, without reading the record.
 func (t *Txn) Visible(id string) (bool, error) {
-	if t.r.scope.everything() {
-		_, err := t.cursor().Outline(id)
-		if errors.Is(err, store.ErrNotFound) {
-			return false, nil
-		}
-		return err == nil, err
-	}
 	if ok, known := t.r.recall(id); known {
 		return ok, nil
 	}
-	o, err := t.cursor().Outline(id)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	}
+	marking, retracted, ok, err := t.tx.Visibility(id)
 	if err != nil {
 		return false, err
 	}
-	ok := t.r.scope.Sees(o.Meta)
-	t.r.remember(id, ok)
-	return ok, nil
+	var seen bool
+	if ok {
+		seen = t.r.scope.Cleared(marking) && (!retracted || t.r.scope.Retracted)
+	} else {
+		o, err := t.cursor().Outline(id)
+		if errors.Is(err, store.ErrNotFound) {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		seen = t.r.scope.Sees(o.Meta)
+	}
+	t.r.remember(id, seen)
+	return seen, nil
 }
 
 // Outline reads the outline of node id (type, marking, retraction, cited
@@ -256,23 +259,23 @@ func (t *Txn) DocumentCleared(id string) (bool, error) {
 	if ok, known := t.r.recall(key); known {
 		return ok, nil
 	}
-	// Read whole and kept: the document is usually loaded next, behind
-	// the citation that asked.
-	n, err := t.tx.Node(id)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	ok := n.Type == ontology.Document && t.r.scope.Cleared(n.Marking)
-	t.r.remember(key, ok)
-	if ok {
-		if n.Citations, err = t.citations(n.Citations, false); err != nil {
+	var ok bool
+	if typ, _, err := store.DecodeNodeID(id); err == nil && typ == ontology.Document {
+		marking, _, found, err := t.tx.Visibility(id)
+		if err != nil {
 			return false, err
 		}
-		t.r.keepNode(n)
+		if found {
+			ok = t.r.scope.Cleared(marking)
+		} else {
+			o, err := t.cursor().Outline(id)
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				return false, err
+			}
+			ok = err == nil && o.Type == ontology.Document && t.r.scope.Cleared(o.Marking)
+		}
 	}
+	t.r.remember(key, ok)
 	return ok, nil
 }
 
