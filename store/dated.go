@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 
@@ -50,8 +51,10 @@ func datedEdgeValue(node Meta, edgeMarking string, edgeRetracted bool) []byte {
 }
 
 // DatedEntry is one entry of a date-ordered index, as a reader needs it.
+// ID and Date are valid only during the call that hands it over: a walk
+// of thousands of entries allocates nothing for the ones it only counts.
 type DatedEntry struct {
-	ID, Date      string
+	ID, Date      []byte
 	Marking       string // the node's
 	Retracted     bool   // the node's
 	EdgeMarking   string // r entries only
@@ -66,7 +69,7 @@ func parseDated(v []byte, byEdge bool) (DatedEntry, bool) {
 	}
 	e.Retracted = v[1]&1 != 0
 	if !byEdge {
-		e.Marking = string(v[2:])
+		e.Marking = marking(v[2:])
 		return e, true
 	}
 	if len(v) < 3 || int(v[2]) > len(v)-3 {
@@ -75,9 +78,45 @@ func parseDated(v []byte, byEdge bool) (DatedEntry, bool) {
 	n := int(v[2])
 	e.ByEdge = true
 	e.EdgeRetracted = v[1]&2 != 0
-	e.Marking = string(v[3 : 3+n])
-	e.EdgeMarking = string(v[3+n:])
+	e.Marking = marking(v[3 : 3+n])
+	e.EdgeMarking = marking(v[3+n:])
 	return e, true
+}
+
+// markings are the TLP markings as stored; marking returns one of them
+// for its bytes without allocating.
+var markings = []string{"", "CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"}
+
+func marking(b []byte) string {
+	for _, m := range markings {
+		if string(b) == m {
+			return m
+		}
+	}
+	return string(b)
+}
+
+// keyParts returns parts i and i+1 of composite key k (after its prefix
+// byte), without allocating.
+func keyParts(k []byte, i int) (a, b []byte, ok bool) {
+	rest := k[1:]
+	for j := 0; j <= i+1; j++ {
+		if len(rest) < 2 {
+			return nil, nil, false
+		}
+		n := int(binary.BigEndian.Uint16(rest))
+		if len(rest) < 2+n {
+			return nil, nil, false
+		}
+		switch j {
+		case i:
+			a = rest[2 : 2+n]
+		case i + 1:
+			b = rest[2 : 2+n]
+		}
+		rest = rest[2+n:]
+	}
+	return a, b, true
 }
 
 // HasDatedIndex reports whether the store's date-ordered indexes are
@@ -122,19 +161,17 @@ func (tx *Txn) DatedRange(typ, party, edgeType, from, to string, desc bool, fn f
 	}
 	for it.Seek(start); it.ValidForPrefix(prefix); it.Next() {
 		item := it.Item()
-		parts, err := splitKey(item.Key())
-		if err != nil || len(parts) < partsAfter+2 {
+		date, id, ok := keyParts(item.Key(), partsAfter)
+		if !ok {
 			return fmt.Errorf("date index: bad key %q", item.Key())
 		}
-		date, id := parts[partsAfter], parts[partsAfter+1]
-		if (!desc && to != "" && date > to) || (desc && from != "" && date < from) {
+		if (!desc && to != "" && string(date) > to) || (desc && from != "" && string(date) < from) {
 			return nil
 		}
-		if (!desc && from != "" && date < from) || (desc && to != "" && date > to) {
+		if (!desc && from != "" && string(date) < from) || (desc && to != "" && string(date) > to) {
 			continue
 		}
 		var e DatedEntry
-		var ok bool
 		if err := item.Value(func(v []byte) error { e, ok = parseDated(v, byEdge); return nil }); err != nil {
 			return fmt.Errorf("date index: %w", err)
 		}

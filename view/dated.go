@@ -2,7 +2,6 @@ package view
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/attrib/attrib/store"
 )
@@ -46,6 +45,7 @@ func (t *Txn) Dated(q DatedQuery) (page DatedPage, ok bool, err error) {
 	sc := t.r.scope
 	pos := 0
 	done := false
+	full := false // the page is complete and more follow: only count now
 	var group []string
 	groupDate := ""
 	// flush emits a date's IDs, sorted as the records' order sorts them
@@ -60,7 +60,7 @@ func (t *Txn) Dated(q DatedQuery) (page DatedPage, ok bool, err error) {
 			case pos >= q.Offset && len(page.IDs) < q.Limit:
 				page.IDs = append(page.IDs, id)
 			case pos >= q.Offset+q.Limit:
-				page.More = true
+				page.More, full = true, true
 				if !q.Count {
 					done = true
 				}
@@ -76,14 +76,22 @@ func (t *Txn) Dated(q DatedQuery) (page DatedPage, ok bool, err error) {
 		if e.ByEdge && (e.EdgeRetracted || !sc.Cleared(e.EdgeMarking)) {
 			return true, nil
 		}
-		if e.Date != groupDate {
+		if full {
+			pos++
+			return true, nil
+		}
+		if string(e.Date) != groupDate {
 			flush()
 			if done {
 				return false, nil
 			}
-			groupDate = e.Date
+			if full {
+				pos++
+				return true, nil
+			}
+			groupDate = string(e.Date)
 		}
-		group = append(group, strings.Clone(e.ID))
+		group = append(group, string(e.ID))
 		return true, nil
 	})
 	if err != nil {
