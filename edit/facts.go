@@ -557,7 +557,7 @@ func (w *writer) fact(pl plan, o Opts) (string, error) {
 	if marking == "" && old != nil {
 		marking = old.Marking
 	}
-	cs, err := resolve(w.tx, "input.cite", pl.cite, marking)
+	cs, err := resolve(w.tx, "input.cite", pl.cite, marking, w.p.Role.Clearance())
 	if err != nil {
 		return "", err
 	}
@@ -593,7 +593,7 @@ func (w *writer) fact(pl plan, o Opts) (string, error) {
 			if !l.single {
 				field = fmt.Sprintf("%s[%d]", l.field, i)
 			}
-			if _, err := ref(w.tx, field, to); err != nil {
+			if _, err := ref(w.tx, field, to, w.p.Role.Clearance()); err != nil {
 				return "", err
 			}
 		}
@@ -612,7 +612,7 @@ func (w *writer) fact(pl plan, o Opts) (string, error) {
 			if !l.single {
 				field = fmt.Sprintf("%s[%d]", l.field, i)
 			}
-			target, err := ref(w.tx, field, to)
+			target, err := ref(w.tx, field, to, w.p.Role.Clearance())
 			if err != nil {
 				return "", err
 			}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/attrib/attrib/auth"
+	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
 )
 
@@ -32,6 +33,10 @@ func (e *Editor) setRetraction(p auth.Principal, op, id, reason string, o Opts) 
 		meta, owner, kind, get, err := load(tx, id)
 		if err != nil {
 			return "", err
+		}
+		if !ontology.Covers(p.Role.Clearance(), meta.Marking) {
+			// Above the writer's clearance: as if it were not there.
+			return "", fieldErr("id", "no node or link %s", id)
 		}
 		if meta.CreatedBy != p.Name && !p.Can(auth.Admin) {
 			by := meta.CreatedBy

@@ -129,11 +129,16 @@ func checkQuotes(field string, qs []Quote, needed bool) error {
 
 // resolve turns quotes into citations against the stored documents, and
 // checks that a fact is marked at least as strictly as what it cites.
-func resolve(tx *store.Txn, field string, qs []Quote, marking string) ([]store.Citation, error) {
+// A document above the writer's clearance is answered as an absent one:
+// a write must not tell its writer what a read would not.
+func resolve(tx *store.Txn, field string, qs []Quote, marking, clearance string) ([]store.Citation, error) {
 	out := make([]store.Citation, 0, len(qs))
 	for i, q := range qs {
 		f := fmt.Sprintf("%s[%d]", field, i)
 		doc, err := tx.Quotable(q.Document)
+		if err == nil && !ontology.Covers(clearance, doc.Marking) {
+			err = store.ErrNotFound
+		}
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, fieldErr(f+".document", "no document %s; add it first with addDocument", q.Document)
 		}
@@ -162,12 +167,16 @@ func markingName(m string) string {
 	return "a fact marked " + m
 }
 
-// ref loads the node id named by an input field and checks its type.
-func ref(tx *store.Txn, field, id string, types ...string) (*store.Node, error) {
+// ref loads the node id named by an input field and checks its type. A
+// node above the writer's clearance is answered as an absent one.
+func ref(tx *store.Txn, field, id, clearance string, types ...string) (*store.Node, error) {
 	if _, _, err := store.DecodeNodeID(id); err != nil {
 		return nil, fieldErr(field, "%s", err.Error())
 	}
 	n, err := tx.Node(id)
+	if err == nil && !ontology.Covers(clearance, n.Marking) {
+		err = store.ErrNotFound
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, fieldErr(field, "no node %s", id)
 	}

@@ -528,3 +528,54 @@ func TestComposedReadsAnswerAsIfHiddenFactsWereAbsent(t *testing.T) {
 		}
 	}
 }
+
+// A write tells its writer no more than a read would: naming a fact above
+// the writer's clearance, in a link, a citation or a retraction, is
+// answered exactly as naming one that does not exist.
+func TestWritesAnswerAsIfHiddenFactsWereAbsent(t *testing.T) {
+	e := newEnv(t, false)
+	facts := writeMarked(t, e, leakLevels)
+	red := hiddenFrom(auth.Editor, facts)[0]
+	doc, claim, statement := red.ids[0], red.ids[1], red.ids[2]
+	// Absent twins of the same types.
+	absent := map[string]string{
+		doc:       store.NodeID("Document", "leak-absent"),
+		claim:     store.NodeID("Attribution", "leak-absent"),
+		statement: store.NodeID("Statement", "leak-absent"),
+	}
+	attribution := func(id string) map[string]any {
+		in := attributionInput(facts[0].ids[0])
+		in["cite"] = []map[string]any{{"document": facts[0].ids[0], "exact": "the " + facts[0].marker + " team found"}}
+		in["blamed"] = []string{id}
+		return in
+	}
+	cited := func(id string) map[string]any {
+		in := attributionInput(id)
+		in["cite"] = []map[string]any{{"document": id, "exact": "the " + red.marker + " team found"}}
+		return in
+	}
+	addClaim := `mutation($in: AttributionInput!) { addAttribution(input: $in) { id } }`
+	retract := `mutation($id: ID!) { retract(id: $id, reason: "test") { seq } }`
+	for _, c := range []struct {
+		name, query string
+		vars        func(id string) map[string]any
+		ids         []string
+	}{
+		{"blamed", addClaim, func(id string) map[string]any { return map[string]any{"in": attribution(id)} }, []string{claim, statement}},
+		{"cited", addClaim, func(id string) map[string]any { return map[string]any{"in": cited(id)} }, []string{doc}},
+		{"retracted", retract, func(id string) map[string]any { return map[string]any{"id": id} }, []string{doc, claim, statement}},
+	} {
+		for _, id := range c.ids {
+			got := e.gql(aliceToken, c.query, c.vars(id))
+			want := e.gql(aliceToken, c.query, c.vars(absent[id]))
+			g := strings.ReplaceAll(got.Body, id, "ID")
+			w := strings.ReplaceAll(want.Body, absent[id], "ID")
+			if g != w || len(got.Errors) == 0 {
+				t.Errorf("%s %s as an editor:\nhidden: %s\nabsent: %s", c.name, id, got.Body, want.Body)
+			}
+			if l := leaks(got.Body, []markedFacts{red}, id); len(l) > 0 {
+				t.Errorf("%s %s: %v", c.name, id, l)
+			}
+		}
+	}
+}
