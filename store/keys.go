@@ -23,6 +23,8 @@ import (
 //	k | lp(principal) lp(idempotencyKey)    -> result (JSON) of the first mutation
 //	                                           sent with that key
 //	s | seq (8-byte big-endian)             -> Commit (JSON)  commit log
+//	x | lp(importID) lp(kind) ...            -> a staged import's records and notes,
+//	                                           invisible to every read (staged.go)
 //
 // The audit trail (a, h) is what analysts read: who changed which record
 // through which mutation, before and after; the edit layer writes it. The
@@ -54,6 +56,7 @@ const (
 	prefixHistory byte = 'h'
 	prefixIdem    byte = 'k'
 	prefixLog     byte = 's'
+	prefixStage   byte = 'x'
 )
 
 // maxPart is the longest key part that a 2-byte length prefix can hold.

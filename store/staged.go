@@ -1,0 +1,561 @@
+package store
+
+// Staged imports: writing more than one Badger transaction holds, all or
+// nothing.
+//
+// Badger refuses a transaction past 15% of a memtable (ErrTxnTooBig; about
+// 9 MB of records and index entries here), and every commit it accepts is
+// visible at once. An import of a whole exported graph (hundreds of MB) has
+// to be written in many commits, yet readers must see it all or not at all,
+// and a crash part way must leave the store as it was. So an import goes in
+// three phases:
+//
+//  1. Staging. The records are written, in as many synced commits as they
+//     need, under keys of their own (table x, keyed by the import's ID).
+//     No read path looks there: Node, Edge, the adjacency, type, code and
+//     date indexes and the commit log all live under other prefixes, so
+//     staged records are invisible. The importer checks everything (its
+//     citations against their documents, edge endpoints, markings) against
+//     the staged records and the live graph before going on. Staged data
+//     also takes scratch notes (StageNote) for checks that need the file in
+//     another order than it came.
+//  2. Commit. One small transaction writes the meta entry "import" naming
+//     the import as committed. That commit is the import's commit point:
+//     before it, the import never happened; after it, it has.
+//  3. Apply. The staged records are copied into the live tables by PutNode
+//     and PutEdge, in batches that each commit with their own commit-log
+//     entry, then the marker and the staged keys are removed. While batches
+//     are applied, reads that start wait (View's gate); reads already
+//     running keep the snapshot they began with, which predates the first
+//     batch. So a reader sees the graph before the import or after it,
+//     never between.
+//
+// Open finishes what a crash interrupted: with the marker present it
+// applies the staged records again (PutNode writes nothing for a record
+// already applied, so this converges), else it deletes any staged keys, which
+// belong to an import that never committed. Until then the store is not
+// handed to anyone. A read-only Open cannot do either, and refuses a store
+// whose import committed but was not applied.
+//
+// The writer lock (writeMu) is held from BeginImport to the end: nothing
+// else writes while an import runs, so what it checked against the live
+// graph still holds when it is applied, and mutations wait their turn.
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+)
+
+// metaImport names the meta entry that marks a committed, not yet fully
+// applied import.
+const metaImport = "import"
+
+// Staged kinds, the third part of a staged key.
+const (
+	stagedNode = "n"
+	stagedEdge = "e"
+	stagedNote = "q"
+)
+
+// ErrDuplicate means an import staged the same record twice.
+var ErrDuplicate = errors.New("appears twice")
+
+// ImportOptions tune a staged import.
+type ImportOptions struct {
+	// BatchBytes bounds the bytes one staging or apply commit writes; 0
+	// means a quarter of what Badger accepts in one transaction. Tests
+	// lower it to make small files take many commits.
+	BatchBytes int64
+}
+
+// Import is a staged import in progress: stage its records, then Commit or
+// Abort. It holds the store's writer lock until then. An Import is used
+// by one goroutine.
+type Import struct {
+	s      *Store
+	id     string
+	batch  int64
+	live   *badger.Txn // read snapshot of the live graph when it began
+	txn    *badger.Txn // current staging commit
+	size   int64       // bytes in txn
+	reader *badger.Txn // after Seal: reads of the staged records
+	staged int         // records staged
+	ended  bool
+}
+
+// importMarker is the value of the meta entry "import".
+type importMarker struct {
+	ID string `json:"id"`
+}
+
+// BeginImport starts a staged import. It waits for the writer lock.
+func (s *Store) BeginImport(o ImportOptions) (*Import, error) {
+	var raw [8]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return nil, fmt.Errorf("begin import: %w", err)
+	}
+	batch := o.BatchBytes
+	if batch <= 0 {
+		batch = s.db.MaxBatchSize() / 4
+	}
+	s.writeMu.Lock()
+	return &Import{
+		s: s, id: hex.EncodeToString(raw[:]), batch: batch,
+		live: s.db.NewTransaction(false),
+		txn:  s.db.NewTransaction(true),
+	}, nil
+}
+
+// Live is a read transaction over the live graph as it was when the import
+// began; nothing else writes until the import ends. Valid until then.
+func (imp *Import) Live() *Txn { return &Txn{t: imp.live} }
+
+// Staged returns how many records have been staged.
+func (imp *Import) Staged() int { return imp.staged }
+
+func (imp *Import) key(kind, id string) []byte { return key(prefixStage, imp.id, kind, id) }
+
+// StageNode stages n. Staging the same node ID twice is ErrDuplicate.
+func (imp *Import) StageNode(n *Node) error {
+	if err := checkPart("node id", n.ID); err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if err := checkPart("node type", n.Type); err != nil {
+		return fmt.Errorf("%w: node %s: %v", ErrInvalid, n.ID, err)
+	}
+	val, err := EncodeNode(n)
+	if err != nil {
+		return fmt.Errorf("encode node %s: %w", n.ID, err)
+	}
+	return imp.stageRecord("node", stagedNode, n.ID, val)
+}
+
+// StageEdge stages e. Staging the same edge ID twice is ErrDuplicate.
+func (imp *Import) StageEdge(e *Edge) error {
+	for _, f := range [...]struct{ name, v string }{{"edge id", e.ID}, {"edge type", e.Type}, {"edge from", e.From}, {"edge to", e.To}} {
+		if err := checkPart(f.name, f.v); err != nil {
+			return fmt.Errorf("%w: edge %s: %v", ErrInvalid, e.ID, err)
+		}
+	}
+	val, err := EncodeEdge(e)
+	if err != nil {
+		return fmt.Errorf("encode edge %s: %w", e.ID, err)
+	}
+	return imp.stageRecord("edge", stagedEdge, e.ID, val)
+}
+
+func (imp *Import) stageRecord(what, kind, id string, val []byte) error {
+	k := imp.key(kind, id)
+	// The current commit sees its own writes and every earlier commit of
+	// this import.
+	if _, err := imp.txn.Get(k); err == nil {
+		return fmt.Errorf("%s %s %w", what, id, ErrDuplicate)
+	} else if !errors.Is(err, badger.ErrKeyNotFound) {
+		return fmt.Errorf("stage %s %s: %w", what, id, err)
+	}
+	if err := imp.set(k, val); err != nil {
+		return fmt.Errorf("stage %s %s: %w", what, id, err)
+	}
+	imp.staged++
+	return nil
+}
+
+// StageNote keeps v under k for the importer's own checks (ScanNotes lists
+// notes in key order); notes are never applied. A later note under the same
+// key replaces the earlier.
+func (imp *Import) StageNote(k, v []byte) error {
+	full := append(key(prefixStage, imp.id, stagedNote), k...)
+	if err := imp.set(full, v); err != nil {
+		return fmt.Errorf("stage note: %w", err)
+	}
+	return nil
+}
+
+// set writes one staged entry, committing the current staging transaction
+// first when the entry would take it past the batch size (or past what
+// Badger accepts). Each entry is one key, so a staging commit never holds
+// part of a record.
+func (imp *Import) set(k, v []byte) error {
+	if imp.ended || imp.reader != nil {
+		return errors.New("the import is sealed or ended")
+	}
+	n := int64(len(k) + len(v) + 16)
+	if imp.size > 0 && imp.size+n > imp.batch {
+		if err := imp.flush(); err != nil {
+			return err
+		}
+	}
+	err := imp.txn.Set(k, v)
+	if errors.Is(err, badger.ErrTxnTooBig) {
+		if err := imp.flush(); err != nil {
+			return err
+		}
+		err = imp.txn.Set(k, v)
+	}
+	if err != nil {
+		return err
+	}
+	imp.size += n
+	return nil
+}
+
+// flush commits the current staging transaction (synced, like every
+// commit) and opens the next.
+func (imp *Import) flush() error {
+	if err := imp.txn.Commit(); err != nil {
+		return fmt.Errorf("write staged records: %w", err)
+	}
+	imp.txn = imp.s.db.NewTransaction(true)
+	imp.size = 0
+	return nil
+}
+
+// Seal commits what is staged and opens the staged records for reading;
+// nothing can be staged after it.
+func (imp *Import) Seal() error {
+	if imp.reader != nil {
+		return nil
+	}
+	if err := imp.flush(); err != nil {
+		return err
+	}
+	imp.txn.Discard()
+	imp.reader = imp.s.db.NewTransaction(false)
+	return nil
+}
+
+// StagedNodeValue calls fn with the staged record of node id, if staged,
+// and reports whether it was. b is valid only during fn. After Seal.
+func (imp *Import) StagedNodeValue(id string, fn func(b []byte) error) (bool, error) {
+	item, err := imp.reader.Get(imp.key(stagedNode, id))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("staged node %s: %w", id, err)
+	}
+	return true, item.Value(fn)
+}
+
+// ScanStagedNodes calls fn with each staged node record, in ID order. b is
+// valid only during fn. After Seal.
+func (imp *Import) ScanStagedNodes(fn func(b []byte) error) error {
+	return imp.scan(key(prefixStage, imp.id, stagedNode), func(_, v []byte) error { return fn(v) })
+}
+
+// ScanStagedEdges is ScanStagedNodes for edges.
+func (imp *Import) ScanStagedEdges(fn func(b []byte) error) error {
+	return imp.scan(key(prefixStage, imp.id, stagedEdge), func(_, v []byte) error { return fn(v) })
+}
+
+// ScanNotes calls fn with each note's key (as given to StageNote) and
+// value, in key order. Both are valid only during fn. After Seal.
+func (imp *Import) ScanNotes(fn func(k, v []byte) error) error {
+	p := key(prefixStage, imp.id, stagedNote)
+	return imp.scan(p, func(k, v []byte) error { return fn(k[len(p):], v) })
+}
+
+func (imp *Import) scan(p []byte, fn func(k, v []byte) error) error {
+	if imp.reader == nil {
+		return errors.New("scan staged records: the import is not sealed")
+	}
+	it := imp.reader.NewIterator(badger.IteratorOptions{Prefix: p, PrefetchValues: true, PrefetchSize: 64})
+	defer it.Close()
+	for it.Seek(p); it.ValidForPrefix(p); it.Next() {
+		item := it.Item()
+		if err := item.Value(func(v []byte) error { return fn(item.Key(), v) }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Commit makes the import live: it marks it committed (the commit point),
+// applies the staged records, and reports how many records changed. progress,
+// if not nil, hears how many staged records have been applied.
+//
+// An error before the marker is written leaves nothing: the staged records
+// are removed. An error after it (a failing disk) leaves the import to be
+// finished by the next Open; reads of this Store fail until then, rather
+// than show part of it.
+func (imp *Import) Commit(progress func(applied int)) (written int, err error) {
+	if imp.ended {
+		return 0, errors.New("commit import: already ended")
+	}
+	if err := imp.Seal(); err != nil {
+		imp.Abort()
+		return 0, fmt.Errorf("commit import: %w", err)
+	}
+	s := imp.s
+	mark, _ := json.Marshal(importMarker{ID: imp.id})
+	if err := s.db.Update(func(t *badger.Txn) error { return t.Set(key(prefixMeta, metaImport), mark) }); err != nil {
+		imp.Abort()
+		return 0, fmt.Errorf("commit import: %w", err)
+	}
+	// From here on the import has happened; what is left is to show it.
+	s.gate.Lock()
+	commits, written, err := s.applyStaged(imp.id, imp.reader, imp.batch, progress)
+	if err == nil {
+		err = s.endImport()
+	}
+	if err != nil {
+		s.applyErr = fmt.Errorf("an import committed but could not be written (%v); restart to finish it", err)
+	}
+	s.gate.Unlock()
+	imp.close()
+	if err != nil {
+		s.writeMu.Unlock()
+		return 0, fmt.Errorf("apply import: %w", err)
+	}
+	// Staged keys are unreachable now; removing them is housekeeping, and
+	// the next Open finishes it if this stops part way.
+	clean := s.dropStaged()
+	s.writeMu.Unlock()
+	for _, c := range commits {
+		s.subs.notify(c)
+	}
+	if clean != nil {
+		return written, fmt.Errorf("import applied; removing its staged copy: %w", clean)
+	}
+	return written, nil
+}
+
+// Abort drops the import: nothing staged becomes visible. It is safe to
+// call after Commit or a previous Abort.
+func (imp *Import) Abort() {
+	if imp.ended {
+		return
+	}
+	imp.close()
+	// A failure here leaves staged keys that the next Open removes.
+	_ = imp.s.dropStaged()
+	imp.s.writeMu.Unlock()
+}
+
+func (imp *Import) close() {
+	imp.ended = true
+	imp.live.Discard()
+	if imp.reader != nil {
+		imp.reader.Discard()
+	} else {
+		imp.txn.Discard()
+	}
+}
+
+// applyStaged writes import id's staged records into the live tables, nodes
+// first (an edge's endpoints must exist), in commits of about batch bytes,
+// each with its commit-log entry. It returns those entries and how many
+// records changed.
+func (s *Store) applyStaged(id string, r *badger.Txn, batch int64, progress func(int)) ([]Commit, int, error) {
+	var (
+		commits []Commit
+		written int
+		applied int
+	)
+	for _, kind := range []string{stagedNode, stagedEdge} {
+		p := key(prefixStage, id, kind)
+		it := r.NewIterator(badger.IteratorOptions{Prefix: p, PrefetchValues: true, PrefetchSize: 64})
+		var (
+			vals [][]byte
+			size int64
+		)
+		apply := func() error {
+			cs, n, err := s.applyBatch(kind == stagedEdge, vals)
+			if err != nil {
+				return err
+			}
+			commits = append(commits, cs...)
+			written += n
+			applied += len(vals)
+			if progress != nil {
+				progress(applied)
+			}
+			vals, size = vals[:0], 0
+			return nil
+		}
+		for it.Seek(p); it.ValidForPrefix(p); it.Next() {
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				it.Close()
+				return nil, 0, fmt.Errorf("read staged record: %w", err)
+			}
+			// A record rewrites its index entries and may delete old ones.
+			vals = append(vals, v)
+			size += 2*int64(len(v)) + 512
+			if size >= batch {
+				if err := apply(); err != nil {
+					it.Close()
+					return nil, 0, err
+				}
+			}
+		}
+		it.Close()
+		if len(vals) > 0 {
+			if err := apply(); err != nil {
+				return nil, 0, err
+			}
+		}
+	}
+	return commits, written, nil
+}
+
+// applyBatch writes vals (stored records) in one commit, or in two halves
+// if Badger finds it too big for one: a failed commit writes nothing, so
+// splitting loses nothing.
+func (s *Store) applyBatch(edges bool, vals [][]byte) ([]Commit, int, error) {
+	written := 0
+	var c *Commit
+	err := s.db.Update(func(t *badger.Txn) error {
+		tx := &Txn{t: t, changes: &Commit{}}
+		written = 0
+		for _, v := range vals {
+			var changed bool
+			var err error
+			if edges {
+				var e Edge
+				if err = decode(v, &e); err != nil {
+					return fmt.Errorf("decode staged edge: %w", err)
+				}
+				changed, err = tx.PutEdge(&e)
+			} else {
+				var n Node
+				if err = decode(v, &n); err != nil {
+					return fmt.Errorf("decode staged node: %w", err)
+				}
+				changed, err = tx.PutNode(&n)
+			}
+			if err != nil {
+				return err
+			}
+			if changed {
+				written++
+			}
+		}
+		var err error
+		c, err = tx.logCommit()
+		return err
+	})
+	if errors.Is(err, badger.ErrTxnTooBig) && len(vals) > 1 {
+		half := len(vals) / 2
+		c1, n1, err := s.applyBatch(edges, vals[:half])
+		if err != nil {
+			return nil, 0, err
+		}
+		c2, n2, err := s.applyBatch(edges, vals[half:])
+		if err != nil {
+			return nil, 0, err
+		}
+		return append(c1, c2...), n1 + n2, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	if c == nil {
+		return nil, written, nil
+	}
+	return []Commit{*c}, written, nil
+}
+
+// endImport removes the marker: the import is fully applied.
+func (s *Store) endImport() error {
+	return s.db.Update(func(t *badger.Txn) error { return t.Delete(key(prefixMeta, metaImport)) })
+}
+
+// dropStaged deletes every staged key, of any import.
+func (s *Store) dropStaged() error {
+	wb := s.db.NewWriteBatch()
+	defer wb.Cancel()
+	p := []byte{prefixStage}
+	err := s.db.View(func(t *badger.Txn) error {
+		it := t.NewIterator(badger.IteratorOptions{Prefix: p})
+		defer it.Close()
+		for it.Seek(p); it.ValidForPrefix(p); it.Next() {
+			if err := wb.Delete(it.Item().KeyCopy(nil)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("remove staged records: %w", err)
+	}
+	if err := wb.Flush(); err != nil {
+		return fmt.Errorf("remove staged records: %w", err)
+	}
+	return nil
+}
+
+// ErrImportPending means a read-only Open found an import that committed
+// but was not fully applied when its process stopped.
+var ErrImportPending = errors.New("an interrupted import is still to be finished")
+
+// recoverImport finishes or rolls back an import a crash interrupted (see
+// the top of this file). Open calls it before anyone can read.
+func (s *Store) recoverImport(readOnly bool) error {
+	var m importMarker
+	found := false
+	hasStaged := false
+	err := s.db.View(func(t *badger.Txn) error {
+		item, err := t.Get(key(prefixMeta, metaImport))
+		switch {
+		case errors.Is(err, badger.ErrKeyNotFound):
+		case err != nil:
+			return err
+		default:
+			found = true
+			if err := item.Value(func(b []byte) error { return json.Unmarshal(b, &m) }); err != nil {
+				return fmt.Errorf("import marker: %w", err)
+			}
+		}
+		it := t.NewIterator(badger.IteratorOptions{Prefix: []byte{prefixStage}})
+		defer it.Close()
+		it.Rewind()
+		hasStaged = it.ValidForPrefix([]byte{prefixStage})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("look for an interrupted import: %w", err)
+	}
+	if readOnly {
+		if found {
+			return fmt.Errorf("%w: open the data directory once for writing (for example with attrib check) to finish it", ErrImportPending)
+		}
+		return nil // staged keys of an uncommitted import are invisible
+	}
+	if found {
+		r := s.db.NewTransaction(false)
+		_, _, err := s.applyStaged(m.ID, r, s.db.MaxBatchSize()/4, nil)
+		r.Discard()
+		if err != nil {
+			return fmt.Errorf("finish the interrupted import: %w", err)
+		}
+		if err := s.endImport(); err != nil {
+			return fmt.Errorf("finish the interrupted import: %w", err)
+		}
+		hasStaged = true
+	}
+	if hasStaged {
+		return s.dropStaged()
+	}
+	return nil
+}
+
+// beginRead opens the read transaction of View. It waits while an import
+// is being applied (see the top of this file), so that the snapshot it
+// takes is from before the import or after it.
+func (s *Store) beginRead() (*badger.Txn, error) {
+	s.gate.RLock()
+	defer s.gate.RUnlock()
+	if s.applyErr != nil {
+		return nil, s.applyErr
+	}
+	if s.db.IsClosed() {
+		return nil, badger.ErrDBClosed
+	}
+	return s.db.NewTransaction(false), nil
+}
