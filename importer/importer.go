@@ -248,7 +248,11 @@ func (st *stager) other(r io.Reader) error {
 	default:
 		return errNeither
 	}
-	p, err := planSTIX(data, st.imp.Live())
+	var p *plan
+	err = st.imp.Live(func(tx *store.Txn) error {
+		p, err = planSTIX(data, tx)
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -306,8 +310,16 @@ func (st *stager) stageNode(n *store.Node) error {
 		return fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	if st.as != nil {
-		old, err := st.imp.Live().Node(n.ID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
+		var old *store.Node
+		err := st.imp.Live(func(tx *store.Txn) error {
+			var err error
+			old, err = tx.Node(n.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				return nil
+			}
+			return err
+		})
+		if err != nil {
 			return err
 		}
 		var stored *store.Meta
@@ -336,8 +348,16 @@ func (st *stager) stageEdge(e *store.Edge) error {
 		return fmt.Errorf("%w: edge %s: id should be %s (edge ids derive from type and endpoints)", ErrMalformed, e.ID, want)
 	}
 	if st.as != nil {
-		old, err := st.imp.Live().Edge(e.ID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
+		var old *store.Edge
+		err := st.imp.Live(func(tx *store.Txn) error {
+			var err error
+			old, err = tx.Edge(e.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				return nil
+			}
+			return err
+		})
+		if err != nil {
 			return err
 		}
 		var stored *store.Meta
@@ -435,7 +455,7 @@ func (st *stager) nodeValue(id string, fn func(b []byte) error) (bool, error) {
 	if ok, err := st.imp.StagedNodeValue(id, fn); ok || err != nil {
 		return ok, err
 	}
-	err := st.imp.Live().NodeValue(id, fn)
+	err := st.imp.Live(func(tx *store.Txn) error { return tx.NodeValue(id, fn) })
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}

@@ -80,10 +80,9 @@ type Import struct {
 	s      *Store
 	id     string
 	batch  int64
-	live   *badger.Txn // read snapshot of the live graph when it began
 	txn    *badger.Txn // current staging commit
 	size   int64       // bytes in txn
-	reader *badger.Txn // after Seal: reads of the staged records
+	reader *badger.Txn // after Seal until Commit: reads of the staged records
 	staged int         // records staged
 	ended  bool
 }
@@ -106,14 +105,18 @@ func (s *Store) BeginImport(o ImportOptions) (*Import, error) {
 	s.writeMu.Lock()
 	return &Import{
 		s: s, id: hex.EncodeToString(raw[:]), batch: batch,
-		live: s.db.NewTransaction(false),
-		txn:  s.db.NewTransaction(true),
+		txn: s.db.NewTransaction(true),
 	}, nil
 }
 
-// Live is a read transaction over the live graph as it was when the import
-// began; nothing else writes until the import ends. Valid until then.
-func (imp *Import) Live() *Txn { return &Txn{t: imp.live} }
+// Live runs fn in a read transaction over the live graph, which nothing
+// else writes while the import runs. Each call is a transaction of its own:
+// Badger keeps what it needs to detect conflicts for every commit made
+// after the oldest open read, so one read held open across the import's
+// hundreds of commits would hold memory in the file's size.
+func (imp *Import) Live(fn func(*Txn) error) error {
+	return imp.s.db.View(func(t *badger.Txn) error { return fn(&Txn{t: t}) })
+}
 
 // Staged returns how many records have been staged.
 func (imp *Import) Staged() int { return imp.staged }
@@ -232,6 +235,9 @@ func (imp *Import) Seal() error {
 // StagedNodeValue calls fn with the staged record of node id, if staged,
 // and reports whether it was. b is valid only during fn. After Seal.
 func (imp *Import) StagedNodeValue(id string, fn func(b []byte) error) (bool, error) {
+	if imp.reader == nil {
+		return false, errors.New("read staged records: the import is not sealed")
+	}
 	item, err := imp.reader.Get(imp.key(stagedNode, id))
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return false, nil
@@ -292,6 +298,10 @@ func (imp *Import) Commit(progress func(applied int)) (written int, err error) {
 		return 0, fmt.Errorf("commit import: %w", err)
 	}
 	s := imp.s
+	// Nothing reads the staged records through it any more, and it must
+	// not stay open across the apply's commits (see Live).
+	imp.reader.Discard()
+	imp.reader = nil
 	mark, _ := json.Marshal(importMarker{ID: imp.id})
 	if err := s.db.Update(func(t *badger.Txn) error { return t.Set(key(prefixMeta, metaImport), mark) }); err != nil {
 		imp.Abort()
@@ -299,7 +309,7 @@ func (imp *Import) Commit(progress func(applied int)) (written int, err error) {
 	}
 	// From here on the import has happened; what is left is to show it.
 	s.gate.Lock()
-	commits, written, err := s.applyStaged(imp.id, imp.reader, imp.batch, progress)
+	seqs, written, err := s.applyStaged(imp.id, imp.batch, progress)
 	if err == nil {
 		err = s.endImport()
 	}
@@ -316,8 +326,8 @@ func (imp *Import) Commit(progress func(applied int)) (written int, err error) {
 	// the next Open finishes it if this stops part way.
 	clean := s.dropStaged()
 	s.writeMu.Unlock()
-	for _, c := range commits {
-		s.subs.notify(c)
+	if err := s.notifyLogged(seqs); err != nil && clean == nil {
+		clean = err
 	}
 	if clean != nil {
 		return written, fmt.Errorf("import applied; removing its staged copy: %w", clean)
@@ -339,69 +349,104 @@ func (imp *Import) Abort() {
 
 func (imp *Import) close() {
 	imp.ended = true
-	imp.live.Discard()
 	if imp.reader != nil {
 		imp.reader.Discard()
-	} else {
-		imp.txn.Discard()
 	}
+	imp.txn.Discard() // a no-op once committed or discarded
 }
+
+// seqRange is the first and last commit-log numbers an apply wrote (0, 0
+// for none).
+type seqRange struct{ first, last uint64 }
 
 // applyStaged writes import id's staged records into the live tables, nodes
 // first (an edge's endpoints must exist), in commits of about batch bytes,
-// each with its commit-log entry. It returns those entries and how many
-// records changed.
-func (s *Store) applyStaged(id string, r *badger.Txn, batch int64, progress func(int)) ([]Commit, int, error) {
+// each with its commit-log entry. It returns the log numbers of those
+// entries and how many records changed. Each batch is read in a read
+// transaction of its own (see Live).
+func (s *Store) applyStaged(id string, batch int64, progress func(int)) (seqRange, int, error) {
 	var (
-		commits []Commit
+		seqs    seqRange
 		written int
 		applied int
 	)
 	for _, kind := range []string{stagedNode, stagedEdge} {
 		p := key(prefixStage, id, kind)
-		it := r.NewIterator(badger.IteratorOptions{Prefix: p, PrefetchValues: true, PrefetchSize: 64})
-		var (
-			vals [][]byte
-			size int64
-		)
-		apply := func() error {
+		for next := p; next != nil; {
+			vals, after, err := s.readStaged(p, next, batch)
+			if err != nil {
+				return seqs, 0, err
+			}
+			if len(vals) == 0 {
+				break
+			}
 			cs, n, err := s.applyBatch(kind == stagedEdge, vals)
 			if err != nil {
-				return err
+				return seqs, 0, err
 			}
-			commits = append(commits, cs...)
+			for _, c := range cs {
+				if seqs.first == 0 {
+					seqs.first = c.Seq
+				}
+				seqs.last = c.Seq
+			}
 			written += n
 			applied += len(vals)
 			if progress != nil {
 				progress(applied)
 			}
-			vals, size = vals[:0], 0
-			return nil
-		}
-		for it.Seek(p); it.ValidForPrefix(p); it.Next() {
-			v, err := it.Item().ValueCopy(nil)
-			if err != nil {
-				it.Close()
-				return nil, 0, fmt.Errorf("read staged record: %w", err)
-			}
-			// A record rewrites its index entries and may delete old ones.
-			vals = append(vals, v)
-			size += 2*int64(len(v)) + 512
-			if size >= batch {
-				if err := apply(); err != nil {
-					it.Close()
-					return nil, 0, err
-				}
-			}
-		}
-		it.Close()
-		if len(vals) > 0 {
-			if err := apply(); err != nil {
-				return nil, 0, err
-			}
+			next = after
 		}
 	}
-	return commits, written, nil
+	return seqs, written, nil
+}
+
+// readStaged reads the staged records under prefix p from key from on, up
+// to about batch bytes of writes, and returns them with the key to go on
+// from (nil when none is left).
+func (s *Store) readStaged(p, from []byte, batch int64) (vals [][]byte, next []byte, err error) {
+	var size int64
+	err = s.db.View(func(t *badger.Txn) error {
+		it := t.NewIterator(badger.IteratorOptions{Prefix: p, PrefetchValues: true, PrefetchSize: 64})
+		defer it.Close()
+		for it.Seek(from); it.ValidForPrefix(p); it.Next() {
+			v, err := it.Item().ValueCopy(nil)
+			if err != nil {
+				return fmt.Errorf("read staged record: %w", err)
+			}
+			vals = append(vals, v)
+			// A record rewrites its index entries and may delete old ones.
+			size += 2*int64(len(v)) + 512
+			if size >= batch {
+				next = append(it.Item().KeyCopy(nil), 0)
+				return nil
+			}
+		}
+		next = nil
+		return nil
+	})
+	return vals, next, err
+}
+
+// notifyLogged tells subscribers of the commits numbered seqs, reading them
+// back from the log one at a time rather than holding every ID an import
+// wrote.
+func (s *Store) notifyLogged(seqs seqRange) error {
+	for seq := seqs.first; seq != 0 && seq <= seqs.last; seq++ {
+		var c Commit
+		err := s.View(func(tx *Txn) error {
+			v, err := tx.rawGet(logKey(seq))
+			if err != nil || v == nil {
+				return err
+			}
+			return json.Unmarshal(v, &c)
+		})
+		if err != nil {
+			return fmt.Errorf("tell subscribers of change %d: %w", seq, err)
+		}
+		s.subs.notify(c)
+	}
+	return nil
 }
 
 // applyBatch writes vals (stored records) in one commit, or in two halves
@@ -528,10 +573,7 @@ func (s *Store) recoverImport(readOnly bool) error {
 		return nil // staged keys of an uncommitted import are invisible
 	}
 	if found {
-		r := s.db.NewTransaction(false)
-		_, _, err := s.applyStaged(m.ID, r, s.db.MaxBatchSize()/4, nil)
-		r.Discard()
-		if err != nil {
+		if _, _, err := s.applyStaged(m.ID, s.db.MaxBatchSize()/4, nil); err != nil {
 			return fmt.Errorf("finish the interrupted import: %w", err)
 		}
 		if err := s.endImport(); err != nil {

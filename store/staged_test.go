@@ -33,7 +33,6 @@ func stagedImport(t *testing.T, s *Store, n int) *Import {
 // committed is on disk, nothing else runs (no Abort, no apply).
 func crash(t *testing.T, s *Store, imp *Import) {
 	t.Helper()
-	imp.live.Discard()
 	imp.reader.Discard()
 	if err := s.db.Close(); err != nil {
 		t.Fatal(err)
