@@ -197,11 +197,11 @@ func (st *stager) run(r *bufio.Reader) (*Report, error) {
 		return nil, err
 	}
 	total := st.imp.Staged()
-	written, err := st.imp.Commit(func(done int) { st.tell(PhaseWrite, done, total) })
+	applied, err := st.imp.Commit(func(done int) { st.tell(PhaseWrite, done, total) })
 	if err != nil {
 		return nil, err
 	}
-	st.report.Written = written
+	st.report.Written = applied.Nodes + applied.Edges
 	return st.report, nil
 }
 

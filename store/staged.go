@@ -67,11 +67,25 @@ var ErrDuplicate = errors.New("appears twice")
 
 // ImportOptions tune a staged import.
 type ImportOptions struct {
+	// Audit, if set, records an audit-trail entry (see Change) for every
+	// record the import changes, in the same commit as the record, as a
+	// mutation does: By and Mutation name who and what, At when.
+	Audit *AuditAs
 	// BatchBytes bounds the bytes one staging or apply commit writes; 0
 	// means a quarter of what Badger accepts in one transaction. Tests
 	// lower it to make small files take many commits.
 	BatchBytes int64
 }
+
+// AuditAs is what an import's audit-trail entries say of it.
+type AuditAs struct {
+	By       string `json:"by"`
+	Mutation string `json:"mutation"`
+	At       string `json:"at"`
+}
+
+// Applied counts the records an import changed.
+type Applied struct{ Nodes, Edges int }
 
 // Import is a staged import in progress: stage its records, then Commit or
 // Abort. It holds the store's writer lock until then. An Import is used
@@ -80,6 +94,7 @@ type Import struct {
 	s      *Store
 	id     string
 	batch  int64
+	audit  *AuditAs
 	txn    *badger.Txn // current staging commit
 	size   int64       // bytes in txn
 	reader *badger.Txn // after Seal until Commit: reads of the staged records
@@ -87,9 +102,11 @@ type Import struct {
 	ended  bool
 }
 
-// importMarker is the value of the meta entry "import".
+// importMarker is the value of the meta entry "import": what Open needs to
+// finish the import.
 type importMarker struct {
-	ID string `json:"id"`
+	ID    string   `json:"id"`
+	Audit *AuditAs `json:"audit,omitempty"`
 }
 
 // BeginImport starts a staged import. It waits for the writer lock.
@@ -104,7 +121,7 @@ func (s *Store) BeginImport(o ImportOptions) (*Import, error) {
 	}
 	s.writeMu.Lock()
 	return &Import{
-		s: s, id: hex.EncodeToString(raw[:]), batch: batch,
+		s: s, id: hex.EncodeToString(raw[:]), batch: batch, audit: o.Audit,
 		txn: s.db.NewTransaction(true),
 	}, nil
 }
@@ -281,35 +298,43 @@ func (imp *Import) scan(p []byte, fn func(k, v []byte) error) error {
 	return nil
 }
 
-// Commit makes the import live: it marks it committed (the commit point),
-// applies the staged records, and reports how many records changed. progress,
-// if not nil, hears how many staged records have been applied.
+// Commit makes the import live: it checks that every staged edge's
+// endpoints exist (staged or stored), marks the import committed (the
+// commit point), applies the staged records, and reports how many records
+// changed. progress, if not nil, hears how many staged records have been
+// applied.
 //
 // An error before the marker is written leaves nothing: the staged records
 // are removed. An error after it (a failing disk) leaves the import to be
 // finished by the next Open; reads of this Store fail until then, rather
 // than show part of it.
-func (imp *Import) Commit(progress func(applied int)) (written int, err error) {
+func (imp *Import) Commit(progress func(applied int)) (Applied, error) {
 	if imp.ended {
-		return 0, errors.New("commit import: already ended")
+		return Applied{}, errors.New("commit import: already ended")
 	}
 	if err := imp.Seal(); err != nil {
 		imp.Abort()
-		return 0, fmt.Errorf("commit import: %w", err)
+		return Applied{}, fmt.Errorf("commit import: %w", err)
+	}
+	// PutEdge refuses an edge whose endpoint is missing: that must be
+	// found before the commit point, not while applying.
+	if err := imp.checkEndpoints(); err != nil {
+		imp.Abort()
+		return Applied{}, err
 	}
 	s := imp.s
 	// Nothing reads the staged records through it any more, and it must
 	// not stay open across the apply's commits (see Live).
 	imp.reader.Discard()
 	imp.reader = nil
-	mark, _ := json.Marshal(importMarker{ID: imp.id})
+	mark, _ := json.Marshal(importMarker{ID: imp.id, Audit: imp.audit})
 	if err := s.db.Update(func(t *badger.Txn) error { return t.Set(key(prefixMeta, metaImport), mark) }); err != nil {
 		imp.Abort()
-		return 0, fmt.Errorf("commit import: %w", err)
+		return Applied{}, fmt.Errorf("commit import: %w", err)
 	}
 	// From here on the import has happened; what is left is to show it.
 	s.gate.Lock()
-	seqs, written, err := s.applyStaged(imp.id, imp.batch, progress)
+	seqs, applied, err := s.applyStaged(imp.id, imp.batch, imp.audit, progress)
 	if err == nil {
 		err = s.endImport()
 	}
@@ -320,7 +345,7 @@ func (imp *Import) Commit(progress func(applied int)) (written int, err error) {
 	imp.close()
 	if err != nil {
 		s.writeMu.Unlock()
-		return 0, fmt.Errorf("apply import: %w", err)
+		return Applied{}, fmt.Errorf("apply import: %w", err)
 	}
 	// Staged keys are unreachable now; removing them is housekeeping, and
 	// the next Open finishes it if this stops part way.
@@ -330,9 +355,47 @@ func (imp *Import) Commit(progress func(applied int)) (written int, err error) {
 		clean = err
 	}
 	if clean != nil {
-		return written, fmt.Errorf("import applied; removing its staged copy: %w", clean)
+		return applied, fmt.Errorf("import applied; removing its staged copy: %w", clean)
 	}
-	return written, nil
+	return applied, nil
+}
+
+// checkEndpoints checks that both ends of every staged edge are staged or
+// stored nodes.
+func (imp *Import) checkEndpoints() error {
+	live := imp.s.db.NewTransaction(false)
+	defer live.Discard()
+	exists := func(id string) (bool, error) {
+		for _, t := range []struct {
+			txn *badger.Txn
+			k   []byte
+		}{{imp.reader, imp.key(stagedNode, id)}, {live, key(prefixNode, id)}} {
+			_, err := t.txn.Get(t.k)
+			if err == nil {
+				return true, nil
+			}
+			if !errors.Is(err, badger.ErrKeyNotFound) {
+				return false, err
+			}
+		}
+		return false, nil
+	}
+	return imp.ScanStagedEdges(func(b []byte) error {
+		var e struct{ ID, Type, From, To string }
+		if err := decode(b, &e); err != nil {
+			return fmt.Errorf("read staged edge: %w", err)
+		}
+		for _, end := range []string{e.From, e.To} {
+			ok, err := exists(end)
+			if err != nil {
+				return fmt.Errorf("edge %s: read endpoint: %w", e.ID, err)
+			}
+			if !ok {
+				return fmt.Errorf("%w: edge %s %s: endpoint %s does not exist", ErrInvalid, e.Type, e.ID, end)
+			}
+		}
+		return nil
+	})
 }
 
 // Abort drops the import: nothing staged becomes visible. It is safe to
@@ -364,10 +427,10 @@ type seqRange struct{ first, last uint64 }
 // each with its commit-log entry. It returns the log numbers of those
 // entries and how many records changed. Each batch is read in a read
 // transaction of its own (see Live).
-func (s *Store) applyStaged(id string, batch int64, progress func(int)) (seqRange, int, error) {
+func (s *Store) applyStaged(id string, batch int64, audit *AuditAs, progress func(int)) (seqRange, Applied, error) {
 	var (
 		seqs    seqRange
-		written int
+		written Applied
 		applied int
 	)
 	for _, kind := range []string{stagedNode, stagedEdge} {
@@ -375,14 +438,14 @@ func (s *Store) applyStaged(id string, batch int64, progress func(int)) (seqRang
 		for next := p; next != nil; {
 			vals, after, err := s.readStaged(p, next, batch)
 			if err != nil {
-				return seqs, 0, err
+				return seqs, Applied{}, err
 			}
 			if len(vals) == 0 {
 				break
 			}
-			cs, n, err := s.applyBatch(kind == stagedEdge, vals)
+			cs, n, err := s.applyBatch(kind == stagedEdge, vals, audit)
 			if err != nil {
-				return seqs, 0, err
+				return seqs, Applied{}, err
 			}
 			for _, c := range cs {
 				if seqs.first == 0 {
@@ -390,7 +453,11 @@ func (s *Store) applyStaged(id string, batch int64, progress func(int)) (seqRang
 				}
 				seqs.last = c.Seq
 			}
-			written += n
+			if kind == stagedEdge {
+				written.Edges += n
+			} else {
+				written.Nodes += n
+			}
 			applied += len(vals)
 			if progress != nil {
 				progress(applied)
@@ -452,19 +519,29 @@ func (s *Store) notifyLogged(seqs seqRange) error {
 // applyBatch writes vals (stored records) in one commit, or in two halves
 // if Badger finds it too big for one: a failed commit writes nothing, so
 // splitting loses nothing.
-func (s *Store) applyBatch(edges bool, vals [][]byte) ([]Commit, int, error) {
+func (s *Store) applyBatch(edges bool, vals [][]byte, audit *AuditAs) ([]Commit, int, error) {
 	written := 0
 	var c *Commit
 	err := s.db.Update(func(t *badger.Txn) error {
 		tx := &Txn{t: t, changes: &Commit{}}
 		written = 0
 		for _, v := range vals {
-			var changed bool
-			var err error
+			var (
+				changed bool
+				err     error
+				ch      = Change{Kind: "node"}
+				k       []byte
+			)
 			if edges {
 				var e Edge
 				if err = decode(v, &e); err != nil {
 					return fmt.Errorf("decode staged edge: %w", err)
+				}
+				ch.Kind, ch.Record, ch.Owner, ch.Marking, k = "edge", e.ID, e.From, e.Marking, key(prefixEdge, e.ID)
+				if audit != nil {
+					if ch.Before, err = tx.rawGet(k); err != nil {
+						return err
+					}
 				}
 				changed, err = tx.PutEdge(&e)
 			} else {
@@ -472,13 +549,31 @@ func (s *Store) applyBatch(edges bool, vals [][]byte) ([]Commit, int, error) {
 				if err = decode(v, &n); err != nil {
 					return fmt.Errorf("decode staged node: %w", err)
 				}
+				ch.Record, ch.Marking, k = n.ID, n.Marking, key(prefixNode, n.ID)
+				if audit != nil {
+					if ch.Before, err = tx.rawGet(k); err != nil {
+						return err
+					}
+				}
 				changed, err = tx.PutNode(&n)
 			}
 			if err != nil {
 				return err
 			}
-			if changed {
-				written++
+			if !changed {
+				continue
+			}
+			written++
+			if audit != nil {
+				ch.Op = "create"
+				if ch.Before != nil {
+					ch.Op = "update"
+				}
+				// The staged bytes are the record as stored.
+				ch.At, ch.By, ch.Mutation, ch.After = audit.At, audit.By, audit.Mutation, v
+				if err := tx.AppendChange(&ch); err != nil {
+					return err
+				}
 			}
 		}
 		var err error
@@ -487,11 +582,11 @@ func (s *Store) applyBatch(edges bool, vals [][]byte) ([]Commit, int, error) {
 	})
 	if errors.Is(err, badger.ErrTxnTooBig) && len(vals) > 1 {
 		half := len(vals) / 2
-		c1, n1, err := s.applyBatch(edges, vals[:half])
+		c1, n1, err := s.applyBatch(edges, vals[:half], audit)
 		if err != nil {
 			return nil, 0, err
 		}
-		c2, n2, err := s.applyBatch(edges, vals[half:])
+		c2, n2, err := s.applyBatch(edges, vals[half:], audit)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -573,7 +668,7 @@ func (s *Store) recoverImport(readOnly bool) error {
 		return nil // staged keys of an uncommitted import are invisible
 	}
 	if found {
-		if _, _, err := s.applyStaged(m.ID, s.db.MaxBatchSize()/4, nil); err != nil {
+		if _, _, err := s.applyStaged(m.ID, s.db.MaxBatchSize()/4, m.Audit, nil); err != nil {
 			return fmt.Errorf("finish the interrupted import: %w", err)
 		}
 		if err := s.endImport(); err != nil {
