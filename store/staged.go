@@ -42,11 +42,15 @@ package store
 // graph still holds when it is applied, and mutations wait their turn.
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 
 	"github.com/dgraph-io/badger/v4"
 )
@@ -91,15 +95,21 @@ type Applied struct{ Nodes, Edges int }
 // Abort. It holds the store's writer lock until then. An Import is used
 // by one goroutine.
 type Import struct {
-	s      *Store
-	id     string
-	batch  int64
-	audit  *AuditAs
-	txn    *badger.Txn // current staging commit
-	size   int64       // bytes in txn
-	reader *badger.Txn // after Seal until Commit: reads of the staged records
-	staged int         // records staged
-	ended  bool
+	s     *Store
+	id    string
+	batch int64
+	audit *AuditAs
+	// A small import's records stay in mem and are applied in one
+	// commit, as before imports were staged; past batch bytes they spill
+	// to staged keys (mem is then nil).
+	mem     map[string][]byte
+	memSize int64
+	sealed  bool
+	txn     *badger.Txn // current staging commit, once spilled
+	size    int64       // bytes in txn
+	reader  *badger.Txn // after Seal until Commit: reads of the staged records
+	staged  int         // records staged
+	ended   bool
 }
 
 // importMarker is the value of the meta entry "import": what Open needs to
@@ -122,7 +132,7 @@ func (s *Store) BeginImport(o ImportOptions) (*Import, error) {
 	s.writeMu.Lock()
 	return &Import{
 		s: s, id: hex.EncodeToString(raw[:]), batch: batch, audit: o.Audit,
-		txn: s.db.NewTransaction(true),
+		mem: map[string][]byte{},
 	}, nil
 }
 
@@ -171,9 +181,13 @@ func (imp *Import) StageEdge(e *Edge) error {
 
 func (imp *Import) stageRecord(what, kind, id string, val []byte) error {
 	k := imp.key(kind, id)
-	// The current commit sees its own writes and every earlier commit of
-	// this import.
-	if _, err := imp.txn.Get(k); err == nil {
+	if imp.mem != nil {
+		if _, ok := imp.mem[string(k)]; ok {
+			return fmt.Errorf("%s %s %w", what, id, ErrDuplicate)
+		}
+	} else if _, err := imp.txn.Get(k); err == nil {
+		// The current commit sees its own writes and every earlier
+		// commit of this import.
 		return fmt.Errorf("%s %s %w", what, id, ErrDuplicate)
 	} else if !errors.Is(err, badger.ErrKeyNotFound) {
 		return fmt.Errorf("stage %s %s: %w", what, id, err)
@@ -201,10 +215,40 @@ func (imp *Import) StageNote(k, v []byte) error {
 // Badger accepts). Each entry is one key, so a staging commit never holds
 // part of a record.
 func (imp *Import) set(k, v []byte) error {
-	if imp.ended || imp.reader != nil {
+	if imp.ended || imp.sealed {
 		return errors.New("the import is sealed or ended")
 	}
 	n := int64(len(k) + len(v) + 16)
+	if imp.mem != nil {
+		if imp.memSize+n <= imp.batch {
+			imp.mem[string(k)] = bytes.Clone(v)
+			imp.memSize += n
+			return nil
+		}
+		if err := imp.spill(); err != nil {
+			return err
+		}
+	}
+	return imp.setStaged(k, v, n)
+}
+
+// spill writes what mem holds to staged keys: the import is past what it
+// keeps in memory.
+func (imp *Import) spill() error {
+	mem := imp.mem
+	imp.mem, imp.memSize = nil, 0
+	imp.txn = imp.s.db.NewTransaction(true)
+	for _, k := range slices.Sorted(maps.Keys(mem)) {
+		v := mem[k]
+		if err := imp.setStaged([]byte(k), v, int64(len(k)+len(v)+16)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// setStaged writes one staged key (see set).
+func (imp *Import) setStaged(k, v []byte, n int64) error {
 	if imp.size > 0 && imp.size+n > imp.batch {
 		if err := imp.flush(); err != nil {
 			return err
@@ -238,7 +282,11 @@ func (imp *Import) flush() error {
 // Seal commits what is staged and opens the staged records for reading;
 // nothing can be staged after it.
 func (imp *Import) Seal() error {
-	if imp.reader != nil {
+	if imp.sealed {
+		return nil
+	}
+	imp.sealed = true
+	if imp.mem != nil {
 		return nil
 	}
 	if err := imp.flush(); err != nil {
@@ -252,8 +300,15 @@ func (imp *Import) Seal() error {
 // StagedNodeValue calls fn with the staged record of node id, if staged,
 // and reports whether it was. b is valid only during fn. After Seal.
 func (imp *Import) StagedNodeValue(id string, fn func(b []byte) error) (bool, error) {
-	if imp.reader == nil {
+	if !imp.sealed {
 		return false, errors.New("read staged records: the import is not sealed")
+	}
+	if imp.mem != nil {
+		v, ok := imp.mem[string(imp.key(stagedNode, id))]
+		if !ok {
+			return false, nil
+		}
+		return true, fn(v)
 	}
 	item, err := imp.reader.Get(imp.key(stagedNode, id))
 	if errors.Is(err, badger.ErrKeyNotFound) {
@@ -284,8 +339,16 @@ func (imp *Import) ScanNotes(fn func(k, v []byte) error) error {
 }
 
 func (imp *Import) scan(p []byte, fn func(k, v []byte) error) error {
-	if imp.reader == nil {
+	if !imp.sealed {
 		return errors.New("scan staged records: the import is not sealed")
+	}
+	if imp.mem != nil {
+		for _, k := range imp.memKeys(p) {
+			if err := fn([]byte(k), imp.mem[k]); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	it := imp.reader.NewIterator(badger.IteratorOptions{Prefix: p, PrefetchValues: true, PrefetchSize: 64})
 	defer it.Close()
@@ -323,6 +386,22 @@ func (imp *Import) Commit(progress func(applied int)) (Applied, error) {
 		return Applied{}, err
 	}
 	s := imp.s
+	if imp.mem != nil {
+		applied, done, err := imp.commitInOne()
+		if done || err != nil {
+			return applied, err
+		}
+		// Too big for one commit after all: stage it and go on.
+		if err := imp.spill(); err != nil {
+			imp.Abort()
+			return Applied{}, fmt.Errorf("commit import: %w", err)
+		}
+		imp.sealed = false
+		if err := imp.Seal(); err != nil {
+			imp.Abort()
+			return Applied{}, fmt.Errorf("commit import: %w", err)
+		}
+	}
 	// Nothing reads the staged records through it any more, and it must
 	// not stay open across the apply's commits (see Live).
 	imp.reader.Discard()
@@ -366,19 +445,14 @@ func (imp *Import) checkEndpoints() error {
 	live := imp.s.db.NewTransaction(false)
 	defer live.Discard()
 	exists := func(id string) (bool, error) {
-		for _, t := range []struct {
-			txn *badger.Txn
-			k   []byte
-		}{{imp.reader, imp.key(stagedNode, id)}, {live, key(prefixNode, id)}} {
-			_, err := t.txn.Get(t.k)
-			if err == nil {
-				return true, nil
-			}
-			if !errors.Is(err, badger.ErrKeyNotFound) {
-				return false, err
-			}
+		if ok, err := imp.StagedNodeValue(id, func([]byte) error { return nil }); ok || err != nil {
+			return ok, err
 		}
-		return false, nil
+		_, err := live.Get(key(prefixNode, id))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return false, nil
+		}
+		return err == nil, err
 	}
 	return imp.ScanStagedEdges(func(b []byte) error {
 		var e struct{ ID, Type, From, To string }
@@ -404,9 +478,12 @@ func (imp *Import) Abort() {
 	if imp.ended {
 		return
 	}
+	spilled := imp.txn != nil
 	imp.close()
-	// A failure here leaves staged keys that the next Open removes.
-	_ = imp.s.dropStaged()
+	if spilled {
+		// A failure here leaves staged keys that the next Open removes.
+		_ = imp.s.dropStaged()
+	}
 	imp.s.writeMu.Unlock()
 }
 
@@ -415,7 +492,68 @@ func (imp *Import) close() {
 	if imp.reader != nil {
 		imp.reader.Discard()
 	}
-	imp.txn.Discard() // a no-op once committed or discarded
+	if imp.txn != nil {
+		imp.txn.Discard() // a no-op once committed or discarded
+	}
+}
+
+// memKeys lists the keys of mem under prefix p, in order.
+func (imp *Import) memKeys(p []byte) []string {
+	var ks []string
+	for k := range imp.mem {
+		if strings.HasPrefix(k, string(p)) {
+			ks = append(ks, k)
+		}
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+// commitInOne applies an import still held in memory in one commit: no
+// marker and no waiting readers are needed for a single commit. done is
+// false when Badger finds it too big for one transaction; nothing is
+// written then.
+func (imp *Import) commitInOne() (Applied, bool, error) {
+	s := imp.s
+	if err := imp.checkEndpoints(); err != nil {
+		imp.Abort()
+		return Applied{}, true, err
+	}
+	vals := func(kind string) [][]byte {
+		var vs [][]byte
+		for _, k := range imp.memKeys(key(prefixStage, imp.id, kind)) {
+			vs = append(vs, imp.mem[k])
+		}
+		return vs
+	}
+	var (
+		applied Applied
+		c       *Commit
+	)
+	err := s.db.Update(func(t *badger.Txn) error {
+		tx := &Txn{t: t, changes: &Commit{}}
+		var err error
+		if applied.Nodes, err = tx.applyRecords(false, vals(stagedNode), imp.audit); err != nil {
+			return err
+		}
+		if applied.Edges, err = tx.applyRecords(true, vals(stagedEdge), imp.audit); err != nil {
+			return err
+		}
+		c, err = tx.logCommit()
+		return err
+	})
+	if errors.Is(err, badger.ErrTxnTooBig) {
+		return Applied{}, false, nil
+	}
+	imp.close()
+	s.writeMu.Unlock()
+	if err != nil {
+		return Applied{}, true, fmt.Errorf("commit import: %w", err)
+	}
+	if c != nil {
+		s.subs.notify(*c)
+	}
+	return applied, true, nil
 }
 
 // seqRange is the first and last commit-log numbers an apply wrote (0, 0
@@ -524,59 +662,10 @@ func (s *Store) applyBatch(edges bool, vals [][]byte, audit *AuditAs) ([]Commit,
 	var c *Commit
 	err := s.db.Update(func(t *badger.Txn) error {
 		tx := &Txn{t: t, changes: &Commit{}}
-		written = 0
-		for _, v := range vals {
-			var (
-				changed bool
-				err     error
-				ch      = Change{Kind: "node"}
-				k       []byte
-			)
-			if edges {
-				var e Edge
-				if err = decode(v, &e); err != nil {
-					return fmt.Errorf("decode staged edge: %w", err)
-				}
-				ch.Kind, ch.Record, ch.Owner, ch.Marking, k = "edge", e.ID, e.From, e.Marking, key(prefixEdge, e.ID)
-				if audit != nil {
-					if ch.Before, err = tx.rawGet(k); err != nil {
-						return err
-					}
-				}
-				changed, err = tx.PutEdge(&e)
-			} else {
-				var n Node
-				if err = decode(v, &n); err != nil {
-					return fmt.Errorf("decode staged node: %w", err)
-				}
-				ch.Record, ch.Marking, k = n.ID, n.Marking, key(prefixNode, n.ID)
-				if audit != nil {
-					if ch.Before, err = tx.rawGet(k); err != nil {
-						return err
-					}
-				}
-				changed, err = tx.PutNode(&n)
-			}
-			if err != nil {
-				return err
-			}
-			if !changed {
-				continue
-			}
-			written++
-			if audit != nil {
-				ch.Op = "create"
-				if ch.Before != nil {
-					ch.Op = "update"
-				}
-				// The staged bytes are the record as stored.
-				ch.At, ch.By, ch.Mutation, ch.After = audit.At, audit.By, audit.Mutation, v
-				if err := tx.AppendChange(&ch); err != nil {
-					return err
-				}
-			}
-		}
 		var err error
+		if written, err = tx.applyRecords(edges, vals, audit); err != nil {
+			return err
+		}
 		c, err = tx.logCommit()
 		return err
 	})
@@ -599,6 +688,65 @@ func (s *Store) applyBatch(edges bool, vals [][]byte, audit *AuditAs) ([]Commit,
 		return nil, written, nil
 	}
 	return []Commit{*c}, written, nil
+}
+
+// applyRecords writes vals (stored records, nodes or edges) within tx,
+// with an audit entry for each changed record when audit is set, and
+// returns how many changed.
+func (tx *Txn) applyRecords(edges bool, vals [][]byte, audit *AuditAs) (int, error) {
+	written := 0
+	for _, v := range vals {
+		var (
+			changed bool
+			err     error
+			ch      = Change{Kind: "node"}
+			k       []byte
+		)
+		if edges {
+			var e Edge
+			if err = decode(v, &e); err != nil {
+				return 0, fmt.Errorf("decode staged edge: %w", err)
+			}
+			ch.Kind, ch.Record, ch.Owner, ch.Marking, k = "edge", e.ID, e.From, e.Marking, key(prefixEdge, e.ID)
+			if audit != nil {
+				if ch.Before, err = tx.rawGet(k); err != nil {
+					return 0, err
+				}
+			}
+			changed, err = tx.PutEdge(&e)
+		} else {
+			var n Node
+			if err = decode(v, &n); err != nil {
+				return 0, fmt.Errorf("decode staged node: %w", err)
+			}
+			ch.Record, ch.Marking, k = n.ID, n.Marking, key(prefixNode, n.ID)
+			if audit != nil {
+				if ch.Before, err = tx.rawGet(k); err != nil {
+					return 0, err
+				}
+			}
+			changed, err = tx.PutNode(&n)
+		}
+		if err != nil {
+			return 0, err
+		}
+		if !changed {
+			continue
+		}
+		written++
+		if audit != nil {
+			ch.Op = "create"
+			if ch.Before != nil {
+				ch.Op = "update"
+			}
+			// The staged bytes are the record as stored.
+			ch.At, ch.By, ch.Mutation, ch.After = audit.At, audit.By, audit.Mutation, v
+			if err := tx.AppendChange(&ch); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return written, nil
 }
 
 // endImport removes the marker: the import is fully applied.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
@@ -141,5 +142,35 @@ func TestOpenFinishesACommittedImport(t *testing.T) {
 	})
 	if logged != 200 {
 		t.Fatalf("the commit log lists %d of the 200 records the finished import wrote", logged)
+	}
+}
+
+// An import held in memory that turns out too big for one commit is
+// staged and applied in batches instead, and lands whole.
+func TestImportTooBigForOneCommitFallsBackToStaging(t *testing.T) {
+	s := reopen(t, t.TempDir())
+	imp, err := s.BeginImport(ImportOptions{BatchBytes: 1 << 40}) // never spill while staging
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 6000
+	filler := strings.Repeat("a", 2000) // under the value threshold: counted whole
+
+	for i := range n {
+		node := &Node{ID: NodeID("Organization", fmt.Sprintf("org-%05d", i)), Type: "Organization", Props: Props{"name_en": filler}}
+		if err := imp.StageNode(node); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if imp.memSize <= s.db.MaxBatchSize() {
+		t.Fatalf("staged %d bytes, which one commit (%d) may hold", imp.memSize, s.db.MaxBatchSize())
+	}
+	applied, err := imp.Commit(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orgs, tables := census(t, s)
+	if applied.Nodes != n || orgs != n || tables[prefixStage] != 0 || tables[prefixLog] < 2 {
+		t.Fatalf("applied %+v, %d organisations, tables %v", applied, orgs, tables)
 	}
 }
