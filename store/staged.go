@@ -75,9 +75,11 @@ type ImportOptions struct {
 	// record the import changes, in the same commit as the record, as a
 	// mutation does: By and Mutation name who and what, At when.
 	Audit *AuditAs
-	// BatchBytes bounds the bytes one staging or apply commit writes; 0
-	// means a quarter of what Badger accepts in one transaction. Tests
-	// lower it to make small files take many commits.
+	// BatchBytes bounds the bytes one staging or apply commit writes, and
+	// what an import keeps in memory before it stages; 0 means a quarter
+	// of what Badger accepts in one transaction for commits, and as much
+	// as it accepts for memory. Tests lower it to make small files take
+	// many commits.
 	BatchBytes int64
 }
 
@@ -104,6 +106,7 @@ type Import struct {
 	// to staged keys (mem is then nil).
 	mem     map[string][]byte
 	memSize int64
+	memMax  int64
 	sealed  bool
 	txn     *badger.Txn // current staging commit, once spilled
 	size    int64       // bytes in txn
@@ -125,13 +128,13 @@ func (s *Store) BeginImport(o ImportOptions) (*Import, error) {
 	if _, err := rand.Read(raw[:]); err != nil {
 		return nil, fmt.Errorf("begin import: %w", err)
 	}
-	batch := o.BatchBytes
+	batch, memMax := o.BatchBytes, o.BatchBytes
 	if batch <= 0 {
-		batch = s.db.MaxBatchSize() / 4
+		batch, memMax = s.db.MaxBatchSize()/4, s.db.MaxBatchSize()
 	}
 	s.writeMu.Lock()
 	return &Import{
-		s: s, id: hex.EncodeToString(raw[:]), batch: batch, audit: o.Audit,
+		s: s, id: hex.EncodeToString(raw[:]), batch: batch, memMax: memMax, audit: o.Audit,
 		mem: map[string][]byte{},
 	}, nil
 }
@@ -220,7 +223,7 @@ func (imp *Import) set(k, v []byte) error {
 	}
 	n := int64(len(k) + len(v) + 16)
 	if imp.mem != nil {
-		if imp.memSize+n <= imp.batch {
+		if imp.memSize+n <= imp.memMax {
 			imp.mem[string(k)] = bytes.Clone(v)
 			imp.memSize += n
 			return nil
