@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sync/atomic"
 
 	"github.com/schollz/progressbar/v3"
@@ -29,7 +30,8 @@ leaves the data directory as it was. Importing the same file twice changes
 nothing, and every citation is verified first: a file with a broken
 citation is refused, naming it. A native file is read as a stream, so
 memory does not grow with it. Prints what was kept, what was skipped and
-why; on a terminal, shows progress.`,
+why; on a terminal, shows progress. Unless GOMEMLIMIT is set, it runs under a
+soft memory limit of 512 MiB (see docs/performance.md).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in := io.Reader(cmd.InOrStdin())
@@ -53,6 +55,7 @@ why; on a terminal, shows progress.`,
 				return fmt.Errorf("import: %w", err)
 			}
 			defer s.Close()
+			setImportMemoryLimit()
 			read := &countingReader{r: in}
 			o := importer.Options{}
 			var p *importProgress
@@ -71,6 +74,24 @@ why; on a terminal, shows progress.`,
 	}
 	addDataFlag(cmd, &data)
 	return cmd
+}
+
+// importMemoryLimit is the soft memory limit attrib import sets for itself.
+// What an import holds does not grow with the file, but Badger's
+// compactions allocate a lot of short-lived memory, and with Go's default
+// pacing the heap then grew with the file (1.4 GB of anonymous memory for
+// the 10k export, against 0.5 GB under this limit). The limit is soft:
+// past it the collector works harder, it does not fail.
+const importMemoryLimit = 512 << 20
+
+// setImportMemoryLimit applies importMemoryLimit unless GOMEMLIMIT says
+// otherwise, and returns the limit in force.
+func setImportMemoryLimit() int64 {
+	if os.Getenv("GOMEMLIMIT") != "" {
+		return debug.SetMemoryLimit(-1)
+	}
+	debug.SetMemoryLimit(importMemoryLimit)
+	return importMemoryLimit
 }
 
 // countingReader counts the bytes read through it, for the progress bar.
