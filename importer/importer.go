@@ -462,10 +462,23 @@ func (st *stager) nodeValue(id string, fn func(b []byte) error) (bool, error) {
 	return err == nil, err
 }
 
+// maxRemembered bounds the endpoint types checkEdges keeps (about 100
+// bytes each), so that memory does not grow with the file.
+const maxRemembered = 1 << 16
+
 // checkEdges checks each staged edge against the ontology, with its
 // endpoints' types: each endpoint must be in the file or the store.
 func (st *stager) checkEdges() error {
+	// Edges share endpoints (a hub state has thousands), and each lookup
+	// is a random read: remember types, a bounded number at a time.
+	types := map[string]string{}
 	typeOf := func(id string) (string, error) {
+		if typ, ok := types[id]; ok {
+			return typ, nil
+		}
+		if len(types) >= maxRemembered {
+			clear(types)
+		}
 		var typ string
 		ok, err := st.nodeValue(id, func(b []byte) error {
 			o, err := store.ParseOutline(b)
@@ -478,6 +491,7 @@ func (st *stager) checkEdges() error {
 		if !ok {
 			return "", fmt.Errorf("endpoint %s is neither in the file nor in the store", id)
 		}
+		types[id] = typ
 		return typ, nil
 	}
 	return st.imp.ScanStagedEdges(func(b []byte) error {

@@ -447,15 +447,20 @@ func (imp *Import) Commit(progress func(applied int)) (Applied, error) {
 func (imp *Import) checkEndpoints() error {
 	live := imp.s.db.NewTransaction(false)
 	defer live.Discard()
+	// Edges share endpoints; remember a bounded number of those found.
+	found := map[string]struct{}{}
 	exists := func(id string) (bool, error) {
-		if ok, err := imp.StagedNodeValue(id, func([]byte) error { return nil }); ok || err != nil {
-			return ok, err
+		if _, ok := found[id]; ok {
+			return true, nil
 		}
-		_, err := live.Get(key(prefixNode, id))
-		if errors.Is(err, badger.ErrKeyNotFound) {
-			return false, nil
+		if len(found) >= 1<<16 {
+			clear(found)
 		}
-		return err == nil, err
+		ok, err := imp.nodeExists(live, id)
+		if ok {
+			found[id] = struct{}{}
+		}
+		return ok, err
 	}
 	return imp.ScanStagedEdges(func(b []byte) error {
 		var e struct{ ID, Type, From, To string }
@@ -488,6 +493,18 @@ func (imp *Import) Abort() {
 		_ = imp.s.dropStaged()
 	}
 	imp.s.writeMu.Unlock()
+}
+
+// nodeExists reports whether node id is staged or stored (in live).
+func (imp *Import) nodeExists(live *badger.Txn, id string) (bool, error) {
+	if ok, err := imp.StagedNodeValue(id, func([]byte) error { return nil }); ok || err != nil {
+		return ok, err
+	}
+	_, err := live.Get(key(prefixNode, id))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 func (imp *Import) close() {
