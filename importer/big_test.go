@@ -223,3 +223,22 @@ func TestReadersNeverSeeHalfAnImport(t *testing.T) {
 		t.Fatalf("the import added nothing: %d then %d", before, after)
 	}
 }
+
+// A STIX bundle goes through the same staging: in many small commits it
+// imports the same objects as in one.
+func TestSTIXImportInManyCommits(t *testing.T) {
+	bundle := exportAll(t, seeded(t), export.STIX21)
+	whole, err := importer.Import(open(t), bundle)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := open(t)
+	staged, err := importer.ImportReader(s, bytes.NewReader(bundle), importer.Options{BatchBytes: smallBatch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if staged.Summary() != whole.Summary() || staged.Written == 0 {
+		t.Fatalf("staged: %s; in one commit: %s", staged.Summary(), whole.Summary())
+	}
+	clean(t, s)
+}

@@ -122,15 +122,14 @@ func (p *importProgress) update(phase string, done, total int) {
 		p.finish()
 		p.phase = phase
 		opts := []progressbar.Option{progressbar.OptionSetWriter(os.Stderr),
-			progressbar.OptionSetDescription(phase), progressbar.OptionShowIts(),
-			progressbar.OptionClearOnFinish()}
+			progressbar.OptionSetDescription(phase), progressbar.OptionClearOnFinish()}
 		if phase == importer.PhaseRead {
 			p.bar = progressbar.NewOptions64(p.size, append(opts, progressbar.OptionShowBytes(true))...)
 		} else {
 			if total <= 0 {
 				total = -1
 			}
-			p.bar = progressbar.NewOptions(total, append(opts, progressbar.OptionShowCount())...)
+			p.bar = progressbar.NewOptions(total, append(opts, progressbar.OptionShowCount(), progressbar.OptionShowIts())...)
 		}
 	}
 	if phase == importer.PhaseRead {
