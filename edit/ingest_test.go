@@ -64,7 +64,7 @@ func TestIngestLargerThanOneTransaction(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	if err := biggraph.Fill(src, 10000); err != nil {
+	if err := biggraph.Fill(src, 5000); err != nil {
 		t.Fatal(err)
 	}
 	bundle := func() *seed.Bundle {
@@ -89,7 +89,7 @@ func TestIngestLargerThanOneTransaction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.NewNodes != 10002 || res.NewEdges != 10000 {
+	if res.NewNodes != 5002 || res.NewEdges != 5000 {
 		t.Fatalf("ingest wrote %+v", res)
 	}
 	var changes uint64
@@ -103,8 +103,8 @@ func TestIngestLargerThanOneTransaction(t *testing.T) {
 		}
 		return nil
 	})
-	if changes != 20002 || size <= s.DB().MaxBatchSize() {
-		t.Fatalf("%d audit entries for 20002 records; %d bytes written, one transaction holds %d", changes, size, s.DB().MaxBatchSize())
+	if changes != 10002 || size <= s.DB().MaxBatchSize() {
+		t.Fatalf("%d audit entries for 10002 records; %d bytes written, one transaction holds %d", changes, size, s.DB().MaxBatchSize())
 	}
 	again, err := New(s).Ingest("tester", "", bundle())
 	if err != nil || again.NewNodes+again.NewEdges != 0 {
