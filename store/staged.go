@@ -8,7 +8,10 @@ package store
 // visible at once. An import of a whole exported graph (hundreds of MB) has
 // to be written in many commits, yet readers must see it all or not at all,
 // and a crash part way must leave the store as it was. So an import goes in
-// three phases:
+// three phases (an import that fits in one transaction skips them: its
+// records stay in memory, up to what one transaction holds, and are applied
+// in a single commit; should that commit prove too big, they are staged
+// after all):
 //
 //  1. Staging. The records are written, in as many synced commits as they
 //     need, under keys of their own (table x, keyed by the import's ID).
@@ -102,8 +105,8 @@ type Import struct {
 	batch int64
 	audit *AuditAs
 	// A small import's records stay in mem and are applied in one
-	// commit, as before imports were staged; past batch bytes they spill
-	// to staged keys (mem is then nil).
+	// commit; past memMax bytes they spill to staged keys (mem is then
+	// nil).
 	mem     map[string][]byte
 	memSize int64
 	memMax  int64
@@ -133,6 +136,10 @@ func (s *Store) BeginImport(o ImportOptions) (*Import, error) {
 		batch, memMax = s.db.MaxBatchSize()/4, s.db.MaxBatchSize()
 	}
 	s.writeMu.Lock()
+	if s.applyErr != nil {
+		s.writeMu.Unlock()
+		return nil, s.applyErr
+	}
 	return &Import{
 		s: s, id: hex.EncodeToString(raw[:]), batch: batch, memMax: memMax, audit: o.Audit,
 		mem: map[string][]byte{},
@@ -529,16 +536,13 @@ func (imp *Import) memKeys(p []byte) []string {
 	return ks
 }
 
-// commitInOne applies an import still held in memory in one commit: no
-// marker and no waiting readers are needed for a single commit. done is
+// commitInOne applies an import still held in memory, its endpoints
+// checked, in one commit: no marker and no waiting readers are needed for
+// a single commit. done is
 // false when Badger finds it too big for one transaction; nothing is
 // written then.
 func (imp *Import) commitInOne() (Applied, bool, error) {
 	s := imp.s
-	if err := imp.checkEndpoints(); err != nil {
-		imp.Abort()
-		return Applied{}, true, err
-	}
 	vals := func(kind string) [][]byte {
 		var vs [][]byte
 		for _, k := range imp.memKeys(key(prefixStage, imp.id, kind)) {
