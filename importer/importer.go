@@ -330,7 +330,7 @@ func (st *stager) stageNode(n *store.Node) error {
 			return err
 		}
 	}
-	if err := st.noteCitations(n.Type+" "+n.ID, n.Marking, n.Citations); err != nil {
+	if err := st.noteCitations("node", n.ID, n.Type+" "+n.ID, n.Marking, n.Citations); err != nil {
 		return err
 	}
 	err := st.imp.StageNode(n)
@@ -368,7 +368,7 @@ func (st *stager) stageEdge(e *store.Edge) error {
 			return err
 		}
 	}
-	if err := st.noteCitations("edge "+e.Type+" "+e.ID, e.Marking, e.Citations); err != nil {
+	if err := st.noteCitations("edge", e.ID, "edge "+e.Type+" "+e.ID, e.Marking, e.Citations); err != nil {
 		return err
 	}
 	err := st.imp.StageEdge(e)
@@ -413,7 +413,7 @@ func (st *stager) attribute(kind, id string, m *store.Meta, stored *store.Meta) 
 // marking check needs of the fact that makes it.
 type citeNote struct {
 	Fact     string         `json:"f"`
-	Kind     string         `json:"k"`
+	Kind     string         `json:"k"` // "node" or "edge"
 	ID       string         `json:"i"`
 	Number   int            `json:"n"`
 	Marking  string         `json:"m,omitempty"`
@@ -424,8 +424,7 @@ type citeNote struct {
 // so that checkCitations reads each document once. A record's citations
 // often come before the document they cite (a native file lists documents
 // last), and holding them would take memory in the file's size.
-func (st *stager) noteCitations(fact, marking string, cs []store.Citation) error {
-	kind, id, _ := strings.Cut(fact, " ")
+func (st *stager) noteCitations(kind, id, fact, marking string, cs []store.Citation) error {
 	for i, c := range cs {
 		v, err := json.Marshal(citeNote{Fact: fact, Kind: kind, ID: id, Number: i + 1, Marking: marking, Citation: c})
 		if err != nil {
@@ -554,7 +553,7 @@ func (st *stager) checkCitations() error {
 			return fmt.Errorf("%w: %s, citation %d (%q): document %s is neither in the file nor in the store", ErrCitation, n.Fact, n.Number, c.Exact, c.Document)
 		}
 		if st.as != nil && !ontology.Covers(n.Marking, marking) {
-			return fmt.Errorf("%w: %s %s is marked %s but cites document %s, which is marked %s: mark it at least %s; nothing was imported", ErrMarking, kindName(n.Kind), n.ID, clearanceName(n.Marking), c.Document, marking, marking)
+			return fmt.Errorf("%w: %s %s is marked %s but cites document %s, which is marked %s: mark it at least %s; nothing was imported", ErrMarking, n.Kind, n.ID, clearanceName(n.Marking), c.Document, marking, marking)
 		}
 		if err := cite.VerifyRunes(text, c.Exact, c.Prefix, c.Suffix, c.Start, c.End); err != nil {
 			return fmt.Errorf("%w: %s, citation %d (%q): %v; the file was altered or its document differs, so nothing was imported", ErrCitation, n.Fact, n.Number, c.Exact, err)
@@ -565,15 +564,6 @@ func (st *stager) checkCitations() error {
 		}
 		return nil
 	})
-}
-
-// kindName is "edge" for an edge's fact name and "node" for a node's (whose
-// fact name starts with its type).
-func kindName(k string) string {
-	if k == "edge" {
-		return "edge"
-	}
-	return "node"
 }
 
 func clearanceName(c string) string {
