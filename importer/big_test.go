@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,6 +18,7 @@ import (
 	"github.com/attrib/attrib/importer"
 	"github.com/attrib/attrib/internal/biggraph"
 	"github.com/attrib/attrib/ontology"
+	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/store"
 )
 
@@ -254,4 +256,35 @@ func TestSTIXImportInManyCommits(t *testing.T) {
 		t.Fatalf("staged: %s; in one commit: %s", staged.Summary(), whole.Summary())
 	}
 	clean(t, s)
+}
+
+// The search index, following the store's commit log, is level with a
+// big import once it returns: it holds what an index built afresh from
+// the imported store holds.
+func TestSearchIndexFollowsABigImport(t *testing.T) {
+	file := generated(t, 20)
+	s := seeded(t)
+	x, err := search.Open(filepath.Join(t.TempDir(), "following"), s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	x.Follow()
+	before, _ := x.Count()
+	if _, err := importer.ImportReader(s, bytes.NewReader(file), importer.Options{BatchBytes: smallBatch}); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := search.Build(filepath.Join(t.TempDir(), "fresh"), s, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	got, _ := x.Count()
+	want, _ := fresh.Count()
+	var seq uint64
+	s.View(func(tx *store.Txn) error { seq, err = tx.CommitSeq(); return err })
+	applied, _ := x.CommitSeq()
+	if got != want || got <= before || applied != seq {
+		t.Fatalf("the following index holds %d documents (%d before), a fresh one %d; it applied change %d of %d", got, before, want, applied, seq)
+	}
 }
