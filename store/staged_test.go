@@ -13,8 +13,14 @@ import (
 // stagedImport stages n organisations in a store in dir, in commits of a
 // few records, and seals it: what a crash can leave behind.
 func stagedImport(t *testing.T, s *Store, n int) *Import {
+	return stagedImportAs(t, s, n, nil)
+}
+
+// stagedImportAs is stagedImport with audit entries to write (see
+// ImportOptions.Audit).
+func stagedImportAs(t *testing.T, s *Store, n int, audit *AuditAs) *Import {
 	t.Helper()
-	imp, err := s.BeginImport(ImportOptions{BatchBytes: 1 << 10})
+	imp, err := s.BeginImport(ImportOptions{BatchBytes: 1 << 10, Audit: audit})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,5 +178,37 @@ func TestImportTooBigForOneCommitFallsBackToStaging(t *testing.T) {
 	orgs, tables := census(t, s)
 	if applied.Nodes != n || orgs != n || tables[prefixStage] != 0 || tables[prefixLog] < 2 {
 		t.Fatalf("applied %+v, %d organisations, tables %v", applied, orgs, tables)
+	}
+}
+
+// An interrupted ingest (an import with audit entries) is finished by Open
+// with the audit entries it would have written: one per record, naming who
+// ingested it.
+func TestOpenFinishesACommittedIngestWithItsAuditTrail(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	audit := &AuditAs{By: "alice", Mutation: "ingest", At: "2026-01-01T00:00:00Z"}
+	imp := stagedImportAs(t, s, 50, audit)
+	mark, _ := json.Marshal(importMarker{ID: imp.id, Audit: audit})
+	if err := s.db.Update(func(t *badger.Txn) error { return t.Set(key(prefixMeta, metaImport), mark) }); err != nil {
+		t.Fatal(err)
+	}
+	crash(t, s, imp)
+
+	s = reopen(t, dir)
+	var changes []Change
+	s.View(func(tx *Txn) error {
+		return tx.Changes(0, func(c *Change) (bool, error) { changes = append(changes, *c); return true, nil })
+	})
+	if len(changes) != 50 {
+		t.Fatalf("%d audit entries for the 50 records the finished ingest wrote", len(changes))
+	}
+	for _, c := range changes {
+		if c.By != "alice" || c.Mutation != "ingest" || c.Op != "create" || c.After == nil {
+			t.Fatalf("audit entry %+v", c)
+		}
 	}
 }
