@@ -213,6 +213,21 @@ func (e *Editor) UpsertAttackPattern(p auth.Principal, in AttackPattern, o Opts)
 // of a council of a state): a claim voiced by someone outside the claimant
 // would be filed under the wrong name.
 func speaksFor(tx *store.Txn, via, claimant string) (bool, error) {
+	return speaksThrough(func(id, typ string) ([]string, error) {
+		refs, err := tx.Edges(id, store.Out, typ)
+		others := make([]string, 0, len(refs))
+		for _, r := range refs {
+			if !r.Retracted {
+				others = append(others, r.Other)
+			}
+		}
+		return others, err
+	}, via, claimant)
+}
+
+// speaksThrough is speaksFor over out, which lists the nodes an unretracted
+// edge of a type leads to from a node.
+func speaksThrough(out func(id, typ string) ([]string, error), via, claimant string) (bool, error) {
 	seen := map[string]bool{via: true}
 	frontier := []string{via}
 	for depth := 0; depth < 6 && len(frontier) > 0; depth++ {
@@ -222,14 +237,14 @@ func speaksFor(tx *store.Txn, via, claimant string) (bool, error) {
 				return true, nil
 			}
 			for _, typ := range []string{ontology.MemberOf, ontology.PartOf} {
-				refs, err := tx.Edges(id, store.Out, typ)
+				others, err := out(id, typ)
 				if err != nil {
 					return false, err
 				}
-				for _, r := range refs {
-					if !r.Retracted && !seen[r.Other] {
-						seen[r.Other] = true
-						next = append(next, r.Other)
+				for _, o := range others {
+					if !seen[o] {
+						seen[o] = true
+						next = append(next, o)
 					}
 				}
 			}

@@ -1,6 +1,7 @@
 package edit
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/attrib/attrib/ontology"
@@ -8,78 +9,104 @@ import (
 	"github.com/attrib/attrib/store"
 )
 
-// Ingest writes a resolved facts bundle in one transaction, recording who
+// Ingest writes a resolved facts bundle, all or nothing, recording who
 // ingested it and what each written record was before and after, as the
 // mutations do. Records identical to those stored are not written again,
 // so ingesting the same bundle twice changes nothing, not even the audit
 // trail. by names who ingested it; marking ("" for CLEAR) marks every
 // record of the bundle.
+//
+// The bundle is written as a staged import (store.Import), so it may hold
+// more than one transaction can commit: readers see none of it until all
+// of it, and a crash part way leaves the store as before or as after.
+// Each record's audit entry is written in the same commit as the record.
 func (e *Editor) Ingest(by, marking string, b *seed.Bundle) (seed.Result, error) {
 	if ontology.MarkingLevel(marking) < 0 {
 		return seed.Result{}, fmt.Errorf("ingest: marking %q is not one of %v", marking, ontology.Markings)
 	}
-	for i := range b.Nodes {
-		b.Nodes[i].CreatedBy, b.Nodes[i].Marking = by, marking
-	}
-	for i := range b.Edges {
-		b.Edges[i].CreatedBy, b.Edges[i].Marking = by, marking
-	}
-	var res seed.Result
-	err := e.store.Update(func(tx *store.Txn) error {
-		w := &writer{tx: tx, mutation: "ingest", at: e.Now().UTC().Format(TimeLayout)}
-		w.p.Name = by
-		var err error
-		res, err = seed.Put(tx, b, func(before, after any) error {
-			op := "create"
-			if before != nil {
-				op = "update"
-			}
-			switch a := after.(type) {
-			case *store.Node:
-				return w.audit(op, a.ID, "node", "", before, a, a.Marking)
-			case *store.Edge:
-				return w.audit(op, a.ID, "edge", a.From, before, a, a.Marking)
-			}
-			return fmt.Errorf("unexpected record %T", after)
-		})
-		if err != nil {
-			return err
-		}
-		return viasSpeakFor(tx, b)
-	})
+	imp, err := e.store.BeginImport(store.ImportOptions{Audit: &store.AuditAs{
+		By: by, Mutation: "ingest", At: e.Now().UTC().Format(TimeLayout)}})
 	if err != nil {
 		return seed.Result{}, fmt.Errorf("ingest: %w", err)
 	}
-	return res, nil
+	stage := func() error {
+		for i := range b.Nodes {
+			b.Nodes[i].CreatedBy, b.Nodes[i].Marking = by, marking
+			if err := imp.StageNode(&b.Nodes[i]); err != nil {
+				return err
+			}
+		}
+		for i := range b.Edges {
+			b.Edges[i].CreatedBy, b.Edges[i].Marking = by, marking
+			if err := imp.StageEdge(&b.Edges[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	err = stage()
+	if err == nil {
+		err = viasSpeakFor(imp, b)
+	}
+	if err != nil {
+		imp.Abort()
+		if errors.Is(err, store.ErrDuplicate) {
+			err = fmt.Errorf("%w: %v", store.ErrInvalid, err)
+		}
+		return seed.Result{}, fmt.Errorf("ingest: %w", err)
+	}
+	applied, err := imp.Commit(nil)
+	if err != nil {
+		return seed.Result{}, fmt.Errorf("ingest: %w", err)
+	}
+	return seed.Result{Nodes: len(b.Nodes), Edges: len(b.Edges), NewNodes: applied.Nodes, NewEdges: applied.Edges}, nil
 }
 
 // viasSpeakFor applies the rule addAttribution applies to a facts file: each
-// VIA of an attribution is its claimant, or a member or part of it. It
-// reads the transaction after the bundle's writes, so memberships the file
-// itself states count.
-func viasSpeakFor(tx *store.Txn, b *seed.Bundle) error {
+// VIA of an attribution is its claimant, or a member or part of it. The
+// memberships the file itself states count, with the live graph's.
+func viasSpeakFor(imp *store.Import, b *seed.Bundle) error {
+	stated := map[[2]string][]string{} // (from, type) -> to, from the bundle
 	for _, e := range b.Edges {
-		if e.Type != ontology.Via {
-			continue
+		if e.Retraction == nil {
+			k := [2]string{e.From, e.Type}
+			stated[k] = append(stated[k], e.To)
 		}
-		if typ, _, err := store.DecodeNodeID(e.From); err != nil || typ != ontology.Attribution {
-			continue
+	}
+	return imp.Live(func(tx *store.Txn) error {
+		out := func(id, typ string) ([]string, error) {
+			others := append([]string(nil), stated[[2]string{id, typ}]...)
+			refs, err := tx.Edges(id, store.Out, typ)
+			for _, r := range refs {
+				if !r.Retracted {
+					others = append(others, r.Other)
+				}
+			}
+			return others, err
 		}
-		refs, err := tx.Edges(e.From, store.Out, ontology.AttributedBy)
-		if err != nil {
-			return err
-		}
-		for _, r := range refs {
-			ok, err := speaksFor(tx, e.To, r.Other)
+		for _, e := range b.Edges {
+			if e.Type != ontology.Via {
+				continue
+			}
+			if typ, _, err := store.DecodeNodeID(e.From); err != nil || typ != ontology.Attribution {
+				continue
+			}
+			claimants, err := out(e.From, ontology.AttributedBy)
 			if err != nil {
 				return err
 			}
-			if !ok {
-				return fmt.Errorf("VIA from %s to %s: the speaker is not a member or part of the claimant %s; state the membership (MEMBER_OF, PART_OF) or file the claim under the speaker's own claimant", factRef(e.From), factRef(e.To), factRef(r.Other))
+			for _, c := range claimants {
+				ok, err := speaksThrough(out, e.To, c)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					return fmt.Errorf("VIA from %s to %s: the speaker is not a member or part of the claimant %s; state the membership (MEMBER_OF, PART_OF) or file the claim under the speaker's own claimant", factRef(e.From), factRef(e.To), factRef(c))
+				}
 			}
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // factRef names a node as a facts file does (Type:key).

@@ -4,6 +4,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dgraph-io/badger/v4"
+
+	"github.com/attrib/attrib/internal/biggraph"
 	"github.com/attrib/attrib/seed"
 	"github.com/attrib/attrib/store"
 )
@@ -51,6 +54,62 @@ func TestIngestRecordsItsAuditTrailOnce(t *testing.T) {
 	}
 	if _, err := e.Ingest("tester", "PURPLE", b2); err == nil {
 		t.Fatal("an unknown marking was accepted")
+	}
+}
+
+// An ingested bundle larger than one transaction is written whole, with
+// one audit entry per record, and a second ingest writes nothing.
+func TestIngestLargerThanOneTransaction(t *testing.T) {
+	src, err := store.Open("", store.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if err := biggraph.Fill(src, 5000); err != nil {
+		t.Fatal(err)
+	}
+	bundle := func() *seed.Bundle {
+		b := &seed.Bundle{}
+		err := src.View(func(tx *store.Txn) error {
+			if err := tx.ScanNodes(func(_ string, n *store.Node) error { b.Nodes = append(b.Nodes, *n); return nil }); err != nil {
+				return err
+			}
+			return tx.ScanEdges(func(_ string, e *store.Edge) error { b.Edges = append(b.Edges, *e); return nil })
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	s, err := store.Open("", store.Options{InMemory: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	res, err := New(s).Ingest("tester", "", bundle())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.NewNodes != 5002 || res.NewEdges != 5000 {
+		t.Fatalf("ingest wrote %+v", res)
+	}
+	var changes uint64
+	var size int64
+	s.View(func(tx *store.Txn) error { changes, err = tx.ChangeCount(); return err })
+	s.DB().View(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.DefaultIteratorOptions)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			size += int64(len(it.Item().Key())) + it.Item().ValueSize()
+		}
+		return nil
+	})
+	if changes != 10002 || size <= s.DB().MaxBatchSize() {
+		t.Fatalf("%d audit entries for 10002 records; %d bytes written, one transaction holds %d", changes, size, s.DB().MaxBatchSize())
+	}
+	again, err := New(s).Ingest("tester", "", bundle())
+	if err != nil || again.NewNodes+again.NewEdges != 0 {
+		t.Fatalf("a second ingest wrote %+v (%v)", again, err)
 	}
 }
 

@@ -1,13 +1,29 @@
 // Package importer imports a file into the store: attrib's native export
 // (format attrib/1) restored exactly, or a STIX 2.1 bundle from another
 // tool mapped best-effort, with the bundle's own text kept as the document
-// its facts cite. An import is one transaction (all or nothing), writes
-// nothing that is already there, and re-verifies every citation against its
-// document before writing.
+// its facts cite. An import is all or nothing, writes nothing that is
+// already there, and re-verifies every citation against its document
+// before anything becomes visible.
+//
+// A file may hold far more than one Badger transaction can commit, so an
+// import is staged (store.Import): the records are written, in as many
+// commits as they need, where no reader looks; then everything is checked
+// against the staged records and the live graph; then one small commit
+// makes the import live, and it is applied while reads wait. A failure or
+// a crash before that commit leaves the store as it was (Open removes the
+// staged records); a crash after it is finished by the next Open. A native
+// file is read as a stream, one record at a time (native.go), so memory
+// stays flat in the file's size; checks that need the file in another
+// order than it came (a citation, read before the document it cites) are
+// kept as staged notes and done in document order, one document's text in
+// memory at a time. A STIX bundle is itself the document its facts cite,
+// so it is read whole.
 package importer
 
 import (
+	"bufio"
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -15,7 +31,6 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 	gojson "github.com/goccy/go-json"
@@ -96,126 +111,396 @@ type As struct {
 	KeepAuthors bool
 }
 
-// Import reads data, native or STIX (detected), and writes it into s in
-// one transaction, exactly as the file has it: what the operator of the
-// data directory does.
+// Phases of an import, as Options.Progress names them.
+const (
+	PhaseRead  = "reading"  // records read from the file and staged
+	PhaseCheck = "checking" // citations checked against their documents
+	PhaseWrite = "writing"  // staged records made live
+)
+
+// Options tune ImportReader.
+type Options struct {
+	// As imports on a principal's behalf (see ImportAs); nil imports as
+	// the operator of the data directory.
+	As *As
+	// Progress, if set, hears how far each phase is: done of total
+	// (total 0 when not known in advance).
+	Progress func(phase string, done, total int)
+	// BatchBytes bounds what one commit writes (store.ImportOptions); 0
+	// for the store's default.
+	BatchBytes int64
+}
+
+// Import reads data, native or STIX (detected), and writes it into s, all
+// or nothing, exactly as the file has it: what the operator of the data
+// directory does.
 func Import(s *store.Store, data []byte) (*Report, error) {
-	return importAs(s, data, nil)
+	return ImportReader(s, bytes.NewReader(data), Options{})
 }
 
 // ImportAs imports data on a principal's behalf: every record must be
 // marked within as.Clearance, a stored record marked above it cannot be
 // changed, and authorship follows as (see As).
 func ImportAs(s *store.Store, data []byte, as As) (*Report, error) {
-	return importAs(s, data, &as)
+	return ImportReader(s, bytes.NewReader(data), Options{As: &as})
 }
 
-func importAs(s *store.Store, data []byte, as *As) (*Report, error) {
+// ImportReader imports the file read from r (see Import), reading a native
+// file as a stream. It holds the store's writer lock while it runs.
+func ImportReader(s *store.Store, r io.Reader, o Options) (*Report, error) {
+	imp, err := s.BeginImport(store.ImportOptions{BatchBytes: o.BatchBytes})
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	st := &stager{imp: imp, as: o.As, progress: o.Progress}
+	rep, err := st.run(bufio.NewReaderSize(r, 256<<10))
+	if err != nil {
+		imp.Abort()
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	return rep, nil
+}
+
+// stager stages a file's records, checks them, and commits the import.
+type stager struct {
+	imp      *store.Import
+	as       *As
+	progress func(phase string, done, total int)
+	report   *Report
+	notes    int // citations noted for checking
+}
+
+func (st *stager) tell(phase string, done, total int) {
+	if st.progress != nil {
+		st.progress(phase, done, total)
+	}
+}
+
+func (st *stager) run(r *bufio.Reader) (*Report, error) {
+	if native(r) {
+		st.report = &Report{Format: "attrib/1", Kept: map[string]int{}}
+		err := readNative(r, st.nativeRecord)
+		if errors.Is(err, errNotNative) {
+			err = errNeither
+		}
+		if err != nil {
+			return nil, err
+		}
+	} else if err := st.other(r); err != nil {
+		return nil, err
+	}
+	st.tell(PhaseRead, st.imp.Staged(), 0)
+	if err := st.imp.Seal(); err != nil {
+		return nil, err
+	}
+	if err := st.checkEdges(); err != nil {
+		return nil, err
+	}
+	if err := st.checkCitations(); err != nil {
+		return nil, err
+	}
+	total := st.imp.Staged()
+	applied, err := st.imp.Commit(func(done int) { st.tell(PhaseWrite, done, total) })
+	if err != nil {
+		return nil, err
+	}
+	st.report.Written = applied.Nodes + applied.Edges
+	return st.report, nil
+}
+
+var errNeither = fmt.Errorf("%w: neither an attrib export (\"format\": \"attrib/1\") nor a STIX 2.1 bundle (\"type\": \"bundle\")", ErrMalformed)
+
+// native reports whether r starts like a native file: an object whose first
+// key is one of the format's. It only peeks.
+func native(r *bufio.Reader) bool {
+	head, _ := r.Peek(64 << 10)
+	dec := jsontext.NewDecoder(bytes.NewReader(head), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	if tok, err := dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return false
+	}
+	tok, err := dec.ReadToken()
+	if err != nil || tok.Kind() != '"' {
+		return false
+	}
+	name := tok.String()
+	return slices.ContainsFunc(fileFields, func(f string) bool { return strings.EqualFold(f, name) })
+}
+
+// other imports a file that does not start like a native one: a STIX
+// bundle, read whole, since its text is the document its objects cite; a
+// native file whose keys come in another order; or neither.
+func (st *stager) other(r io.Reader) error {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return fmt.Errorf("read the file: %w", err)
+	}
 	var head struct {
 		Format *string `json:"format"`
 		Type   *string `json:"type"`
 	}
-	// goccy/go-json, like the store's reads: a native file is parsed
-	// twice (this look at its head, then planNative), and encoding/json
-	// took a third of an import's time doing so.
 	if err := gojson.Unmarshal(data, &head); err != nil {
-		return nil, fmt.Errorf("import: %w: not JSON: %v", ErrMalformed, err)
+		return fmt.Errorf("%w: not JSON: %v", ErrMalformed, err)
 	}
-	var planner func(*store.Txn) (*plan, error)
 	switch {
 	case head.Format != nil && *head.Format == "attrib/1":
-		planner = func(*store.Txn) (*plan, error) { return planNative(data) }
+		st.report = &Report{Format: "attrib/1", Kept: map[string]int{}}
+		return readNative(bytes.NewReader(data), st.nativeRecord)
 	case head.Format != nil:
-		return nil, fmt.Errorf("import: %w: format %q is not attrib/1", ErrMalformed, *head.Format)
+		return fmt.Errorf("%w: format %q is not attrib/1", ErrMalformed, *head.Format)
 	case head.Type != nil && *head.Type == "bundle":
-		planner = func(tx *store.Txn) (*plan, error) { return planSTIX(data, tx) }
 	default:
-		return nil, fmt.Errorf("import: %w: neither an attrib export (\"format\": \"attrib/1\") nor a STIX 2.1 bundle (\"type\": \"bundle\")", ErrMalformed)
+		return errNeither
 	}
-	var report *Report
-	err := s.Update(func(tx *store.Txn) error {
-		p, err := planner(tx)
-		if err != nil {
-			return err
-		}
-		report = p.report
-		if as != nil {
-			if err := p.attribute(tx, *as); err != nil {
+	var p *plan
+	err = st.imp.Live(func(tx *store.Txn) error {
+		p, err = planSTIX(data, tx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	st.report = p.report
+	for _, group := range [][]store.Node{p.docs, p.nodes} {
+		for i := range group {
+			if err := st.stageNode(&group[i]); err != nil {
 				return err
 			}
 		}
-		return p.apply(tx)
-	})
-	if err != nil && strings.Contains(err.Error(), "transaction too big") {
-		return nil, fmt.Errorf("import: the file holds more than one transaction can commit; nothing was written: export it in parts (fewer roots or a smaller depth) and import each (%w)", err)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("import: %w", err)
+	for i := range p.edges {
+		if err := st.stageEdge(&p.edges[i]); err != nil {
+			return err
+		}
 	}
-	return report, nil
+	return nil
 }
 
-// plan is what an import will write, in order: documents, then nodes, then
-// edges (an edge's endpoints must exist first).
+// plan is what a STIX bundle maps to: documents, nodes and edges.
 type plan struct {
 	docs, nodes []store.Node
 	edges       []store.Edge
 	report      *Report
 }
 
-// apply checks the plan and writes it within tx: any error leaves tx to be
-// discarded, so nothing is written.
-func (p *plan) apply(tx *store.Txn) error {
-	// Each document's text is split into code points once, however
-	// many citations point into it.
-	texts := map[string][]rune{}
+// nativeRecord checks what only a native file promises of a record, and
+// stages it.
+func (st *stager) nativeRecord(rec nativeRecord) error {
+	if rec.Edge != nil {
+		st.report.Kept["edge"]++
+		return st.stageEdge(rec.Edge)
+	}
+	n := rec.Node
+	if rec.Array == "documents" {
+		if n.Type != ontology.Document {
+			return fmt.Errorf("%w: documents holds %s %s, not a Document", ErrMalformed, n.Type, n.ID)
+		}
+		if _, ok := n.Props["text"].(string); !ok {
+			return fmt.Errorf("%w: document %s has no text", ErrMalformed, n.ID)
+		}
+	}
+	if typ, _, err := store.DecodeNodeID(n.ID); err != nil || typ != n.Type {
+		return fmt.Errorf("%w: node %s: its id does not name its type %s", ErrMalformed, n.ID, n.Type)
+	}
+	st.report.Kept[n.Type]++
+	return st.stageNode(n)
+}
+
+// stageNode checks what can be checked of n alone (and against the live
+// graph, for an import on someone's behalf), notes its citations and
+// stages it.
+func (st *stager) stageNode(n *store.Node) error {
+	if err := ontology.ValidateNode(n); err != nil {
+		return fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	if st.as != nil {
+		var old *store.Node
+		err := st.imp.Live(func(tx *store.Txn) error {
+			var err error
+			old, err = tx.Node(n.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				return nil
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		var stored *store.Meta
+		if old != nil {
+			stored = &old.Meta
+		}
+		if err := st.attribute("node", n.ID, &n.Meta, stored); err != nil {
+			return err
+		}
+	}
+	if err := st.noteCitations("node", n.ID, n.Type+" "+n.ID, n.Marking, n.Citations); err != nil {
+		return err
+	}
+	err := st.imp.StageNode(n)
+	if errors.Is(err, store.ErrDuplicate) {
+		return fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	st.tellRead()
+	return err
+}
+
+// stageEdge is stageNode for an edge; its endpoints are checked once every
+// node is staged (checkEdges).
+func (st *stager) stageEdge(e *store.Edge) error {
+	if want := store.EdgeID(e.Type, e.From, e.To); e.ID != want {
+		return fmt.Errorf("%w: edge %s: id should be %s (edge ids derive from type and endpoints)", ErrMalformed, e.ID, want)
+	}
+	if st.as != nil {
+		var old *store.Edge
+		err := st.imp.Live(func(tx *store.Txn) error {
+			var err error
+			old, err = tx.Edge(e.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				return nil
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		var stored *store.Meta
+		if old != nil {
+			stored = &old.Meta
+		}
+		if err := st.attribute("edge", e.ID, &e.Meta, stored); err != nil {
+			return err
+		}
+	}
+	if err := st.noteCitations("edge", e.ID, "edge "+e.Type+" "+e.ID, e.Marking, e.Citations); err != nil {
+		return err
+	}
+	err := st.imp.StageEdge(e)
+	if errors.Is(err, store.ErrDuplicate) {
+		return fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	st.tellRead()
+	return err
+}
+
+func (st *stager) tellRead() {
+	if n := st.imp.Staged(); n%1000 == 0 {
+		st.tell(PhaseRead, n, 0)
+	}
+}
+
+// attribute checks a record's marking against the importer's clearance
+// and sets who wrote it (see As).
+func (st *stager) attribute(kind, id string, m *store.Meta, stored *store.Meta) error {
+	as := st.as
+	if ontology.MarkingLevel(m.Marking) < 0 {
+		return fmt.Errorf("%w: %s %s: marking %q is not a TLP marking (one of %v)", ErrMalformed, kind, id, m.Marking, ontology.Markings)
+	}
+	if !ontology.Covers(as.Clearance, m.Marking) {
+		return fmt.Errorf("%w: %s %s is marked %s, above what %s may read (%s); nothing was imported", ErrMarking, kind, id, m.Marking, as.Name, clearanceName(as.Clearance))
+	}
+	if stored != nil && !ontology.Covers(as.Clearance, stored.Marking) {
+		return fmt.Errorf("%w: %s %s cannot be written by %s; nothing was imported", ErrMarking, kind, id, as.Name)
+	}
+	if as.KeepAuthors {
+		return nil
+	}
+	if stored != nil {
+		m.CreatedBy, m.Retraction = stored.CreatedBy, stored.Retraction
+		return nil
+	}
+	m.CreatedBy = as.Name
+	return nil
+}
+
+// citeNote is a citation kept for checking, with what the error or the
+// marking check needs of the fact that makes it.
+type citeNote struct {
+	Fact     string         `json:"f"`
+	Kind     string         `json:"k"` // "node" or "edge"
+	ID       string         `json:"i"`
+	Number   int            `json:"n"`
+	Marking  string         `json:"m,omitempty"`
+	Citation store.Citation `json:"c"`
+}
+
+// noteCitations keeps each citation as a note keyed by its document first,
+// so that checkCitations reads each document once. A record's citations
+// often come before the document they cite (a native file lists documents
+// last), and holding them would take memory in the file's size.
+func (st *stager) noteCitations(kind, id, fact, marking string, cs []store.Citation) error {
+	for i, c := range cs {
+		v, err := json.Marshal(citeNote{Fact: fact, Kind: kind, ID: id, Number: i + 1, Marking: marking, Citation: c})
+		if err != nil {
+			return fmt.Errorf("note citation %d of %s: %w", i+1, fact, err)
+		}
+		k := appendPart(nil, c.Document)
+		k = appendPart(k, fact)
+		k = binary.BigEndian.AppendUint32(k, uint32(i))
+		if err := st.imp.StageNote(k, v); err != nil {
+			return err
+		}
+		st.notes++
+	}
+	return nil
+}
+
+// appendPart appends s with its length, so that keys sort by document,
+// then fact, and never run together.
+func appendPart(b []byte, s string) []byte {
+	b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
+	return append(b, s...)
+}
+
+// nodeValue calls fn with the record of node id, staged by this import or
+// else stored, and reports whether either exists.
+func (st *stager) nodeValue(id string, fn func(b []byte) error) (bool, error) {
+	if ok, err := st.imp.StagedNodeValue(id, fn); ok || err != nil {
+		return ok, err
+	}
+	err := st.imp.Live(func(tx *store.Txn) error { return tx.NodeValue(id, fn) })
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// maxRemembered bounds the endpoint types checkEdges keeps (about 100
+// bytes each), so that memory does not grow with the file.
+const maxRemembered = 1 << 16
+
+// checkEdges checks each staged edge against the ontology, with its
+// endpoints' types: each endpoint must be in the file or the store.
+func (st *stager) checkEdges() error {
+	// Edges share endpoints (a hub state has thousands), and each lookup
+	// is a random read: remember types, a bounded number at a time.
 	types := map[string]string{}
-	for _, d := range p.docs {
-		texts[d.ID] = []rune(d.Props.String("text"))
-		types[d.ID] = d.Type
-	}
-	for _, n := range p.nodes {
-		types[n.ID] = n.Type
-	}
-	text := func(id string) ([]rune, error) {
-		if t, ok := texts[id]; ok {
-			return t, nil
-		}
-		d, err := tx.Node(id)
-		if errors.Is(err, store.ErrNotFound) {
-			return nil, fmt.Errorf("document %s is neither in the file nor in the store", id)
-		}
-		if err != nil {
-			return nil, err
-		}
-		texts[id] = []rune(d.Props.String("text"))
-		return texts[id], nil
-	}
 	typeOf := func(id string) (string, error) {
-		if t, ok := types[id]; ok {
-			return t, nil
+		if typ, ok := types[id]; ok {
+			return typ, nil
 		}
-		n, err := tx.Node(id)
+		if len(types) >= maxRemembered {
+			clear(types)
+		}
+		var typ string
+		ok, err := st.nodeValue(id, func(b []byte) error {
+			o, err := store.ParseOutline(b)
+			typ = o.Type
+			return err
+		})
 		if err != nil {
-			return "", fmt.Errorf("endpoint %s is neither in the file nor in the store: %w", id, err)
+			return "", err
 		}
-		types[id] = n.Type
-		return n.Type, nil
-	}
-	// Check everything before writing anything.
-	for _, group := range [][]store.Node{p.docs, p.nodes} {
-		for i := range group {
-			n := &group[i]
-			if err := ontology.ValidateNode(n); err != nil {
-				return fmt.Errorf("%w: %v", ErrMalformed, err)
-			}
-			if err := verify(n.Type+" "+n.ID, n.Citations, text); err != nil {
-				return err
-			}
+		if !ok {
+			return "", fmt.Errorf("endpoint %s is neither in the file nor in the store", id)
 		}
+		types[id] = typ
+		return typ, nil
 	}
-	for i := range p.edges {
-		e := &p.edges[i]
+	return st.imp.ScanStagedEdges(func(b []byte) error {
+		var e store.Edge
+		if err := gojson.Unmarshal(b, &e); err != nil {
+			return fmt.Errorf("read staged edge: %w", err)
+		}
 		ft, err := typeOf(e.From)
 		if err != nil {
 			return fmt.Errorf("%w: edge %s: %v", ErrMalformed, e.ID, err)
@@ -224,123 +509,64 @@ func (p *plan) apply(tx *store.Txn) error {
 		if err != nil {
 			return fmt.Errorf("%w: edge %s: %v", ErrMalformed, e.ID, err)
 		}
-		if err := ontology.ValidateEdge(e, ft, tt); err != nil {
+		if err := ontology.ValidateEdge(&e, ft, tt); err != nil {
 			return fmt.Errorf("%w: %v", ErrMalformed, err)
 		}
-		if want := store.EdgeID(e.Type, e.From, e.To); e.ID != want {
-			return fmt.Errorf("%w: edge %s: id should be %s (edge ids derive from type and endpoints)", ErrMalformed, e.ID, want)
-		}
-		if err := verify("edge "+e.Type+" "+e.ID, e.Citations, text); err != nil {
-			return err
-		}
-	}
-	for _, group := range [][]store.Node{p.docs, p.nodes} {
-		for i := range group {
-			changed, err := tx.PutNode(&group[i])
-			if err != nil {
-				return err
-			}
-			if changed {
-				p.report.Written++
-			}
-		}
-	}
-	for i := range p.edges {
-		changed, err := tx.PutEdge(&p.edges[i])
-		if err != nil {
-			return err
-		}
-		if changed {
-			p.report.Written++
-		}
-	}
-	return nil
+		return nil
+	})
 }
 
-// attribute checks every record's marking against as.Clearance and sets
-// who wrote it, before apply checks and writes the plan.
-func (p *plan) attribute(tx *store.Txn, as As) error {
-	check := func(kind, id string, m *store.Meta, stored *store.Meta) error {
-		if ontology.MarkingLevel(m.Marking) < 0 {
-			return fmt.Errorf("%w: %s %s: marking %q is not a TLP marking (one of %v)", ErrMalformed, kind, id, m.Marking, ontology.Markings)
+// checkCitations verifies every noted citation against its document's
+// text, in document order, holding one document at a time; for an import
+// on someone's behalf, it also checks that each fact is marked at least as
+// strictly as what it cites, as package edit requires of mutations (else
+// its quotes would show a document's text to readers the document is
+// hidden from).
+func (st *stager) checkCitations() error {
+	var (
+		docID   string
+		loaded  bool
+		found   bool
+		text    []rune
+		marking string
+		done    int
+	)
+	return st.imp.ScanNotes(func(_, v []byte) error {
+		var n citeNote
+		if err := json.Unmarshal(v, &n); err != nil {
+			return fmt.Errorf("read noted citation: %w", err)
 		}
-		if !ontology.Covers(as.Clearance, m.Marking) {
-			return fmt.Errorf("%w: %s %s is marked %s, above what %s may read (%s); nothing was imported", ErrMarking, kind, id, m.Marking, as.Name, clearanceName(as.Clearance))
-		}
-		if stored != nil && !ontology.Covers(as.Clearance, stored.Marking) {
-			return fmt.Errorf("%w: %s %s cannot be written by %s; nothing was imported", ErrMarking, kind, id, as.Name)
-		}
-		if as.KeepAuthors {
-			return nil
-		}
-		if stored != nil {
-			m.CreatedBy, m.Retraction = stored.CreatedBy, stored.Retraction
-			return nil
-		}
-		m.CreatedBy = as.Name
-		return nil
-	}
-	// A fact is marked at least as strictly as every document it cites,
-	// as package edit requires of mutations: else its quotes would show a
-	// document's text to readers the document is hidden from.
-	docMarking := map[string]string{}
-	for _, d := range p.docs {
-		docMarking[d.ID] = d.Marking
-	}
-	citesWithin := func(kind, id, marking string, cs []store.Citation) error {
-		for _, c := range cs {
-			m, ok := docMarking[c.Document]
-			if !ok {
-				d, err := tx.Node(c.Document)
-				if err != nil {
-					continue // apply reports a citation into no document
+		c := n.Citation
+		if !loaded || c.Document != docID {
+			loaded, docID, text, marking = true, c.Document, nil, ""
+			var err error
+			found, err = st.nodeValue(docID, func(b []byte) error {
+				var d store.Node
+				if err := gojson.Unmarshal(b, &d); err != nil {
+					return err
 				}
-				m = d.Marking
-				docMarking[c.Document] = m
+				text, marking = []rune(d.Props.String("text")), d.Marking
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("read document %s: %w", docID, err)
 			}
-			if !ontology.Covers(marking, m) {
-				return fmt.Errorf("%w: %s %s is marked %s but cites document %s, which is marked %s: mark it at least %s; nothing was imported", ErrMarking, kind, id, clearanceName(marking), c.Document, m, m)
-			}
+		}
+		if !found {
+			return fmt.Errorf("%w: %s, citation %d (%q): document %s is neither in the file nor in the store", ErrCitation, n.Fact, n.Number, c.Exact, c.Document)
+		}
+		if st.as != nil && !ontology.Covers(n.Marking, marking) {
+			return fmt.Errorf("%w: %s %s is marked %s but cites document %s, which is marked %s: mark it at least %s; nothing was imported", ErrMarking, n.Kind, n.ID, clearanceName(n.Marking), c.Document, marking, marking)
+		}
+		if err := cite.VerifyRunes(text, c.Exact, c.Prefix, c.Suffix, c.Start, c.End); err != nil {
+			return fmt.Errorf("%w: %s, citation %d (%q): %v; the file was altered or its document differs, so nothing was imported", ErrCitation, n.Fact, n.Number, c.Exact, err)
+		}
+		done++
+		if done%1000 == 0 || done == st.notes {
+			st.tell(PhaseCheck, done, st.notes)
 		}
 		return nil
-	}
-	for _, group := range [][]store.Node{p.docs, p.nodes} {
-		for i := range group {
-			n := &group[i]
-			if err := citesWithin("node", n.ID, n.Marking, n.Citations); err != nil {
-				return err
-			}
-			old, err := tx.Node(n.ID)
-			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
-			var stored *store.Meta
-			if old != nil {
-				stored = &old.Meta
-			}
-			if err := check("node", n.ID, &n.Meta, stored); err != nil {
-				return err
-			}
-		}
-	}
-	for i := range p.edges {
-		e := &p.edges[i]
-		if err := citesWithin("edge", e.ID, e.Marking, e.Citations); err != nil {
-			return err
-		}
-		old, err := tx.Edge(e.ID)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return err
-		}
-		var stored *store.Meta
-		if old != nil {
-			stored = &old.Meta
-		}
-		if err := check("edge", e.ID, &e.Meta, stored); err != nil {
-			return err
-		}
-	}
-	return nil
+	})
 }
 
 func clearanceName(c string) string {
@@ -348,186 +574,4 @@ func clearanceName(c string) string {
 		return "CLEAR"
 	}
 	return c
-}
-
-// verify checks each citation against its document's text, naming the
-// fact, the citation and its quote when one fails.
-func verify(fact string, cs []store.Citation, text func(string) ([]rune, error)) error {
-	for i, c := range cs {
-		t, err := text(c.Document)
-		if err != nil {
-			return fmt.Errorf("%w: %s, citation %d (%q): %v", ErrCitation, fact, i+1, c.Exact, err)
-		}
-		if err := cite.VerifyRunes(t, c.Exact, c.Prefix, c.Suffix, c.Start, c.End); err != nil {
-			return fmt.Errorf("%w: %s, citation %d (%q): %v; the file was altered or its document differs, so nothing was imported", ErrCitation, fact, i+1, c.Exact, err)
-		}
-	}
-	return nil
-}
-
-// nativeFile is the native format (schema/attrib-export.schema.json).
-type nativeFile struct {
-	Format    string       `json:"format"`
-	Nodes     []store.Node `json:"nodes"`
-	Edges     []store.Edge `json:"edges"`
-	Documents []store.Node `json:"documents"`
-}
-
-func planNative(data []byte) (*plan, error) {
-	var f nativeFile
-	if err := decodeNative(data, &f); err != nil {
-		return nil, err
-	}
-	if f.Nodes == nil || f.Edges == nil || f.Documents == nil {
-		return nil, fmt.Errorf("%w: nodes, edges and documents are all required", ErrMalformed)
-	}
-	r := &Report{Format: "attrib/1", Kept: map[string]int{}}
-	seen := map[string]bool{}
-	for _, d := range f.Documents {
-		if d.Type != ontology.Document {
-			return nil, fmt.Errorf("%w: documents holds %s %s, not a Document", ErrMalformed, d.Type, d.ID)
-		}
-		if _, ok := d.Props["text"].(string); !ok {
-			return nil, fmt.Errorf("%w: document %s has no text", ErrMalformed, d.ID)
-		}
-	}
-	for _, n := range append(slices.Clone(f.Documents), f.Nodes...) {
-		if seen[n.ID] {
-			return nil, fmt.Errorf("%w: node %s appears twice", ErrMalformed, n.ID)
-		}
-		seen[n.ID] = true
-		if typ, _, err := store.DecodeNodeID(n.ID); err != nil || typ != n.Type {
-			return nil, fmt.Errorf("%w: node %s: its id does not name its type %s", ErrMalformed, n.ID, n.Type)
-		}
-		r.Kept[n.Type]++
-	}
-	if len(f.Edges) > 0 {
-		r.Kept["edge"] = len(f.Edges)
-	}
-	return &plan{docs: f.Documents, nodes: f.Nodes, edges: f.Edges, report: r}, nil
-}
-
-// decodeNative parses a native file strictly: no unknown field at any
-// level, nothing after the object. goccy/go-json decodes valid UTF-8 into
-// the same values as encoding/json (numbers as float64, field names
-// matched case-insensitively, escaped lone surrogates as U+FFFD) several
-// times faster. It keeps invalid UTF-8 bytes in strings, where
-// encoding/json puts U+FFFD, so a file that is not valid UTF-8 (which no
-// export writes) goes through encoding/json: what is stored must not depend
-// on the decoder. goccy's stream Decoder, the one that refuses unknown
-// fields, is not used: it is quadratic in the escapes of a large file and
-// garbles a character split across two reads; knownFields checks the
-// fields instead.
-func decodeNative(data []byte, f *nativeFile) error {
-	if !utf8.Valid(data) {
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(f); err != nil {
-			return fmt.Errorf("%w: %v", ErrMalformed, err)
-		}
-		if dec.More() {
-			return fmt.Errorf("%w: data after the end of the JSON object", ErrMalformed)
-		}
-		return nil
-	}
-	// Unmarshal also refuses anything after the object.
-	if err := gojson.Unmarshal(data, f); err != nil {
-		return fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	if err := knownFields(data); err != nil {
-		return fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
-	return nil
-}
-
-// The fields of each object of a native file, as the structs name them.
-var (
-	fileFields        = []string{"format", "nodes", "edges", "documents"}
-	nodeFields        = []string{"id", "type", "properties", "citations", "marking", "created_by", "retraction"}
-	edgeFields        = append([]string{"from", "to"}, nodeFields...)
-	citationFields    = []string{"document", "exact", "prefix", "suffix", "start", "end", "translation"}
-	translationFields = []string{"lang", "text", "translator", "authoritative"}
-	retractionFields  = []string{"by", "at", "reason"}
-)
-
-// shape is what knownFields knows of an object of the native format: its
-// fields, and the shapes of the fields whose value is an object, or an
-// array of objects, that it checks in turn.
-type shape struct {
-	fields []string
-	inner  map[string]*shape
-}
-
-var (
-	citationShape = &shape{fields: citationFields, inner: map[string]*shape{"translation": {fields: translationFields}}}
-	recordInner   = map[string]*shape{"citations": citationShape, "retraction": {fields: retractionFields}}
-	fileShape     = &shape{fields: fileFields, inner: map[string]*shape{
-		"nodes":     {fields: nodeFields, inner: recordInner},
-		"documents": {fields: nodeFields, inner: recordInner},
-		"edges":     {fields: edgeFields, inner: recordInner},
-	}}
-)
-
-// knownFields refuses a field that no struct of the native format has,
-// as encoding/json's DisallowUnknownFields does (names match
-// case-insensitively, a repeated name is allowed). data has already
-// decoded into a nativeFile, so it is valid JSON of the shape checked here;
-// one pass of jsontext's token reader checks it without building any value.
-func knownFields(data []byte) error {
-	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
-	return fileShape.check(dec, "")
-}
-
-// check reads the next value from dec, checking its field names if it is
-// an object, or each element's if it is an array.
-func (s *shape) check(dec *jsontext.Decoder, where string) error {
-	switch dec.PeekKind() {
-	case '[':
-		if _, err := dec.ReadToken(); err != nil {
-			return err
-		}
-		for i := 0; dec.PeekKind() != ']'; i++ {
-			if err := s.check(dec, fmt.Sprintf("%s[%d]", where, i)); err != nil {
-				return err
-			}
-		}
-		_, err := dec.ReadToken()
-		return err
-	case '{':
-	default:
-		return dec.SkipValue()
-	}
-	if _, err := dec.ReadToken(); err != nil {
-		return err
-	}
-	for dec.PeekKind() != '}' {
-		tok, err := dec.ReadToken()
-		if err != nil {
-			return err
-		}
-		name := tok.String()
-		i := slices.IndexFunc(s.fields, func(f string) bool { return strings.EqualFold(f, name) })
-		if i < 0 {
-			if where == "" {
-				return fmt.Errorf("the file: unknown field %q", name)
-			}
-			return fmt.Errorf("%s: unknown field %q", where, name)
-		}
-		sub := s.inner[s.fields[i]]
-		if sub == nil {
-			if err := dec.SkipValue(); err != nil {
-				return err
-			}
-			continue
-		}
-		next := s.fields[i]
-		if where != "" {
-			next = where + "." + next
-		}
-		if err := sub.check(dec, next); err != nil {
-			return err
-		}
-	}
-	_, err := dec.ReadToken()
-	return err
 }

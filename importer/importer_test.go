@@ -10,7 +10,6 @@ import (
 	"github.com/attrib/attrib/cite"
 	"github.com/attrib/attrib/export"
 	"github.com/attrib/attrib/importer"
-	"github.com/attrib/attrib/internal/biggraph"
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/seed"
 	"github.com/attrib/attrib/store"
@@ -301,21 +300,5 @@ func TestImportOwnSTIXExport(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
-	}
-}
-
-func TestTooBigForOneTransactionSaysSoAndWritesNothing(t *testing.T) {
-	big := open(t)
-	if err := biggraph.Fill(big, 10000); err != nil {
-		t.Fatal(err)
-	}
-	file := exportAll(t, big, export.Native)
-	s := open(t)
-	_, err := importer.Import(s, file)
-	if err == nil || !strings.Contains(err.Error(), "more than one transaction can commit") || !strings.Contains(err.Error(), "export it in parts") {
-		t.Fatalf("got %v, want an error saying the file is too big for one transaction", err)
-	}
-	if n := count(t, s); n != 0 {
-		t.Fatalf("a refused import wrote %d nodes", n)
 	}
 }

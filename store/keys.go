@@ -25,10 +25,11 @@ import (
 //	s | seq (8-byte big-endian)             -> Commit (JSON)  commit log
 //	r | lp(party) lp(edgeType) lp(date) lp(dated) lp(edgeID) -> visibility
 //	                                           dated nodes linked to a party, by date
+//	x | lp(importID) lp(kind) ...            -> a staged import's records and notes,
+//	                                           invisible to every read (staged.go)
 //
-// The d and r entries carry the visibility of what they list, so a list in
-// date order skips what its reader may not see without reading a record
-// (dated.go).
+// The t, d and r entries carry the visibility of what they list, so a list
+// skips what its reader may not see without reading a record (dated.go).
 //
 // The audit trail (a, h) is what analysts read: who changed which record
 // through which mutation, before and after; the edit layer writes it. The
@@ -61,6 +62,7 @@ const (
 	prefixIdem    byte = 'k'
 	prefixLog     byte = 's'
 	prefixDated   byte = 'r'
+	prefixStage   byte = 'x'
 )
 
 // maxPart is the longest key part that a 2-byte length prefix can hold.

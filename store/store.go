@@ -23,6 +23,10 @@ type Store struct {
 	// are synced one by one anyway.
 	writeMu sync.Mutex
 	subs    subscribers
+	// gate holds new reads back while a committed import is applied, and
+	// applyErr is set if applying failed (staged.go).
+	gate     sync.RWMutex
+	applyErr error
 }
 
 // Options configure Open.
@@ -95,6 +99,10 @@ func Open(dir string, o Options) (*Store, error) {
 			return nil, fmt.Errorf("open store %s: %w", dir, err)
 		}
 	}
+	if err := s.recoverImport(o.ReadOnly); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
 	return s, nil
 }
 
@@ -123,6 +131,9 @@ func (s *Store) DB() *badger.DB { return s.db }
 func (s *Store) Update(fn func(*Txn) error) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	if s.applyErr != nil {
+		return s.applyErr
+	}
 	var ch *Commit
 	err := s.db.Update(func(t *badger.Txn) error {
 		tx := &Txn{t: t, changes: &Commit{}}
@@ -147,11 +158,14 @@ func (s *Store) Update(fn func(*Txn) error) error {
 
 // View runs fn in a read-only transaction over a consistent snapshot.
 func (s *Store) View(fn func(*Txn) error) error {
-	return s.db.View(func(t *badger.Txn) error {
-		tx := &Txn{t: t, read: true}
-		defer tx.closeCursor()
-		return fn(tx)
-	})
+	t, err := s.beginRead()
+	if err != nil {
+		return err
+	}
+	defer t.Discard()
+	tx := &Txn{t: t, read: true}
+	defer tx.closeCursor()
+	return fn(tx)
 }
 
 // Txn is a transaction over the graph.

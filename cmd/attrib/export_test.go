@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -257,5 +258,21 @@ func TestImportErrorsWriteNothing(t *testing.T) {
 				t.Fatalf("refused import left records:\n%.300s", out)
 			}
 		})
+	}
+}
+
+// attrib import runs under its own soft memory limit, unless GOMEMLIMIT
+// sets one.
+func TestImportSetsASoftMemoryLimit(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	t.Setenv("GOMEMLIMIT", "")
+	os.Unsetenv("GOMEMLIMIT")
+	if got := setImportMemoryLimit(); got != importMemoryLimit || debug.SetMemoryLimit(-1) != importMemoryLimit {
+		t.Fatalf("limit %d, want %d", got, importMemoryLimit)
+	}
+	t.Setenv("GOMEMLIMIT", "1GiB")
+	debug.SetMemoryLimit(1 << 30)
+	if got := setImportMemoryLimit(); got != 1<<30 {
+		t.Fatalf("with GOMEMLIMIT set, the limit became %d", got)
 	}
 }

@@ -24,8 +24,9 @@ one named like ARTICLE.txt is read from ARTICLE.txt, any other from the
 facts file's folder. Every quote is resolved against the text; a quote that
 is missing or ambiguous refuses the whole file, naming the fact.
 
-Everything is written in one transaction, with an audit entry per record,
-or nothing is. Records identical to those stored are not written again, so
+Everything is written, with an audit entry per record, or nothing is,
+whatever the file's size: it is staged where no reader looks, then made
+live at once. Records identical to those stored are not written again, so
 ingesting the same files twice changes nothing. Stop the server first: it
 holds the data directory.`,
 		Args: cobra.ExactArgs(1),
