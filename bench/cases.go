@@ -125,34 +125,64 @@ func Cases(f Fixture) []Case {
 // only), each record, and each one's targets (out-index scan) read once.
 // It is what an index walk in date order reads at least.
 func rawIncidents(txn *badger.Txn) error {
-	opts := badger.DefaultIteratorOptions
-	opts.PrefetchValues = false
-	prefix := rawKey(tableDate, ontology.Incident)
-	opts.Prefix = prefix
-	it := txn.NewIterator(opts)
 	var ids []string
-	for it.Seek(prefix); it.ValidForPrefix(prefix) && len(ids) < PageSize; it.Next() {
-		id, err := keyPart(it.Item().Key(), 2)
-		if err != nil {
-			it.Close()
-			return err
-		}
-		ids = append(ids, id)
+	err := walkIndex(txn, rawKey(tableDate, ontology.Incident), 2, PageSize, &ids, false)
+	if err != nil {
+		return err
 	}
-	it.Close()
 	if err := getAll(txn, ids...); err != nil {
 		return err
 	}
+	return readLinkedOnce(txn, ids, ontology.Targeted)
+}
+
+// walkIndex reads the entries under prefix in order, keeping part part of
+// the first limit keys in ids; with values it reads every entry's value
+// (as counting with visibility does) and goes on past the limit.
+func walkIndex(txn *badger.Txn, prefix []byte, part, limit int, ids *[]string, values bool) error {
+	opts := badger.DefaultIteratorOptions
+	opts.PrefetchValues = false
+	opts.Prefix = prefix
+	it := txn.NewIterator(opts)
+	defer it.Close()
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		if len(*ids) >= limit && !values {
+			return nil
+		}
+		if values {
+			if err := it.Item().Value(func(v []byte) error {
+				if len(v) < 2 {
+					return fmt.Errorf("raw walk: index entry without visibility")
+				}
+				return nil
+			}); err != nil {
+				return err
+			}
+		}
+		if len(*ids) < limit {
+			id, err := keyPart(it.Item().Key(), part)
+			if err != nil {
+				return err
+			}
+			*ids = append(*ids, id)
+		}
+	}
+	return nil
+}
+
+// readLinkedOnce scans the out-edges of edgeType of each of ids and reads
+// each node they reach once.
+func readLinkedOnce(txn *badger.Txn, ids []string, edgeType string) error {
 	seen := map[string]bool{}
 	for _, id := range ids {
-		targets, err := scan(txn, rawKey(tableOut, id, ontology.Targeted), 2)
+		others, err := scan(txn, rawKey(tableOut, id, edgeType), 2)
 		if err != nil {
 			return err
 		}
-		for _, t := range targets {
-			if !seen[t] {
-				seen[t] = true
-				if err := getAll(txn, t); err != nil {
+		for _, o := range others {
+			if !seen[o] {
+				seen[o] = true
+				if err := getAll(txn, o); err != nil {
 					return err
 				}
 			}
@@ -201,51 +231,14 @@ func rawTwoHop(txn *badger.Txn, incident string) error {
 // claims' records, and for each its attributor (out-index scan), that
 // state read once.
 func rawPage(txn *badger.Txn, attributor string) error {
-	opts := badger.DefaultIteratorOptions
-	opts.PrefetchValues = false
-	prefix := rawKey(tableDated, attributor, ontology.AttributedBy)
-	opts.Prefix = prefix
-	it := txn.NewIterator(opts)
 	var page []string
-	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
-		if err := it.Item().Value(func(v []byte) error {
-			if len(v) < 3 {
-				return fmt.Errorf("raw page: dated entry without visibility")
-			}
-			return nil
-		}); err != nil {
-			it.Close()
-			return err
-		}
-		if len(page) < PageSize {
-			id, err := keyPart(it.Item().Key(), 3)
-			if err != nil {
-				it.Close()
-				return err
-			}
-			page = append(page, id)
-		}
+	if err := walkIndex(txn, rawKey(tableDated, attributor, ontology.AttributedBy), 3, PageSize, &page, true); err != nil {
+		return err
 	}
-	it.Close()
 	if err := getAll(txn, page...); err != nil {
 		return err
 	}
-	states := map[string]bool{}
-	for _, a := range page {
-		who, err := scan(txn, rawKey(tableOut, a, ontology.AttributedBy), 2)
-		if err != nil {
-			return err
-		}
-		for _, s := range who {
-			if !states[s] {
-				states[s] = true
-				if err := getAll(txn, s); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
+	return readLinkedOnce(txn, page, ontology.AttributedBy)
 }
 
 // getAll reads the value of each node; the bytes are touched, not decoded.
