@@ -67,7 +67,7 @@ func pageArgs(first *int, after *string) (n, from int, err error) {
 	if _, err := page(0, first, nil); err != nil {
 		return 0, 0, err
 	}
-	n = 20
+	n = defaultFirst
 	if first != nil {
 		n = *first
 	}

@@ -63,7 +63,12 @@ func TestWeighDoesNotOverflow(t *testing.T) {
 	for range 50 {
 		c = weigh(c, 1_000_000_000)
 	}
-	if c <= 0 {
-		t.Fatalf("nested pages overflowed to %d", c)
+	// Fifty nested pages of a billion saturate at the ceiling, not wrap
+	// around below it.
+	if c != 1<<40 {
+		t.Fatalf("nested pages weigh %d, want the ceiling %d", c, 1<<40)
+	}
+	if weigh(1<<39, 3) != 1<<40 || weigh(2, 3) != 7 {
+		t.Fatalf("weigh(1<<39, 3) = %d, weigh(2, 3) = %d", weigh(1<<39, 3), weigh(2, 3))
 	}
 }

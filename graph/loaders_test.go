@@ -72,8 +72,8 @@ func TestLoadersBatchAPageOfAttributions(t *testing.T) {
 	// per level, more on a loaded machine when the scheduler spreads the
 	// resolvers out (4 to 50 seen on 2 busy cores). Unbatched, it would be
 	// over 300: one read per attribution per field.
-	if n := loaders.Batches.Load(); n >= 100 {
-		t.Errorf("100 attributions with attributors took %d store transactions, want fewer than one per attribution", n)
+	if n := loaders.Batches.Load(); n > 50 {
+		t.Errorf("100 attributions with attributors took %d store transactions, want at most 50", n)
 	} else {
 		t.Logf("100 attributions with attributors and incidents: %d batched store transactions", n)
 	}

@@ -20,7 +20,7 @@ type window struct {
 
 // page applies Relay arguments to a list of total items.
 func page(total int, first *int, after *string) (window, error) {
-	n := 20
+	n := defaultFirst
 	if first != nil {
 		n = *first
 	}

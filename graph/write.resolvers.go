@@ -161,7 +161,7 @@ func (r *queryResolver) Changes(ctx context.Context, first *int, after *string, 
 		}
 		sinceT = t.UTC().Format(edit.TimeLayout)
 	}
-	n := 20
+	n := defaultFirst
 	if first != nil {
 		n = *first
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/seed"
 	"github.com/attrib/attrib/store"
 )
@@ -39,9 +40,14 @@ func seedDefault(s *store.Store) (seed.Result, error) {
 func isEmpty(s *store.Store) (bool, error) {
 	empty := true
 	err := s.View(func(tx *store.Txn) error {
-		ids, err := tx.NodeIDsByType("Document")
-		empty = len(ids) == 0
-		return err
+		for _, typ := range ontology.NodeTypes {
+			ids, err := tx.NodeIDsByType(typ)
+			if err != nil || len(ids) > 0 {
+				empty = false
+				return err
+			}
+		}
+		return nil
 	})
 	return empty, err
 }
