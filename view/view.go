@@ -65,8 +65,9 @@ type Reader struct {
 	st    *store.Store
 	scope Scope
 
-	mu   sync.Mutex
-	seen map[string]bool // node ID -> the scope sees it (docs: cleared)
+	mu      sync.Mutex
+	seen    map[string]bool // node ID -> the scope sees it
+	cleared map[string]bool // document ID -> within the clearance (retracted or not)
 	// kept holds nodes read whole to decide their visibility, shown, for
 	// the Node or CitedDocument call that usually follows (EdgesToLoad,
 	// DocumentCleared): one read instead of an outline and a record.
@@ -79,7 +80,7 @@ const maxKept = 4096
 
 // New opens a reader of st for scope.
 func New(st *store.Store, scope Scope) *Reader {
-	return &Reader{st: st, scope: scope, seen: map[string]bool{}, kept: map[string]*store.Node{}}
+	return &Reader{st: st, scope: scope, seen: map[string]bool{}, cleared: map[string]bool{}, kept: map[string]*store.Node{}}
 }
 
 // Scope returns the reader's scope.
@@ -255,8 +256,7 @@ func (t *Txn) EdgeOutline(id string) (store.Outline, error) {
 // it: the citation is their evidence, and the document says it is
 // retracted.
 func (t *Txn) DocumentCleared(id string) (bool, error) {
-	key := "doc:" + id
-	if ok, known := t.r.recall(key); known {
+	if ok, known := t.r.recallIn(t.r.cleared, id); known {
 		return ok, nil
 	}
 	var ok bool
@@ -275,7 +275,7 @@ func (t *Txn) DocumentCleared(id string) (bool, error) {
 			ok = err == nil && o.Type == ontology.Document && t.r.scope.Cleared(o.Marking)
 		}
 	}
-	t.r.remember(key, ok)
+	t.r.rememberIn(t.r.cleared, id, ok)
 	return ok, nil
 }
 
@@ -498,19 +498,24 @@ func (r *Reader) keptNode(id string) *store.Node {
 	return r.kept[id]
 }
 
-func (r *Reader) recall(id string) (ok, known bool) {
+func (r *Reader) recall(id string) (ok, known bool) { return r.recallIn(r.seen, id) }
+
+func (r *Reader) remember(id string, ok bool) { r.rememberIn(r.seen, id, ok) }
+
+// recallIn and rememberIn read and write one of the reader's memos.
+func (r *Reader) recallIn(m map[string]bool, id string) (ok, known bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	ok, known = r.seen[id]
+	ok, known = m[id]
 	return ok, known
 }
 
-func (r *Reader) remember(id string, ok bool) {
+func (r *Reader) rememberIn(m map[string]bool, id string, ok bool) {
 	if r.scope.everything() {
 		return
 	}
 	r.mu.Lock()
-	r.seen[id] = ok
+	m[id] = ok
 	r.mu.Unlock()
 }
 
