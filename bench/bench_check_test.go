@@ -170,3 +170,16 @@ func TestRawKeysAreTheStoresKeys(t *testing.T) {
 		}
 	}
 }
+
+// The page floor reads the list's counts by the prefix the store files
+// them under.
+func TestRawCountPrefixIsTheStores(t *testing.T) {
+	ie := store.IndexEntry{Table: "dated", Node: "p", Type: "T", Date: "2022-07-15", Other: "c", Edge: "e"}
+	got, err := store.ListCountKey(ie)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if prefix := rawKey(tableCount, string(rawKey(tableDated, "p", "T"))); !strings.HasPrefix(string(got), string(prefix)) {
+		t.Errorf("raw count prefix %q, the store's key %q", prefix, got)
+	}
+}

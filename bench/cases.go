@@ -136,19 +136,16 @@ func rawIncidents(txn *badger.Txn) error {
 	return readLinkedOnce(txn, ids, ontology.Targeted)
 }
 
-// walkIndex reads the entries under prefix in order, keeping part part of
-// the first limit keys in ids; with values it reads every entry's value
-// (as counting with visibility does) and goes on past the limit.
+// walkIndex reads the first limit entries under prefix in order, keeping
+// part part of each key in ids; with values it reads each one's value too
+// (the visibility a scoped walk decides by).
 func walkIndex(txn *badger.Txn, prefix []byte, part, limit int, ids *[]string, values bool) error {
 	opts := badger.DefaultIteratorOptions
 	opts.PrefetchValues = false
 	opts.Prefix = prefix
 	it := txn.NewIterator(opts)
 	defer it.Close()
-	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
-		if len(*ids) >= limit && !values {
-			return nil
-		}
+	for it.Seek(prefix); it.ValidForPrefix(prefix) && len(*ids) < limit; it.Next() {
 		if values {
 			if err := it.Item().Value(func(v []byte) error {
 				if len(v) < 2 {
@@ -159,13 +156,37 @@ func walkIndex(txn *badger.Txn, prefix []byte, part, limit int, ids *[]string, v
 				return err
 			}
 		}
-		if len(*ids) < limit {
-			id, err := keyPart(it.Item().Key(), part)
-			if err != nil {
-				return err
-			}
-			*ids = append(*ids, id)
+		id, err := keyPart(it.Item().Key(), part)
+		if err != nil {
+			return err
 		}
+		*ids = append(*ids, id)
+	}
+	return nil
+}
+
+// readCounts reads the counts the store keeps of list (an index key
+// prefix), one per visibility: what a totalCount reads at least.
+func readCounts(txn *badger.Txn, list []byte) error {
+	prefix := rawKey(tableCount, string(list))
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = prefix
+	it := txn.NewIterator(opts)
+	defer it.Close()
+	n := 0
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		if err := it.Item().Value(func(v []byte) error {
+			if len(v) != 8 {
+				return fmt.Errorf("raw count: %d bytes", len(v))
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		n++
+	}
+	if n == 0 {
+		return fmt.Errorf("raw count: no counts for list %q", list)
 	}
 	return nil
 }
@@ -226,13 +247,17 @@ func rawTwoHop(txn *badger.Txn, incident string) error {
 }
 
 // rawPage: what walking the attributor's claims by date reads at least:
-// every entry of its date-ordered index (the page's totalCount counts
-// them, and their values say what a reader may see), the first PageSize
-// claims' records, and for each its attributor (out-index scan), that
-// state read once.
+// the first PageSize entries of its date-ordered index (their values say
+// what a reader may see), the list's counts (the page's totalCount adds
+// them up), those claims' records, and for each its attributor (out-index
+// scan), that state read once.
 func rawPage(txn *badger.Txn, attributor string) error {
 	var page []string
-	if err := walkIndex(txn, rawKey(tableDated, attributor, ontology.AttributedBy), 3, PageSize, &page, true); err != nil {
+	list := rawKey(tableDated, attributor, ontology.AttributedBy)
+	if err := walkIndex(txn, list, 3, PageSize, &page, true); err != nil {
+		return err
+	}
+	if err := readCounts(txn, list); err != nil {
 		return err
 	}
 	if err := getAll(txn, page...); err != nil {

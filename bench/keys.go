@@ -16,6 +16,7 @@ const (
 	tableEdge  = 'e'
 	tableDate  = 'd'
 	tableDated = 'r'
+	tableCount = 'u'
 )
 
 func rawKey(prefix byte, parts ...string) []byte {

@@ -107,6 +107,15 @@ func Run(s *store.Store) (*Report, error) {
 				r.problem("index %s lacks the entry for %s: %+v", e.Table, recordOf(e), e)
 			}
 		}
+		// The list counts must add up to the entries they count, or
+		// a list's totalCount is wrong.
+		bad, err := tx.CountMismatches()
+		if err != nil {
+			return err
+		}
+		for _, b := range bad {
+			r.problem("%s", b)
+		}
 		texts := map[string]*string{}
 		verify := func(what, id string, cs []store.Citation) {
 			for i, c := range cs {

@@ -54,6 +54,14 @@ func TestFindsCorruption(t *testing.T) {
 		{"a party's dated entry lost", "lacks the entry", func(t *testing.T, s *store.Store) {
 			del(t, s, store.IndexKey(aDatedEntry(t, s)))
 		}},
+		{"a list's count is off", "count says", func(t *testing.T, s *store.Store) {
+			// A list's totalCount would say 99 where it holds one.
+			k, err := store.ListCountKey(aDatedEntry(t, s))
+			if err != nil {
+				t.Fatal(err)
+			}
+			set(t, s, k, []byte{0, 0, 0, 0, 0, 0, 0, 99})
+		}},
 		{"index entry without a record", "points at no matching record", func(t *testing.T, s *store.Store) {
 			set(t, s, store.IndexKey(store.IndexEntry{Table: "type", Type: "Incident", Node: "gone"}), nil)
 		}},

@@ -53,6 +53,9 @@ func (c *Commit) first(k string) bool {
 // sequence, inside tx, so the log can never miss a committed write. It
 // returns nil when tx changed nothing.
 func (tx *Txn) logCommit() (*Commit, error) {
+	if err := tx.flushCounts(); err != nil {
+		return nil, err
+	}
 	c := tx.changes
 	if c == nil || (len(c.Nodes) == 0 && len(c.Edges) == 0) {
 		return nil, nil

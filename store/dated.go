@@ -230,14 +230,21 @@ func (tx *Txn) datedOf(id string) (Dated, error) {
 	return ds[0], nil
 }
 
-// indexDatedEdge writes the r entry of e when its start is dated.
-func (tx *Txn) indexDatedEdge(e *Edge) error {
+// indexDatedEdge writes the r entry of e when its start is dated; existed
+// says whether e was stored before (and so may have an entry already).
+func (tx *Txn) indexDatedEdge(e *Edge, existed bool) error {
 	d, err := tx.datedOf(e.From)
 	if err != nil || d.Date == "" {
 		return err
 	}
 	k := key(prefixDated, e.To, e.Type, d.Date, e.From, e.ID)
-	if err := tx.t.Set(k, datedEdgeValue(d.Meta, e.Marking, e.Retraction != nil)); err != nil {
+	var old []byte
+	if existed {
+		if old, err = tx.rawGet(k); err != nil {
+			return fmt.Errorf("index edge %s by date: %w", e.ID, err)
+		}
+	}
+	if err := tx.setIndexed(k, datedEdgeValue(d.Meta, e.Marking, e.Retraction != nil), old); err != nil {
 		return fmt.Errorf("index edge %s by date: %w", e.ID, err)
 	}
 	return nil
@@ -279,13 +286,20 @@ func (tx *Txn) reindexDatedNode(n *Node, prevDate string) error {
 	}
 	it.Close()
 	for _, o := range outs {
+		// The entry under the previous date is deleted, then written
+		// under the new one, so the write has no old value to uncount.
 		if prevDate != "" {
-			if err := tx.t.Delete(key(prefixDated, o.to, o.typ, prevDate, n.ID, o.id)); err != nil {
+			k := key(prefixDated, o.to, o.typ, prevDate, n.ID, o.id)
+			old, err := tx.rawGet(k)
+			if err == nil && old != nil {
+				err = tx.deleteIndexed(k, old)
+			}
+			if err != nil {
 				return fmt.Errorf("unindex edge %s by date: %w", o.id, err)
 			}
 		}
 		if date != "" {
-			if err := tx.t.Set(key(prefixDated, o.to, o.typ, date, n.ID, o.id), datedEdgeValue(n.Meta, o.marking, o.retracted)); err != nil {
+			if err := tx.setIndexed(key(prefixDated, o.to, o.typ, date, n.ID, o.id), datedEdgeValue(n.Meta, o.marking, o.retracted), nil); err != nil {
 				return fmt.Errorf("index edge %s by date: %w", o.id, err)
 			}
 		}

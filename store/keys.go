@@ -13,9 +13,9 @@ import (
 //	e | id                                  -> Edge record (JSON)
 //	o | lp(from) lp(type) lp(to) lp(edgeID)  -> visibility  out-edge index
 //	i | lp(to) lp(type) lp(from) lp(edgeID)  -> visibility  in-edge index
-//	t | lp(nodeType) lp(id)                 -> empty  nodes by type
+//	t | lp(nodeType) lp(id)                 -> visibility  nodes by type
 //	c | lp(stateCode)                       -> node id  states by ISO code
-//	d | lp(nodeType) lp(date) lp(id)        -> empty  dated nodes by date
+//	d | lp(nodeType) lp(date) lp(id)        -> visibility  dated nodes by date
 //	m | name                                -> metadata value
 //	a | seq (8-byte big-endian)             -> Change (JSON)  audit trail, in commit order
 //	h | lp(recordID) lp(seq)                -> empty  changes of one record (and of the
@@ -27,6 +27,9 @@ import (
 //	                                           dated nodes linked to a party, by date
 //	x | lp(importID) lp(kind) ...            -> a staged import's records and notes,
 //	                                           invisible to every read (staged.go)
+//	u | lp(list) lp(visibility)             -> count (8-byte big-endian) of the d or r
+//	                                           entries of one list with that visibility,
+//	                                           for totalCount without a walk (counts.go)
 //
 // The t, d and r entries carry the visibility of what they list, so a list
 // skips what its reader may not see without reading a record (dated.go).
@@ -63,6 +66,7 @@ const (
 	prefixLog     byte = 's'
 	prefixDated   byte = 'r'
 	prefixStage   byte = 'x'
+	prefixCount   byte = 'u' // list counts, counts.go
 )
 
 // maxPart is the longest key part that a 2-byte length prefix can hold.

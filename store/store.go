@@ -98,6 +98,10 @@ func Open(dir string, o Options) (*Store, error) {
 			db.Close()
 			return nil, fmt.Errorf("open store %s: %w", dir, err)
 		}
+		if err := s.migrateCounts(); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open store %s: %w", dir, err)
+		}
 	}
 	if err := s.recoverImport(o.ReadOnly); err != nil {
 		db.Close()
@@ -180,6 +184,9 @@ type Txn struct {
 	// dated holds the date and visibility of the nodes this transaction
 	// wrote, for the date index of the edges written after them.
 	dated map[string]Dated
+	// counts holds the changes this transaction made to the list counts
+	// (counts.go), applied when its commit is logged.
+	counts map[string]int64
 }
 
 // closeCursor closes the cursor a read transaction kept for Edges.
@@ -273,7 +280,12 @@ func (tx *Txn) PutNode(n *Node) (changed bool, err error) {
 			return false, fmt.Errorf("decode node %s: %w", n.ID, err)
 		}
 		for _, ik := range nodeIndexKeys(prev) {
-			if err := tx.t.Delete(ik); err != nil {
+			if ik[0] == prefixDate {
+				err = tx.deleteIndexed(ik, adjacencyValue(prev.Meta))
+			} else {
+				err = tx.t.Delete(ik)
+			}
+			if err != nil {
 				return false, fmt.Errorf("unindex node %s: %w", n.ID, err)
 			}
 		}
@@ -282,14 +294,18 @@ func (tx *Txn) PutNode(n *Node) (changed bool, err error) {
 		return false, fmt.Errorf("write node %s: %w", n.ID, err)
 	}
 	for _, ik := range nodeIndexKeys(n) {
-		v := []byte(nil)
+		var err error
 		switch ik[0] {
 		case prefixCode:
-			v = []byte(n.ID)
-		case prefixDate, prefixType:
-			v = adjacencyValue(n.Meta)
+			err = tx.t.Set(ik, []byte(n.ID))
+		case prefixType:
+			err = tx.t.Set(ik, adjacencyValue(n.Meta))
+		case prefixDate:
+			err = tx.setIndexed(ik, adjacencyValue(n.Meta), nil)
+		default:
+			err = tx.t.Set(ik, nil)
 		}
-		if err := tx.t.Set(ik, v); err != nil {
+		if err != nil {
 			return false, fmt.Errorf("index node %s: %w", n.ID, err)
 		}
 	}
@@ -363,7 +379,7 @@ func (tx *Txn) PutEdge(e *Edge) (changed bool, err error) {
 	if err := tx.putAdjacency(e); err != nil {
 		return false, err
 	}
-	if err := tx.indexDatedEdge(e); err != nil {
+	if err := tx.indexDatedEdge(e, old != nil); err != nil {
 		return false, err
 	}
 	tx.changes.addEdge(e.ID)

@@ -43,6 +43,31 @@ func (t *Txn) Dated(q DatedQuery) (page DatedPage, ok bool, err error) {
 		}
 	}
 	sc := t.r.scope
+	shows := func(e store.DatedEntry) bool {
+		if !sc.Cleared(e.Marking) || (e.Retracted && !sc.Retracted) {
+			return false
+		}
+		return !e.ByEdge || (!e.EdgeRetracted && sc.Cleared(e.EdgeMarking))
+	}
+	// A whole list's count comes from the store's counts (a few keys)
+	// rather than from walking the list; a count between dates walks.
+	counted := false
+	if q.Count && q.From == "" && q.To == "" {
+		if counted, err = t.tx.HasCounts(); err != nil {
+			return page, true, err
+		}
+	}
+	if counted {
+		err := t.tx.DatedCounts(q.Type, q.Party, q.EdgeType, func(e store.DatedEntry, n int) {
+			if shows(e) {
+				page.Total += n
+			}
+		})
+		if err != nil {
+			return page, true, err
+		}
+		q.Count = false
+	}
 	pos := 0
 	done := false
 	full := false // the page is complete and more follow: only count now
@@ -70,10 +95,7 @@ func (t *Txn) Dated(q DatedQuery) (page DatedPage, ok bool, err error) {
 		group = group[:0]
 	}
 	err = t.tx.DatedRange(q.Type, q.Party, q.EdgeType, q.From, q.To, q.Desc, func(e store.DatedEntry) (bool, error) {
-		if !sc.Cleared(e.Marking) || (e.Retracted && !sc.Retracted) {
-			return true, nil
-		}
-		if e.ByEdge && (e.EdgeRetracted || !sc.Cleared(e.EdgeMarking)) {
+		if !shows(e) {
 			return true, nil
 		}
 		if full {
@@ -100,6 +122,8 @@ func (t *Txn) Dated(q DatedQuery) (page DatedPage, ok bool, err error) {
 	if !done {
 		flush()
 	}
-	page.Total = pos
+	if !counted {
+		page.Total = pos
+	}
 	return page, true, nil
 }
