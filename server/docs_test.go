@@ -37,7 +37,7 @@ var update = flag.Bool("update", false, "rewrite the JSON output blocks of the d
 // docPages are the pages whose examples are checked, relative to this
 // package. Every fenced block on them is a command (sh), a picture
 // (mermaid), a GraphQL query, or the JSON answer of the query before it.
-var docPages = []string{"../docs/examples.md"}
+var docPages = []string{"../README.md", "../docs/examples.md"}
 
 // docFixturePrefix marks an HTML comment, invisible on the rendered page,
 // that loads a file into the store before the next query runs:
@@ -218,7 +218,7 @@ func TestDocExamples(t *testing.T) {
 				continue
 			}
 			if gotCanon != wantCanon {
-				t.Errorf("%s: the answer shown is not the server's (run go test ./server -run TestDocExamples -update to regenerate it):\n%s",
+				t.Errorf("%s: the answer shown (-) is not the server's (+); run go test ./server -run TestDocExamples -update to regenerate it:\n%s",
 					ex.answer.where(page), lineDiff(indentJSON(wantCanon), indentJSON(gotCanon)))
 			}
 		}
