@@ -79,9 +79,10 @@ func parseDocBlocks(lines []string) ([]docBlock, error) {
 			}
 			continue
 		}
-		switch {
-		case strings.HasPrefix(l, "```"):
-			open = &docBlock{lang: strings.TrimSpace(strings.TrimPrefix(l, "```")), heading: heading, line: i + 1, start: i + 1}
+		// A fence may be indented (in a list item) and still show output.
+		switch fence := strings.TrimLeft(l, " \t"); {
+		case strings.HasPrefix(fence, "```"):
+			open = &docBlock{lang: strings.TrimSpace(strings.TrimPrefix(fence, "```")), heading: heading, line: i + 1, start: i + 1}
 			if open.lang == "graphql" {
 				open.fixture, fixture = fixture, ""
 			}
@@ -97,6 +98,9 @@ func parseDocBlocks(lines []string) ([]docBlock, error) {
 	}
 	if open != nil {
 		return nil, fmt.Errorf("line %d: a fenced block is never closed", open.line)
+	}
+	if fixture != "" {
+		return nil, fmt.Errorf("a fixture comment (%s) is followed by no GraphQL query", fixture)
 	}
 	return blocks, nil
 }
@@ -432,4 +436,33 @@ func (v *ordered) write(b *strings.Builder, depth, used, tail int) {
 		b.WriteString("\n")
 	}
 	b.WriteString(strings.Repeat("  ", depth) + closing)
+}
+
+// A page cannot show output that no test checks: a console transcript, a
+// JSON block with no query above it, or a block of no language.
+func TestDocExamplesRefuseUncheckedOutput(t *testing.T) {
+	for name, page := range map[string]string{
+		"console":        "# A\n\n```console\n$ attrib check\nok\n```\n",
+		"plain":          "# A\n\n```\nreindexed: 48 nodes\n```\n",
+		"orphan JSON":    "# A\n\n```sh\nattrib export\n```\n\n```json\n{}\n```\n",
+		"indented":       "# A\n\n- a list item:\n\n  ```text\n  output\n  ```\n",
+		"unclosed":       "# A\n\n```graphql\n{ x }\n",
+		"unused fixture": "# A\n\n<!-- docs-test: import testdata/x.json -->\n",
+	} {
+		blocks, err := parseDocBlocks(strings.Split(page, "\n"))
+		if err == nil {
+			_, err = docExamples(blocks)
+		}
+		if err == nil {
+			t.Errorf("%s: accepted %q", name, page)
+		}
+	}
+	blocks, err := parseDocBlocks(strings.Split("# Q\n\n<!-- docs-test: import f.json -->\n```graphql\n{ x }\n```\n\ntext\n\n```json\n{\"data\": 1}\n```\n", "\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := docExamples(blocks)
+	if err != nil || len(ex) != 1 || ex[0].query.fixture != "f.json" || ex[0].answer.heading != "Q" || ex[0].answer.body != `{"data": 1}` {
+		t.Errorf("a query and its answer: %+v, %v", ex, err)
+	}
 }
