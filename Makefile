@@ -31,7 +31,7 @@ run: assets
 test: assets
 	$(GO) test ./...
 
-## screenshots: redraw the README's screenshots of the graph view and the
+## screenshots: redraw the documentation's screenshots of the graph view and the
 ## source view (docs/img/) from the seed, in headless Chromium
 screenshots: assets browser-deps
 	mkdir -p docs/img

@@ -70,7 +70,8 @@ func threatActorInput(ids ctiIDs, with map[string]any) map[string]any {
 
 // A company's claims are the company's: one that an incident was the work
 // of a persona, one that the persona works for a state, each its own
-// Attribution. The seed's claims and the README's queries are unchanged.
+// Attribution. The seed's claims, and the README's query of who blamed
+// Iran, keep their answers beside the company's.
 func TestACompanyAttributesAnIncidentToAGroupAndTheGroupToAState(t *testing.T) {
 	e := newEnv(t, false)
 	ids := e.addVendorReport()

@@ -34,7 +34,7 @@ import (
 )
 
 // ScreenshotsEnv names an environment variable: when it holds a folder,
-// the graph view and source view tests save the README's screenshots
+// the graph view and source view tests save the documentation's screenshots
 // there (`make screenshots` sets it to docs/img).
 const ScreenshotsEnv = "ATTRIB_SCREENSHOTS"
 

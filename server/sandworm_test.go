@@ -10,7 +10,8 @@ import (
 	"github.com/attrib/attrib/importer"
 )
 
-// sandwormQuery is the README's worked example.
+// sandwormQuery asks what the Sandworm example of docs/examples.md asks,
+// and its aliases too; TestDocExamples checks the answer shown there.
 const sandwormQuery = `{
   threatActors(name: "Sandworm Team") {
     edges {
