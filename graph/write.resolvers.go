@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/attrib/attrib/edit"
@@ -201,20 +200,11 @@ func (r *queryResolver) Changes(ctx context.Context, first *int, after *string, 
 }
 
 func (r *queryResolver) Assessments(ctx context.Context, about *string) ([]*model.Assessment, error) {
-	var cs []constraint
-	if about != nil {
-		cs = append(cs, constraint{arg: "about", id: *about, dir: store.In, edgeType: ontology.Assesses})
-	}
-	ids, err := r.candidates(ctx, ontology.Assessment, cs)
+	ns, err := r.q(ctx).Assessments(ctx, about)
 	if err != nil {
-		return nil, err
+		return nil, fail("", err)
 	}
-	as, err := loadTyped(ctx, r.Resolver, ids, nil, func(a *model.Assessment) string { return string(a.Date) })
-	if err != nil {
-		return nil, err
-	}
-	slices.Reverse(as)
-	return as, nil
+	return models[*model.Assessment](ns)
 }
 
 func (r *queryResolver) Me(ctx context.Context) (*model.Principal, error) {

@@ -1,114 +1,137 @@
-package graph
+package query
 
 import (
 	"context"
 	"slices"
 
-	"github.com/attrib/attrib/graph/model"
-	"github.com/attrib/attrib/graphalgo"
+	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/view"
 )
 
-// listFilter holds the filters every dated connection shares.
-type listFilter struct {
-	from, to, asOf *model.Date
-	lang           *string
-	sort           *model.SortOrder
+// Order is the order a list is asked for in.
+type Order string
+
+// The orders a list may be asked for in; each list says which apply.
+const (
+	DateAsc        Order = "DATE_ASC"
+	DateDesc       Order = "DATE_DESC"
+	ConfidenceAsc  Order = "CONFIDENCE_ASC"
+	ConfidenceDesc Order = "CONFIDENCE_DESC"
+	NameAsc        Order = "NAME_ASC"
+)
+
+// Dated holds the filters every list of dated claims, acts and events
+// shares.
+type Dated struct {
+	// From and To keep the items dated in [From, To]; AsOf those dated on
+	// or before AsOf: the item's own date decides, not when it was
+	// recorded. "" for open.
+	From, To, AsOf string
+	// Lang keeps the items cited in a document of that language.
+	Lang *string
+	Sort *Order
 }
 
-// keepDate reports whether d lies in [from, to] and on or before asOf:
-// the item's own date decides, not when it was recorded.
-func (f listFilter) keepDate(d *model.DateInfo) bool {
-	if d == nil {
-		return f.from == nil && f.to == nil && f.asOf == nil
+// keepDate reports whether n's own date passes the date filters.
+func (f Dated) keepDate(n *store.Node) bool {
+	d := n.Props.String("date")
+	return (f.From == "" || d >= f.From) && (f.To == "" || d <= f.To) && (f.AsOf == "" || d <= f.AsOf)
+}
+
+// bounds are the date index's bounds for the filters: an item is kept
+// when its date lies in [From, To] and on or before AsOf.
+func (f Dated) bounds() *bounds {
+	b := &bounds{from: f.From, to: f.To}
+	if f.AsOf != "" && (b.to == "" || f.AsOf < b.to) {
+		b.to = f.AsOf
 	}
-	return inRange(d, f.from, f.to) && (f.asOf == nil || d.Date <= *f.asOf)
+	return b
 }
 
-// langs answers "is this node cited in a document of language l?", loading
-// each document once.
-type langs struct {
-	r     *Resolver
-	known map[string]string
-}
+// byDate is the key of a dated list: the item's own date.
+func byDate(n *store.Node) string { return n.Props.String("date") }
 
-func (r *Resolver) langs() *langs { return &langs{r: r, known: map[string]string{}} }
-
-// cites reports whether any citation lies in a document of language lang
-// (nil lang: yes).
-func (l *langs) cites(ctx context.Context, cs []*model.Citation, lang *string) (bool, error) {
-	if lang == nil {
-		return true, nil
+// dated makes the list of typ under the shared filters, keeping the items
+// that pass also (nil for none) and the shared filters. indexable says
+// whether also is empty, so that the date index may answer.
+func (q *Q) dated(typ string, f Dated, also func(*store.Node) bool, indexable bool) list {
+	cites := q.citesIn(f.Lang)
+	l := list{typ: typ, key: byDate, sort: f.Sort,
+		keep: func(ctx context.Context, n *store.Node) (bool, error) {
+			if also != nil && !also(n) || !f.keepDate(n) {
+				return false, nil
+			}
+			return cites(ctx, n.Citations)
+		}}
+	if indexable && f.Lang == nil {
+		l.dated = f.bounds()
 	}
-	for _, c := range cs {
-		dl, ok := l.known[c.DocumentID]
-		if !ok {
-			n, err := l.r.node(ctx, c.DocumentID)
-			if err != nil {
-				return false, err
-			}
-			if d, isDoc := n.(*model.Document); isDoc {
-				dl = d.Language
-			}
-			l.known[c.DocumentID] = dl
-		}
-		if dl == *lang {
+	return l
+}
+
+// citesIn answers "does a citation lie in a document of language lang?"
+// (always yes when lang is nil), loading each document once.
+func (q *Q) citesIn(lang *string) func(ctx context.Context, cs []store.Citation) (bool, error) {
+	known := map[string]string{}
+	return func(ctx context.Context, cs []store.Citation) (bool, error) {
+		if lang == nil {
 			return true, nil
 		}
+		for _, c := range cs {
+			dl, ok := known[c.Document]
+			if !ok {
+				ns, err := q.nodes(ctx, []string{c.Document})
+				if err != nil {
+					return false, err
+				}
+				if len(ns) == 1 && ns[0].Type == ontology.Document {
+					dl = ns[0].Props.String("language")
+				}
+				known[c.Document] = dl
+			}
+			if dl == *lang {
+				return true, nil
+			}
+		}
+		return false, nil
 	}
-	return false, nil
 }
 
-// order applies a sort order to items already sorted by date then ID.
-// allowed lists the orders this connection knows besides DATE_ASC and
-// DATE_DESC; byOther sorts by one of them.
-func order[T any](items []T, sort *model.SortOrder, allowed []model.SortOrder, byOther func(model.SortOrder)) error {
-	if sort == nil || *sort == model.SortOrderDateAsc {
-		return nil
+// checkEnum checks an optional kind against the kinds a type knows.
+func checkEnum(arg, what string, v *string, allowed []string) error {
+	if v != nil && !slices.Contains(allowed, *v) {
+		return invalid(arg, "%q is not %s (one of %v)", *v, what, allowed)
 	}
-	if *sort == model.SortOrderDateDesc {
-		slices.Reverse(items)
-		return nil
-	}
-	if !slices.Contains(allowed, *sort) {
-		return errInvalid("sort", "%s does not apply here; use DATE_ASC or DATE_DESC%s", *sort, alsoAllowed(allowed))
-	}
-	byOther(*sort)
 	return nil
 }
 
-func alsoAllowed(a []model.SortOrder) string {
-	s := ""
-	for _, o := range a {
-		s += ", " + string(o)
-	}
-	return s
-}
-
-// incidentsClaimed keeps the incidents that some claim dated by asOf blames
-// on actor (when given) with at least minConfidence (when given).
-func (r *Resolver) incidentsClaimed(ctx context.Context, ids []string, actor *string, minConfidence *int, asOf string) ([]string, error) {
-	if actor != nil {
-		if _, _, err := store.DecodeNodeID(*actor); err != nil {
-			return nil, errInvalid("actor", "%v", err)
-		}
-	}
-	var out []string
-	err := r.reader(ctx).View(func(tx *view.Txn) error {
-		for _, id := range ids {
-			s, err := graphalgo.Summarize(tx, id, asOf)
-			if err != nil {
-				return err
-			}
-			if slices.ContainsFunc(s.Claims, func(c graphalgo.Claim) bool {
-				return (actor == nil || slices.Contains(c.Blamed, *actor)) &&
-					(minConfidence == nil || c.Confidence != nil && *c.Confidence >= *minConfidence)
-			}) {
-				out = append(out, id)
+// claimedAgainst narrows incident IDs to those that some claim dated by
+// asOf blames on actor (when given) with at least minConfidence (when
+// given).
+func (q *Q) claimedAgainst(actor *string, minConfidence *int, asOf string) func(context.Context, []string) ([]string, error) {
+	return func(_ context.Context, ids []string) ([]string, error) {
+		if actor != nil {
+			if err := checkID("actor", *actor); err != nil {
+				return nil, err
 			}
 		}
-		return nil
-	})
-	return out, err
+		var out []string
+		err := q.view(func(tx *view.Txn) error {
+			for _, id := range ids {
+				s, err := Summarize(tx, id, asOf)
+				if err != nil {
+					return err
+				}
+				if slices.ContainsFunc(s.Claims, func(c Claim) bool {
+					return (actor == nil || slices.Contains(c.Blamed, *actor)) &&
+						(minConfidence == nil || c.Confidence != nil && *c.Confidence >= *minConfidence)
+				}) {
+					out = append(out, id)
+				}
+			}
+			return nil
+		})
+		return out, err
+	}
 }

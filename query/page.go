@@ -1,80 +1,85 @@
-package graph
+package query
 
 import (
 	"encoding/base64"
 	"strconv"
 	"strings"
-
-	"github.com/attrib/attrib/graph/model"
 )
 
-// MaxPageSize is the largest `first` a connection accepts.
+// DefaultFirst is the page size of a list asked for without one. The
+// GraphQL schema writes the same default into every `first` argument; a
+// test in package graph holds the two together.
+const DefaultFirst = 20
+
+// MaxPageSize is the largest page a list gives.
 const MaxPageSize = 100
 
-// window is one page of a list of total items: items [from, to).
-type window struct {
-	from, to int
-	info     *model.PageInfo
-	total    int
+// Page asks for one page of a list, as Relay's arguments do: First items
+// after the item whose cursor is After ("" for the start). Count asks for
+// the length of the whole list (a connection's totalCount): a list walked
+// in an index counts only when asked, a list read whole always knows it.
+type Page struct {
+	First int
+	After string
+	Count bool
 }
 
-// page applies Relay arguments to a list of total items.
-func page(total int, first *int, after *string) (window, error) {
-	n := defaultFirst
+// FirstPage is the page of first items (DefaultFirst when nil) after the
+// cursor after (the start when nil or empty).
+func FirstPage(first *int, after *string) Page {
+	p := Page{First: DefaultFirst}
 	if first != nil {
-		n = *first
+		p.First = *first
 	}
-	if n < 0 || n > MaxPageSize {
-		return window{}, errInvalid("first", "must be between 0 and %d (the maximum page size), got %d; page with after", MaxPageSize, n)
+	if after != nil {
+		p.After = *after
 	}
-	from := 0
-	if after != nil && *after != "" {
-		off, err := decodeCursor(*after)
-		if err != nil {
-			return window{}, err
-		}
-		from = off + 1
-	}
-	from = min(from, total)
-	to := min(from+n, total)
-	w := window{from: from, to: to, total: total, info: &model.PageInfo{
-		HasNextPage:     to < total,
-		HasPreviousPage: from > 0,
-	}}
-	if to > from {
-		s, e := cursor(from), cursor(to-1)
-		w.info.StartCursor, w.info.EndCursor = &s, &e
-	}
-	return w, nil
+	return p
+}
+
+// Window is the page of a list a question answers: Nodes, the items at
+// positions [Start, Start+len(Nodes)), and what a client needs to page on.
+type Window[T any] struct {
+	Items            []T
+	Start            int
+	Total            int // the whole list's length (see Page.Count)
+	HasNext, HasPrev bool
+}
+
+// Cursor is the cursor of the item at position i of the whole list.
+func Cursor(i int) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + strconv.Itoa(i)))
 }
 
 const cursorPrefix = "offset:"
 
-func cursor(i int) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + strconv.Itoa(i)))
-}
-
-func decodeCursor(c string) (int, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(c)
+// Offset checks p and returns the position the page starts at.
+func (p Page) Offset() (int, error) {
+	if p.First < 0 || p.First > MaxPageSize {
+		return 0, invalid("first", "must be between 0 and %d (the maximum page size), got %d; page with after", MaxPageSize, p.First)
+	}
+	if p.After == "" {
+		return 0, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(p.After)
 	if err == nil {
 		if s, ok := strings.CutPrefix(string(raw), cursorPrefix); ok {
 			if i, err := strconv.Atoi(s); err == nil && i >= 0 {
-				return i, nil
+				return i + 1, nil
 			}
 		}
 	}
-	return 0, errInvalid("after", "%q is not a cursor this server issued", c)
+	return 0, invalid("after", "%q is not a cursor this server issued", p.After)
 }
 
-// connection pages items and wraps each page item with mk.
-func connection[T any, E any](items []T, first *int, after *string, mk func(cursor string, t T) E) ([]E, *model.PageInfo, int, error) {
-	w, err := page(len(items), first, after)
+// Paginate cuts the page p out of items, a whole list in its order.
+func Paginate[T any](items []T, p Page) (Window[T], error) {
+	from, err := p.Offset()
 	if err != nil {
-		return nil, nil, 0, err
+		return Window[T]{}, err
 	}
-	edges := make([]E, 0, w.to-w.from)
-	for i := w.from; i < w.to; i++ {
-		edges = append(edges, mk(cursor(i), items[i]))
-	}
-	return edges, w.info, w.total, nil
+	total := len(items)
+	from = min(from, total)
+	to := min(from+p.First, total)
+	return Window[T]{Items: items[from:to], Start: from, Total: total, HasNext: to < total, HasPrev: from > 0}, nil
 }
