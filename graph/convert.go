@@ -2,53 +2,39 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/graphalgo"
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/query"
-	"github.com/attrib/attrib/search"
 )
 
 // The answers of package query, turned into model types. Nodes and links
 // are loaded through the request's loaders, which share their reads with
 // the fields resolved below.
 
-// search answers a full-text search: the index pages over what the
-// request may see.
+// search answers a full-text search and converts its hits. Each hit
+// comes with the record it was described from, read in the search's own
+// snapshot: converting it spares a second read per hit.
 func (r *Resolver) search(ctx context.Context, text string, types []model.NodeType, lang *string, first *int, after *string) (*model.SearchConnection, error) {
 	if r.Index == nil {
 		return nil, errUnavailable("search: this server runs without a search index; start it with attrib serve, or rebuild it with attrib reindex")
 	}
-	p := query.FirstPage(first, after)
-	from, err := p.Offset()
+	ts := make([]string, len(types))
+	for i, t := range types {
+		ts[i] = string(t)
+	}
+	l := ""
+	if lang != nil {
+		l = *lang
+	}
+	w, err := r.q(ctx).Search(r.Index, text, ts, l, query.FirstPage(first, after))
 	if err != nil {
 		return nil, fail("", err)
 	}
-	// The index pages over what this request may see (the read rule of
-	// visibility.go), so hidden hits neither show nor count, and a match in
-	// a document above the request's clearance never reaches a snippet.
-	// Retracted nodes are not indexed, so clearance is all the rule left.
-	q := search.Query{Text: text, From: from, Size: p.First, Reader: r.reader(ctx)}
-	for _, t := range types {
-		q.Types = append(q.Types, string(t))
-	}
-	if lang != nil {
-		q.Lang = *lang
-	}
-	res, err := r.Index.Search(q)
-	if errors.Is(err, search.ErrInvalidQuery) {
-		return nil, errInvalid("query", "%s", strings.TrimPrefix(err.Error(), search.ErrInvalidQuery.Error()+": "))
-	}
-	if err != nil {
-		return nil, err
-	}
-	// Each hit comes with the record it was described from, read in the
-	// search's own snapshot: converting it spares a second read per hit.
-	edges := make([]*model.SearchEdge, 0, len(res.Hits))
-	for i, h := range res.Hits {
+	edges := make([]*model.SearchEdge, 0, len(w.Items))
+	for i, h := range w.Items {
 		if h.Node == nil {
 			continue
 		}
@@ -56,7 +42,7 @@ func (r *Resolver) search(ctx context.Context, text string, types []model.NodeTy
 		if err != nil {
 			return nil, err
 		}
-		e := &model.SearchEdge{Cursor: query.Cursor(from + i), Node: m, Score: h.Score, Snippet: h.Snippet,
+		e := &model.SearchEdge{Cursor: query.Cursor(w.Start + i), Node: m, Score: h.Score, Snippet: h.Snippet,
 			Highlights: highlights(h.Highlights), Field: h.Field, MatchedIn: h.Fields, DocumentID: h.Document}
 		if h.Document != "" {
 			s, end := h.Start, h.End
@@ -64,8 +50,7 @@ func (r *Resolver) search(ctx context.Context, text string, types []model.NodeTy
 		}
 		edges = append(edges, e)
 	}
-	w := query.Window[*model.SearchEdge]{Start: from, Total: res.Total, HasNext: from+len(edges) < res.Total, HasPrev: from > 0}
-	return &model.SearchConnection{Edges: edges, PageInfo: pageInfo(w, len(edges)), TotalCount: res.Total}, nil
+	return &model.SearchConnection{Edges: edges, PageInfo: pageInfo(w, len(edges)), TotalCount: w.Total}, nil
 }
 
 // paths loads the nodes and links of each path.
