@@ -71,10 +71,13 @@ func datedArgs(from, to, asOf *model.Date, lang *string, sort *model.SortOrder) 
 	return query.Dated{From: dateArg(from), To: dateArg(to), AsOf: dateArg(asOf), Lang: lang, Sort: (*query.Order)(sort)}
 }
 
-// connection converts a page of records into a connection's edges, made
-// by mk, and its page info. A record not of the connection's type T is
-// left out.
-func connection[T model.Node, E any](w query.Window[*store.Node], mk func(cursor string, t T) E) ([]E, *model.PageInfo, error) {
+// connection converts a page of records, which the query layer answered
+// with err, into a connection's edges, made by mk, and its page info. A
+// record not of the connection's type T is left out.
+func connection[T model.Node, E any](w query.Window[*store.Node], err error, mk func(cursor string, t T) E) ([]E, *model.PageInfo, error) {
+	if err != nil {
+		return nil, nil, fail("", err)
+	}
 	ts, err := models[T](w.Items)
 	if err != nil {
 		return nil, nil, err
