@@ -1,12 +1,13 @@
 // Package query answers the read questions of one reader: lists (filter,
-// candidates, load, order, page, in one pipeline every list shares),
-// timelines, attribution summaries, times to response, paths and
-// neighbourhoods. Every read goes through the reader's view.Reader, so an
-// answer holds nothing the reader may not see.
+// candidates, load, order, page, in one pipeline every list shares), the
+// audit feed, full-text search, timelines, attribution summaries, times to
+// response, paths and neighbourhoods. Every read goes through the reader's
+// view.Reader, so an answer holds nothing the reader may not see.
 //
 // It knows nothing of GraphQL: questions take plain Go values and answers
-// are store records and IDs, which the GraphQL layer converts. The CLI can
-// ask the same questions of a local store.
+// are store records and IDs, which the GraphQL layer converts. A local
+// caller asks the same questions of a store it opened, with
+// New(view.New(st, view.Everything())).
 package query
 
 import (
