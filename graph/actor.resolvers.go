@@ -12,6 +12,7 @@ import (
 	"github.com/attrib/attrib/graph/generated"
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/ontology"
+	"github.com/attrib/attrib/query"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/view"
 )
@@ -55,30 +56,11 @@ func (r *personResolver) Links(ctx context.Context, obj *model.Person, typeArg *
 }
 
 func (r *queryResolver) States(ctx context.Context, first *int, after *string, region *string, sort *model.SortOrder) (*model.StateConnection, error) {
-	if sort != nil && *sort != model.SortOrderNameAsc {
-		return nil, errInvalid("sort", "%s does not apply to states, which have no date; use NAME_ASC, or leave it out to sort by code", *sort)
-	}
-	ids, err := r.candidates(ctx, ontology.State, nil)
-	if err != nil {
-		return nil, err
-	}
-	key := func(s *model.State) string { return s.Code }
-	if sort != nil {
-		key = func(s *model.State) string { return s.Name(model.LangEn) }
-	}
-	states, err := loadTyped(ctx, r.Resolver, ids, func(s *model.State) bool {
-		return region == nil || s.Region != nil && *s.Region == *region
-	}, key)
-	if err != nil {
-		return nil, err
-	}
-	edges, info, total, err := connection(states, first, after, func(c string, s *model.State) *model.StateEdge {
+	w, err := r.q(ctx).States(ctx, region, (*query.Order)(sort), page(ctx, first, after))
+	edges, info, err := connection(w, err, func(c string, s *model.State) *model.StateEdge {
 		return &model.StateEdge{Cursor: c, Node: s}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.StateConnection{Edges: edges, PageInfo: info, TotalCount: total}, nil
+	return &model.StateConnection{Edges: edges, PageInfo: info, TotalCount: w.Total}, err
 }
 
 func (r *queryResolver) State(ctx context.Context, code string) (*model.State, error) {
@@ -103,19 +85,19 @@ func (r *queryResolver) State(ctx context.Context, code string) (*model.State, e
 }
 
 func (r *queryResolver) Organizations(ctx context.Context) ([]*model.Organization, error) {
-	ids, err := r.candidates(ctx, ontology.Organization, nil)
+	ns, err := r.q(ctx).Organizations(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return loadTyped(ctx, r.Resolver, ids, nil, func(o *model.Organization) string { return o.Name(model.LangEn) })
+	return models[*model.Organization](ns)
 }
 
 func (r *queryResolver) Persons(ctx context.Context) ([]*model.Person, error) {
-	ids, err := r.candidates(ctx, ontology.Person, nil)
+	ns, err := r.q(ctx).Persons(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return loadTyped(ctx, r.Resolver, ids, nil, func(p *model.Person) string { return p.Name(model.LangEn) })
+	return models[*model.Person](ns)
 }
 
 func (r *stateResolver) IncidentsSuffered(ctx context.Context, obj *model.State) ([]*model.Incident, error) {

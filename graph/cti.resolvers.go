@@ -11,6 +11,7 @@ import (
 	"github.com/attrib/attrib/graph/generated"
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/ontology"
+	"github.com/attrib/attrib/query"
 	"github.com/attrib/attrib/store"
 )
 
@@ -81,134 +82,48 @@ func (r *organizationResolver) AttributionsReceived(ctx context.Context, obj *mo
 }
 
 func (r *queryResolver) ThreatActors(ctx context.Context, first *int, after *string, name *string, kind *string, blamedBy *string, uses *string, deprecated *bool) (*model.ThreatActorConnection, error) {
-	if kind != nil && !contains(ontology.ThreatActorKinds, *kind) {
-		return nil, errInvalid("kind", "%q is not a threat actor kind (one of %v)", *kind, ontology.ThreatActorKinds)
-	}
-	var cs []constraint
-	if uses != nil {
-		cs = append(cs, constraint{arg: "uses", id: *uses, dir: store.In, edgeType: ontology.Uses})
-	}
-	ids, err := r.candidates(ctx, ontology.ThreatActor, cs)
-	if err != nil {
-		return nil, err
-	}
-	if blamedBy != nil {
-		if ids, err = r.blamedBy(ctx, ids, *blamedBy); err != nil {
-			return nil, err
-		}
-	}
-	xs, err := loadTyped(ctx, r.Resolver, ids, func(x *model.ThreatActor) bool {
-		return (kind == nil || x.Kind == *kind) && x.Matches(name, deprecated)
-	}, (*model.ThreatActor).SortName)
-	if err != nil {
-		return nil, err
-	}
-	edges, info, total, err := connection(xs, first, after, func(c string, x *model.ThreatActor) *model.ThreatActorEdge {
+	w, err := r.q(ctx).ThreatActors(ctx, query.ThreatActors{Named: query.Named{Name: name, Deprecated: deprecated}, Kind: kind,
+		BlamedBy: blamedBy, Uses: uses}, page(ctx, first, after))
+	edges, info, err := connection(w, err, func(c string, x *model.ThreatActor) *model.ThreatActorEdge {
 		return &model.ThreatActorEdge{Cursor: c, Node: x}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.ThreatActorConnection{Edges: edges, PageInfo: info, TotalCount: total}, nil
+	return &model.ThreatActorConnection{Edges: edges, PageInfo: info, TotalCount: w.Total}, err
 }
 
 func (r *queryResolver) Campaigns(ctx context.Context, first *int, after *string, name *string, attributedTo *string, uses *string, from *model.Date, to *model.Date, deprecated *bool) (*model.CampaignConnection, error) {
-	var cs []constraint
-	if uses != nil {
-		cs = append(cs, constraint{arg: "uses", id: *uses, dir: store.In, edgeType: ontology.Uses})
-	}
-	ids, err := r.candidates(ctx, ontology.Campaign, cs)
-	if err != nil {
-		return nil, err
-	}
-	if attributedTo != nil {
-		if ids, err = r.attributedTo(ctx, ids, *attributedTo); err != nil {
-			return nil, err
-		}
-	}
-	xs, err := loadTyped(ctx, r.Resolver, ids, func(x *model.Campaign) bool {
-		if from != nil && (x.FirstSeen == nil || *x.FirstSeen < *from) || to != nil && (x.FirstSeen == nil || *x.FirstSeen > *to) {
-			return false
-		}
-		return x.Matches(name, deprecated)
-	}, func(x *model.Campaign) string {
-		// Undated campaigns go last ("~" sorts after every digit).
-		d := "~"
-		if x.FirstSeen != nil {
-			d = string(*x.FirstSeen)
-		}
-		return d + "\x00" + x.SortName()
-	})
-	if err != nil {
-		return nil, err
-	}
-	edges, info, total, err := connection(xs, first, after, func(c string, x *model.Campaign) *model.CampaignEdge {
+	w, err := r.q(ctx).Campaigns(ctx, query.Campaigns{Named: query.Named{Name: name, Deprecated: deprecated},
+		AttributedTo: attributedTo, Uses: uses, From: dateArg(from), To: dateArg(to)}, page(ctx, first, after))
+	edges, info, err := connection(w, err, func(c string, x *model.Campaign) *model.CampaignEdge {
 		return &model.CampaignEdge{Cursor: c, Node: x}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.CampaignConnection{Edges: edges, PageInfo: info, TotalCount: total}, nil
+	return &model.CampaignConnection{Edges: edges, PageInfo: info, TotalCount: w.Total}, err
 }
 
 func (r *queryResolver) Malware(ctx context.Context, first *int, after *string, name *string, usedBy *string, kind *string, deprecated *bool) (*model.MalwareConnection, error) {
-	ids, err := r.candidates(ctx, ontology.Malware, usedByConstraint(usedBy))
-	if err != nil {
-		return nil, err
-	}
-	xs, err := loadTyped(ctx, r.Resolver, ids, func(x *model.Malware) bool {
-		return (kind == nil || contains(x.Kinds, *kind)) && x.Matches(name, deprecated)
-	}, (*model.Malware).SortName)
-	if err != nil {
-		return nil, err
-	}
-	edges, info, total, err := connection(xs, first, after, func(c string, x *model.Malware) *model.MalwareEdge {
+	w, err := r.q(ctx).Capabilities(ctx, ontology.Malware, query.Capabilities{Named: query.Named{Name: name, Deprecated: deprecated},
+		UsedBy: usedBy, Kind: kind}, page(ctx, first, after))
+	edges, info, err := connection(w, err, func(c string, x *model.Malware) *model.MalwareEdge {
 		return &model.MalwareEdge{Cursor: c, Node: x}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.MalwareConnection{Edges: edges, PageInfo: info, TotalCount: total}, nil
+	return &model.MalwareConnection{Edges: edges, PageInfo: info, TotalCount: w.Total}, err
 }
 
 func (r *queryResolver) Tools(ctx context.Context, first *int, after *string, name *string, usedBy *string, kind *string, deprecated *bool) (*model.ToolConnection, error) {
-	ids, err := r.candidates(ctx, ontology.Tool, usedByConstraint(usedBy))
-	if err != nil {
-		return nil, err
-	}
-	xs, err := loadTyped(ctx, r.Resolver, ids, func(x *model.Tool) bool {
-		return (kind == nil || contains(x.Kinds, *kind)) && x.Matches(name, deprecated)
-	}, (*model.Tool).SortName)
-	if err != nil {
-		return nil, err
-	}
-	edges, info, total, err := connection(xs, first, after, func(c string, x *model.Tool) *model.ToolEdge {
+	w, err := r.q(ctx).Capabilities(ctx, ontology.Tool, query.Capabilities{Named: query.Named{Name: name, Deprecated: deprecated},
+		UsedBy: usedBy, Kind: kind}, page(ctx, first, after))
+	edges, info, err := connection(w, err, func(c string, x *model.Tool) *model.ToolEdge {
 		return &model.ToolEdge{Cursor: c, Node: x}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.ToolConnection{Edges: edges, PageInfo: info, TotalCount: total}, nil
+	return &model.ToolConnection{Edges: edges, PageInfo: info, TotalCount: w.Total}, err
 }
 
 func (r *queryResolver) AttackPatterns(ctx context.Context, first *int, after *string, name *string, externalID *string, usedBy *string, deprecated *bool) (*model.AttackPatternConnection, error) {
-	ids, err := r.candidates(ctx, ontology.AttackPattern, usedByConstraint(usedBy))
-	if err != nil {
-		return nil, err
-	}
-	xs, err := loadTyped(ctx, r.Resolver, ids, func(x *model.AttackPattern) bool {
-		return (externalID == nil || x.HasExternalID(*externalID)) && x.Matches(name, deprecated)
-	}, (*model.AttackPattern).SortName)
-	if err != nil {
-		return nil, err
-	}
-	edges, info, total, err := connection(xs, first, after, func(c string, x *model.AttackPattern) *model.AttackPatternEdge {
+	w, err := r.q(ctx).Capabilities(ctx, ontology.AttackPattern, query.Capabilities{Named: query.Named{Name: name, Deprecated: deprecated},
+		UsedBy: usedBy, ExternalID: externalID}, page(ctx, first, after))
+	edges, info, err := connection(w, err, func(c string, x *model.AttackPattern) *model.AttackPatternEdge {
 		return &model.AttackPatternEdge{Cursor: c, Node: x}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.AttackPatternConnection{Edges: edges, PageInfo: info, TotalCount: total}, nil
+	return &model.AttackPatternConnection{Edges: edges, PageInfo: info, TotalCount: w.Total}, err
 }
 
 func (r *threatActorResolver) AttributionsReceived(ctx context.Context, obj *model.ThreatActor) ([]*model.Attribution, error) {

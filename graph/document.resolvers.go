@@ -11,6 +11,7 @@ import (
 	"github.com/attrib/attrib/graph/generated"
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/ontology"
+	"github.com/attrib/attrib/query"
 	"github.com/attrib/attrib/store"
 )
 
@@ -23,44 +24,12 @@ func (r *documentResolver) Links(ctx context.Context, obj *model.Document, typeA
 }
 
 func (r *queryResolver) Documents(ctx context.Context, first *int, after *string, language *string, kind *string, from *model.Date, to *model.Date, sort *model.SortOrder) (*model.DocumentConnection, error) {
-	if kinds := ontology.Enums[ontology.Document]["kind"]; kind != nil && !contains(kinds, *kind) {
-		return nil, errInvalid("kind", "%q is not a document kind (one of %v)", *kind, kinds)
-	}
-	ids, err := r.candidates(ctx, ontology.Document, nil)
-	if err != nil {
-		return nil, err
-	}
-	published := func(d *model.Document) string {
-		if d.Published == nil {
-			return ""
-		}
-		return string(*d.Published)
-	}
-	key := func(d *model.Document) string { return d.ID }
-	if sort != nil {
-		key = published
-	}
-	docs, err := loadTyped(ctx, r.Resolver, ids, func(d *model.Document) bool {
-		if language != nil && d.Language != *language || kind != nil && d.Kind != *kind {
-			return false
-		}
-		// An undated document cannot be placed in a date range.
-		p := published(d)
-		return (from == nil || p != "" && p >= string(*from)) && (to == nil || p != "" && p <= string(*to))
-	}, key)
-	if err != nil {
-		return nil, err
-	}
-	if err := order(docs, sort, nil, nil); err != nil {
-		return nil, err
-	}
-	edges, info, total, err := connection(docs, first, after, func(c string, d *model.Document) *model.DocumentEdge {
+	w, err := r.q(ctx).Documents(ctx, query.Documents{Language: language, Kind: kind, From: dateArg(from), To: dateArg(to),
+		Sort: (*query.Order)(sort)}, page(ctx, first, after))
+	edges, info, err := connection(w, err, func(c string, d *model.Document) *model.DocumentEdge {
 		return &model.DocumentEdge{Cursor: c, Node: d}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &model.DocumentConnection{Edges: edges, PageInfo: info, TotalCount: total}, nil
+	return &model.DocumentConnection{Edges: edges, PageInfo: info, TotalCount: w.Total}, err
 }
 
 func (r *Resolver) Document() generated.DocumentResolver { return &documentResolver{r} }

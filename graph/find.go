@@ -61,36 +61,7 @@ func (r *Resolver) linksByRef(ctx context.Context, refs []store.EdgeRef) ([]*mod
 	return out, nil
 }
 
-// pageArgs checks Relay arguments for a list whose length is not known in
-// advance (search): the page size and the offset to start at.
-func pageArgs(first *int, after *string) (n, from int, err error) {
-	if _, err := page(0, first, nil); err != nil {
-		return 0, 0, err
-	}
-	n = defaultFirst
-	if first != nil {
-		n = *first
-	}
-	if after != nil && *after != "" {
-		off, err := decodeCursor(*after)
-		if err != nil {
-			return 0, 0, err
-		}
-		from = off + 1
-	}
-	return n, from, nil
-}
-
-// pageInfo describes count items starting at from, of total.
-func pageInfo(from, count, total int) *model.PageInfo {
-	info := &model.PageInfo{HasNextPage: from+count < total, HasPreviousPage: from > 0}
-	if count > 0 {
-		s, e := cursor(from), cursor(from+count-1)
-		info.StartCursor, info.EndCursor = &s, &e
-	}
-	return info
-}
-
+// dateArg reads an optional date argument ("" when absent).
 func dateArg(d *model.Date) string {
 	if d == nil {
 		return ""

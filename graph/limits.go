@@ -27,9 +27,6 @@ import (
 // scoring complexity; MaxObjects bounds what it really holds.
 const listWeight = 10
 
-// defaultFirst is the page size a connection uses when `first` is absent.
-const defaultFirst = 20
-
 // weighComplexity replaces gqlgen's default score (child + 1, blind to
 // lists) for every list field of the schema, found by walking c with
 // reflection, so a list added later is weighed without anyone listing it:

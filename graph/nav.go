@@ -3,13 +3,11 @@ package graph
 import (
 	"context"
 	"errors"
-	"sort"
 
 	"github.com/vikstrous/dataloadgen"
 
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/store"
-	"github.com/attrib/attrib/view"
 )
 
 // node loads one node as its model type; nil when it does not exist or the
@@ -142,83 +140,6 @@ func (r *Resolver) links(ctx context.Context, id string, typ *string, dir *model
 	for _, e := range es {
 		out = append(out, model.FromEdge(e))
 	}
-	return out, nil
-}
-
-// candidates returns the IDs of nodes of type typ, narrowed by each
-// constraint (the node must have an edge of that type to or from that node,
-// not retracted).
-// With no constraint it lists every node of the type.
-func (r *Resolver) candidates(ctx context.Context, typ string, cs []constraint) ([]string, error) {
-	var ids []string
-	err := r.reader(ctx).View(func(tx *view.Txn) error {
-		if len(cs) == 0 {
-			var err error
-			ids, err = tx.NodeIDsByType(typ)
-			return err
-		}
-		var set map[string]bool
-		for _, c := range cs {
-			if _, _, err := store.DecodeNodeID(c.id); err != nil {
-				return errInvalid(c.arg, "%v", err)
-			}
-			refs, err := tx.Edges(c.id, c.dir, c.edgeType)
-			if err != nil {
-				return err
-			}
-			next := map[string]bool{}
-			for _, ref := range refs {
-				if set != nil && !set[ref.Other] {
-					continue
-				}
-				// A retracted link no longer joins its ends, even when
-				// the request shows retracted facts. (The reader leaves
-				// out what the request may not see.)
-				if !ref.Retracted {
-					next[ref.Other] = true
-				}
-			}
-			set = next
-		}
-		for id := range set {
-			ids = append(ids, id)
-		}
-		sort.Strings(ids)
-		return nil
-	})
-	return ids, err
-}
-
-// constraint: the listed node must be joined to id by an edge of edgeType;
-// dir is seen from id (In: the edge ends at id).
-type constraint struct {
-	arg      string // the argument it came from, for errors
-	id       string
-	dir      store.Direction
-	edgeType string
-}
-
-// loadTyped loads the nodes of ids and keeps those of model type T that
-// pass keep, sorted by sortKey then ID.
-func loadTyped[T model.Node](ctx context.Context, r *Resolver, ids []string, keep func(T) bool, sortKey func(T) string) ([]T, error) {
-	ns, err := r.nodesByID(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	ts := only[T](ns)
-	out := ts[:0]
-	for _, t := range ts {
-		if keep == nil || keep(t) {
-			out = append(out, t)
-		}
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		ki, kj := sortKey(out[i]), sortKey(out[j])
-		if ki != kj {
-			return ki < kj
-		}
-		return idOf(out[i]) < idOf(out[j])
-	})
 	return out, nil
 }
 

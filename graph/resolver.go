@@ -1,5 +1,6 @@
-// Package graph is the GraphQL layer: thin resolvers over the store, with
-// per-request loaders that batch store reads.
+// Package graph is the GraphQL layer: gqlgen's wiring and thin resolvers
+// over package query (reads) and package edit (writes), with per-request
+// loaders that batch store reads.
 package graph
 
 import (

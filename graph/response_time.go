@@ -1,16 +1,15 @@
 package graph
 
 import (
-	"context"
 	"strings"
 
 	"github.com/attrib/attrib/graph/model"
-	"github.com/attrib/attrib/graphalgo"
+	"github.com/attrib/attrib/query"
 )
 
-// timesToResponse converts lags, which graphalgo read through the
+// timesToResponse converts lags, which the query layer read through the
 // request's view and so hold only what it may see.
-func timesToResponse(_ context.Context, lags []graphalgo.ResponseLag) []*model.TimeToResponse {
+func timesToResponse(lags []query.ResponseLag) []*model.TimeToResponse {
 	out := []*model.TimeToResponse{}
 	for _, l := range lags {
 		out = append(out, &model.TimeToResponse{IncidentID: l.Incident, NodeID: l.Node.ID, Kind: strings.ToUpper(l.Node.Type),

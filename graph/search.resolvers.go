@@ -7,16 +7,10 @@ package graph
 
 import (
 	"context"
-	"errors"
-	"strings"
 
 	"github.com/attrib/attrib/graph/generated"
 	"github.com/attrib/attrib/graph/model"
-	"github.com/attrib/attrib/graphalgo"
-	"github.com/attrib/attrib/ontology"
-	"github.com/attrib/attrib/search"
-	"github.com/attrib/attrib/store"
-	"github.com/attrib/attrib/view"
+	"github.com/attrib/attrib/query"
 )
 
 func (r *attributionClaimResolver) Attribution(ctx context.Context, obj *model.AttributionClaim) (*model.Attribution, error) {
@@ -72,256 +66,48 @@ func (r *attributionSummaryResolver) Subject(ctx context.Context, obj *model.Att
 }
 
 func (r *queryResolver) Search(ctx context.Context, query string, types []model.NodeType, lang *string, first *int, after *string) (*model.SearchConnection, error) {
-	if r.Index == nil {
-		return nil, errUnavailable("search: this server runs without a search index; start it with attrib serve, or rebuild it with attrib reindex")
-	}
-	n, from, err := pageArgs(first, after)
-	if err != nil {
-		return nil, err
-	}
-	// The index pages over what this request may see (the read rule of
-	// visibility.go), so hidden hits neither show nor count, and a match in
-	// a document above the request's clearance never reaches a snippet.
-	// Retracted nodes are not indexed, so clearance is all the rule left.
-	q := search.Query{Text: query, From: from, Size: n, Reader: r.reader(ctx)}
-	for _, t := range types {
-		q.Types = append(q.Types, string(t))
-	}
-	if lang != nil {
-		q.Lang = *lang
-	}
-	res, err := r.Index.Search(q)
-	if errors.Is(err, search.ErrInvalidQuery) {
-		return nil, errInvalid("query", "%s", strings.TrimPrefix(err.Error(), search.ErrInvalidQuery.Error()+": "))
-	}
-	if err != nil {
-		return nil, err
-	}
-	// Each hit comes with the record it was described from, read in the
-	// search's own snapshot: converting it spares a second read per hit.
-	edges := make([]*model.SearchEdge, 0, len(res.Hits))
-	for i, h := range res.Hits {
-		if h.Node == nil {
-			continue
-		}
-		m, err := model.FromNode(h.Node)
-		if err != nil {
-			return nil, err
-		}
-		e := &model.SearchEdge{Cursor: cursor(from + i), Node: m, Score: h.Score, Snippet: h.Snippet,
-			Highlights: highlights(h.Highlights), Field: h.Field, MatchedIn: h.Fields, DocumentID: h.Document}
-		if h.Document != "" {
-			s, end := h.Start, h.End
-			e.Start, e.End = &s, &end
-		}
-		edges = append(edges, e)
-	}
-	return &model.SearchConnection{Edges: edges, PageInfo: pageInfo(from, len(edges), res.Total), TotalCount: res.Total}, nil
+	return r.search(ctx, query, types, lang, first, after)
 }
 
 func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHops *int, edgeTypes []string) ([]*model.Path, error) {
-	for arg, id := range map[string]string{"from": from, "to": to} {
-		if _, _, err := store.DecodeNodeID(id); err != nil {
-			return nil, errInvalid(arg, "%v", err)
-		}
-	}
-	for _, t := range edgeTypes {
-		if _, ok := ontology.EdgeRules[t]; !ok {
-			return nil, errInvalid("edgeTypes", "%q is not an edge type", t)
-		}
-	}
-	opts := graphalgo.PathOptions{EdgeTypes: edgeTypes}
+	hops := 0
 	if maxHops != nil {
-		opts.MaxHops = *maxHops
+		hops = *maxHops
 	}
-	var paths []graphalgo.Path
-	err := r.reader(ctx).View(func(tx *view.Txn) error {
-		var err error
-		paths, err = graphalgo.ShortestPaths(tx, from, to, opts)
-		return err
-	})
+	paths, err := r.q(ctx).Paths(from, to, hops, edgeTypes)
 	if err != nil {
-		return nil, walkError("paths", err)
+		return nil, fail("paths", err)
 	}
-	out := make([]*model.Path, 0, len(paths))
-	for _, p := range paths {
-		nodes, err := r.nodesByID(ctx, p.Nodes)
-		if err != nil {
-			return nil, err
-		}
-		links, err := r.linksByRef(ctx, p.Edges)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, &model.Path{Length: len(p.Edges), Nodes: nodes, Links: links})
-	}
-	return out, nil
+	return r.paths(ctx, paths)
 }
 
 func (r *queryResolver) Neighbourhood(ctx context.Context, id string, depth *int) (*model.Neighbourhood, error) {
-	if _, _, err := store.DecodeNodeID(id); err != nil {
-		return nil, errInvalid("id", "%v", err)
-	}
 	d := 1
 	if depth != nil {
 		d = *depth
 	}
-	var nb *graphalgo.Neighbourhood
-	err := r.reader(ctx).View(func(tx *view.Txn) error {
-		var err error
-		nb, err = graphalgo.Around(tx, id, d)
-		return err
-	})
+	nb, err := r.q(ctx).Neighbourhood(id, d)
 	if err != nil {
-		return nil, walkError("neighbourhood", err)
+		return nil, fail("neighbourhood", err)
 	}
-	nodes, err := r.nodesByID(ctx, nb.Nodes)
-	if err != nil {
-		return nil, err
-	}
-	links, err := r.linksByRef(ctx, nb.Edges)
-	if err != nil {
-		return nil, err
-	}
-	out := &model.Neighbourhood{Depth: d, Links: links}
-	for _, m := range nodes {
-		nid := idOf(m)
-		if nid == id {
-			out.Center = m
-		}
-		out.Nodes = append(out.Nodes, &model.NeighbourhoodNode{Node: m, Distance: nb.Distance[nid]})
-	}
-	return out, nil
+	return r.neighbourhood(ctx, id, d, nb)
 }
 
 func (r *queryResolver) Timeline(ctx context.Context, actor *string, target *string, incident *string, from *model.Date, to *model.Date, asOf *model.Date) (*model.Timeline, error) {
-	f := graphalgo.Filter{From: dateArg(from), To: dateArg(to), AsOf: dateArg(asOf)}
-	for arg, p := range map[string]struct {
-		v   *string
-		dst *string
-	}{"actor": {actor, &f.Actor}, "target": {target, &f.Target}, "incident": {incident, &f.Incident}} {
-		if p.v == nil {
-			continue
-		}
-		if _, _, err := store.DecodeNodeID(*p.v); err != nil {
-			return nil, errInvalid(arg, "%v", err)
-		}
-		*p.dst = *p.v
-	}
-	var (
-		events []graphalgo.Event
-		lags   []graphalgo.Lag
-		rlags  []graphalgo.ResponseLag
-		days   = map[string]int{} // claim, response or statement ID -> days since its incident
-	)
-	err := r.reader(ctx).View(func(tx *view.Txn) error {
-		var err error
-		if events, err = graphalgo.Timeline(tx, f); err != nil {
-			return err
-		}
-		for _, ev := range events {
-			switch ev.Node.Type {
-			case ontology.Incident:
-				ls, err := graphalgo.TimeToAttribution(tx, ev.Node.ID, f.AsOf)
-				if err != nil {
-					return err
-				}
-				lags = append(lags, ls...)
-			case ontology.Attribution, ontology.Response, ontology.Statement:
-				// Counted even when the incident itself is filtered out
-				// (say, by actor).
-				if len(ev.Incidents) == 0 {
-					continue
-				}
-				inc, err := tx.Node(ev.Incidents[0])
-				if err != nil {
-					return err
-				}
-				if days[ev.Node.ID], err = graphalgo.Days(inc.Props.String("date"), ev.Date); err != nil {
-					return err
-				}
-			}
-		}
-		rlags, err = graphalgo.ResponseLags(tx, events)
-		return err
-	})
+	c, err := r.q(ctx).Timeline(query.TimelineOf{Actor: actor, Target: target, Incident: incident,
+		From: dateArg(from), To: dateArg(to), AsOf: dateArg(asOf)})
 	if err != nil {
-		return nil, walkError("timeline", err)
+		return nil, fail("timeline", err)
 	}
-	out := &model.Timeline{AsOf: asOf, Events: []*model.TimelineEvent{}, TimeToAttribution: []*model.TimeToAttribution{},
-		TimeToResponse: timesToResponse(ctx, rlags)}
-	for _, ev := range events {
-		m, err := model.FromNode(ev.Node)
-		if err != nil {
-			return nil, err
-		}
-		cutAt(m, asOf)
-		te := &model.TimelineEvent{Date: model.DateOf(ev.Node.Props), Kind: strings.ToUpper(ev.Node.Type),
-			Node: m, IncidentIDs: ev.Incidents}
-		if ev.Node.Type == ontology.Campaign {
-			basis := "first seen"
-			te.Date = &model.DateInfo{Date: model.Date(ev.Date), Precision: "DAY", Basis: &basis}
-		}
-		if d, ok := days[ev.Node.ID]; ok {
-			te.DaysSinceIncident = &d
-		}
-		out.Events = append(out.Events, te)
-	}
-	for _, l := range lags {
-		out.TimeToAttribution = append(out.TimeToAttribution, &model.TimeToAttribution{IncidentID: l.Incident, AttributionID: l.Attribution, Days: l.Days})
-	}
-	return out, nil
+	return timeline(c, asOf)
 }
 
 func (r *queryResolver) AttributionSummary(ctx context.Context, incident string, asOf *model.Date) (*model.AttributionSummary, error) {
-	if _, _, err := store.DecodeNodeID(incident); err != nil {
-		return nil, errInvalid("incident", "%v", err)
-	}
-	var s *graphalgo.Summary
-	var rlags []graphalgo.ResponseLag
-	err := r.reader(ctx).View(func(tx *view.Txn) error {
-		var err error
-		if s, err = graphalgo.Summarize(tx, incident, dateArg(asOf)); err != nil {
-			return err
-		}
-		rlags, err = graphalgo.TimeToResponse(tx, incident, dateArg(asOf))
-		return err
-	})
+	s, lags, err := r.q(ctx).AttributionSummary(incident, dateArg(asOf))
 	if err != nil {
-		return nil, walkError("attributionSummary", err)
+		return nil, fail("attributionSummary", err)
 	}
-	out := &model.AttributionSummary{IncidentID: s.Incident, AsOf: asOf, InvolvementDiffers: s.InvolvementDiffers,
-		TimeToResponse: timesToResponse(ctx, rlags)}
-	if len(out.TimeToResponse) > 0 {
-		out.FirstResponse = out.TimeToResponse[0]
-	}
-	claims := map[string]*model.AttributionClaim{}
-	for _, c := range s.Claims {
-		mc := &model.AttributionClaim{AttributionID: c.Attribution, AttributorID: c.Attributor, BlamedIDs: c.Blamed,
-			Date: model.Date(c.Date), Days: c.Days, Confidence: c.Confidence, Involvement: c.Involvement}
-		if mc.Involvement == nil {
-			mc.Involvement = []string{}
-		}
-		claims[c.Attribution] = mc
-		out.Claims = append(out.Claims, mc)
-	}
-	pick := func(c *graphalgo.Claim) *model.AttributionClaim {
-		if c == nil {
-			return nil
-		}
-		return claims[c.Attribution]
-	}
-	out.Highest, out.Lowest, out.First, out.Latest = pick(s.Highest), pick(s.Lowest), pick(s.First), pick(s.Latest)
-	for _, p := range s.Positions {
-		out.Positions = append(out.Positions, &model.AttributionPosition{BlamedID: p.Blamed, AgreeIDs: p.Agree, DisagreeIDs: p.Disagree})
-	}
-	if out.Claims == nil {
-		out.Claims = []*model.AttributionClaim{}
-	}
-	if out.Positions == nil {
-		out.Positions = []*model.AttributionPosition{}
-	}
-	return out, nil
+	return summary(s, lags, asOf), nil
 }
 
 func (r *searchEdgeResolver) Document(ctx context.Context, obj *model.SearchEdge) (*model.Document, error) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"strings"
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -202,17 +201,4 @@ func (r *Resolver) change(ctx context.Context, seq uint64) (*model.Change, error
 		return nil, errNotFound("change", strconv.FormatUint(seq, 10))
 	}
 	return model.FromChange(c), nil
-}
-
-// changeAfter decodes a changes cursor.
-func changeAfter(after *string) (uint64, error) {
-	if after == nil || *after == "" {
-		return 0, nil
-	}
-	s, ok := strings.CutPrefix(*after, "change:")
-	n, err := strconv.ParseUint(s, 10, 64)
-	if !ok || err != nil {
-		return 0, errInvalid("after", "%q is not a changes cursor this server issued", *after)
-	}
-	return n, nil
 }

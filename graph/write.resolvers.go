@@ -7,15 +7,12 @@ package graph
 
 import (
 	"context"
-	"slices"
-	"time"
 
-	"github.com/attrib/attrib/edit"
 	"github.com/attrib/attrib/graph/generated"
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/ontology"
+	"github.com/attrib/attrib/query"
 	"github.com/attrib/attrib/store"
-	"github.com/attrib/attrib/view"
 )
 
 func (r *assessmentResolver) About(ctx context.Context, obj *model.Assessment) ([]model.Node, error) {
@@ -149,50 +146,14 @@ func (r *personResolver) History(ctx context.Context, obj *model.Person) ([]*mod
 }
 
 func (r *queryResolver) Changes(ctx context.Context, first *int, after *string, since *string) (*model.ChangeConnection, error) {
-	from, err := changeAfter(after)
+	w, err := r.q(ctx).Changes(since, query.FirstPage(first, after))
 	if err != nil {
-		return nil, err
+		return nil, fail("", err)
 	}
-	var sinceT string
-	if since != nil {
-		t, err := time.Parse(time.RFC3339Nano, *since)
-		if err != nil {
-			return nil, errInvalid("since", "%q is not an RFC 3339 time (e.g. 2026-01-02T15:04:05Z)", *since)
-		}
-		sinceT = t.UTC().Format(edit.TimeLayout)
-	}
-	n := defaultFirst
-	if first != nil {
-		n = *first
-	}
-	if n < 0 || n > MaxPageSize {
-		return nil, errInvalid("first", "must be between 0 and %d, got %d", MaxPageSize, n)
-	}
-	conn := &model.ChangeConnection{Edges: []*model.ChangeEdge{}, PageInfo: &model.PageInfo{}}
-	err = r.reader(ctx).View(func(tx *view.Txn) error {
-		// totalCount counts the whole visible feed, as in every other
-		// connection; edges start after the cursor.
-		return tx.Changes(0, func(c *store.Change) (bool, error) {
-			// Timestamps are fixed-width UTC, so they compare as strings.
-			if sinceT != "" && c.At < sinceT {
-				return true, nil
-			}
-			conn.TotalCount++
-			if c.Seq <= from {
-				conn.PageInfo.HasPreviousPage = true
-				return true, nil
-			}
-			if len(conn.Edges) < n {
-				m := model.FromChange(c)
-				conn.Edges = append(conn.Edges, &model.ChangeEdge{Cursor: m.Cursor, Node: m})
-			} else {
-				conn.PageInfo.HasNextPage = true
-			}
-			return true, nil
-		})
-	})
-	if err != nil {
-		return nil, err
+	conn := &model.ChangeConnection{Edges: make([]*model.ChangeEdge, len(w.Items)), PageInfo: &model.PageInfo{HasNextPage: w.HasNext, HasPreviousPage: w.HasPrev}, TotalCount: w.Total}
+	for i, c := range w.Items {
+		m := model.FromChange(c)
+		conn.Edges[i] = &model.ChangeEdge{Cursor: m.Cursor, Node: m}
 	}
 	if k := len(conn.Edges); k > 0 {
 		conn.PageInfo.StartCursor, conn.PageInfo.EndCursor = &conn.Edges[0].Cursor, &conn.Edges[k-1].Cursor
@@ -201,20 +162,11 @@ func (r *queryResolver) Changes(ctx context.Context, first *int, after *string, 
 }
 
 func (r *queryResolver) Assessments(ctx context.Context, about *string) ([]*model.Assessment, error) {
-	var cs []constraint
-	if about != nil {
-		cs = append(cs, constraint{arg: "about", id: *about, dir: store.In, edgeType: ontology.Assesses})
-	}
-	ids, err := r.candidates(ctx, ontology.Assessment, cs)
+	ns, err := r.q(ctx).Assessments(ctx, about)
 	if err != nil {
-		return nil, err
+		return nil, fail("", err)
 	}
-	as, err := loadTyped(ctx, r.Resolver, ids, nil, func(a *model.Assessment) string { return string(a.Date) })
-	if err != nil {
-		return nil, err
-	}
-	slices.Reverse(as)
-	return as, nil
+	return models[*model.Assessment](ns)
 }
 
 func (r *queryResolver) Me(ctx context.Context) (*model.Principal, error) {

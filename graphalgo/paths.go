@@ -1,7 +1,8 @@
-// Package graphalgo answers how things connect, over the store's adjacency
-// indexes: shortest paths, bounded neighbourhoods, timelines with time to
-// attribution, and per-incident attribution summaries. It knows nothing of
-// GraphQL; every walk is bounded and says so when asked to go past a bound.
+// Package graphalgo holds the bounded walks of the graph: shortest paths
+// and neighbourhoods, over a reader's adjacency indexes. They know nothing
+// of what the nodes mean (claims, dates, incidents): the questions built
+// on them live in package query. Every walk is bounded and says so when
+// asked to go past a bound.
 package graphalgo
 
 import (

@@ -15,7 +15,7 @@ import (
 // view.Txn, which leaves out what the reader may not see. (A raw read
 // needs one of those two types: store.View hands its callback a
 // *store.Txn.)
-var querySide = []string{"graph", "graphalgo", "subgraph", "search", "export", "server"}
+var querySide = []string{"graph", "graphalgo", "query", "subgraph", "search", "export", "server"}
 
 // rawReaders are the files of those packages that read the store raw on
 // purpose, each with the reason.

@@ -1,9 +1,8 @@
 package model
 
 import (
-	"strconv"
-
 	"github.com/attrib/attrib/ontology"
+	"github.com/attrib/attrib/query"
 	"github.com/attrib/attrib/store"
 )
 
@@ -72,12 +71,9 @@ type Change struct {
 	After    *string
 }
 
-// ChangeCursor is the cursor of the change numbered seq.
-func ChangeCursor(seq uint64) string { return "change:" + strconv.FormatUint(seq, 10) }
-
 // FromChange converts an audit entry.
 func FromChange(c *store.Change) *Change {
-	m := &Change{Seq: int(c.Seq), Cursor: ChangeCursor(c.Seq), At: c.At, By: c.By, Op: c.Op, Mutation: c.Mutation,
+	m := &Change{Seq: int(c.Seq), Cursor: query.ChangeCursor(c.Seq), At: c.At, By: c.By, Op: c.Op, Mutation: c.Mutation,
 		RecordID: c.Record, Kind: c.Kind, Marking: c.Marking}
 	if m.Marking == "" {
 		m.Marking = "CLEAR"

@@ -1,8 +1,6 @@
 package model
 
 import (
-	"strings"
-
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
 )
@@ -141,38 +139,3 @@ func (Incident) IsSubject()         {}
 func (Malware) IsCapability()       {}
 func (Tool) IsCapability()          {}
 func (AttackPattern) IsCapability() {}
-
-// Matches reports whether the object is named name, in either language or
-// by any alias, ignoring case (any name when name is nil), and is
-// deprecated as asked (either when deprecated is nil).
-func (c *cti) Matches(name *string, deprecated *bool) bool {
-	if deprecated != nil && c.Deprecated != *deprecated {
-		return false
-	}
-	if name == nil {
-		return true
-	}
-	if strings.EqualFold(c.nameEn, *name) || strings.EqualFold(c.nameAr, *name) {
-		return true
-	}
-	for _, a := range c.Aliases {
-		if strings.EqualFold(a.Text, *name) {
-			return true
-		}
-	}
-	return false
-}
-
-// SortName is the key lists order by: the English name, ignoring case.
-func (c *cti) SortName() string { return strings.ToLower(c.nameEn) }
-
-// HasExternalID reports whether the pattern carries catalogue ID id,
-// ignoring case.
-func (a *AttackPattern) HasExternalID(id string) bool {
-	for _, x := range a.ExternalIds {
-		if x.ExternalID != nil && strings.EqualFold(*x.ExternalID, id) {
-			return true
-		}
-	}
-	return false
-}

@@ -1,4 +1,4 @@
-package graphalgo
+package query
 
 import (
 	"fmt"

@@ -1,0 +1,79 @@
+package query
+
+import (
+	"context"
+
+	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/view"
+)
+
+// byDate answers a page of a list in date order from the store's
+// date-ordered indexes: it walks the index from the page's start, skipping
+// what the reader may not see by the entries' own visibility, and reads
+// the page's records alone. A page of N costs about offset+N index entries
+// and N records, whatever the list's size; the total, when p.Count asks
+// for it, counts the rest of the index (entries, not records). ok is false
+// when the store has no such index (an old store opened read-only): the
+// caller then reads the records.
+func (q *Q) byDate(ctx context.Context, dq view.DatedQuery, p Page) (w Window[*store.Node], ok bool, err error) {
+	offset, err := p.Offset()
+	if err != nil {
+		return w, false, err
+	}
+	dq.Offset, dq.Limit = offset, p.First
+	// Past the first page, or with no page at all, the total decides
+	// whether there is a previous page, as it does for lists in memory.
+	dq.Count = offset > 0 || p.First == 0 || p.Count
+	var dp view.DatedPage
+	err = q.view(func(tx *view.Txn) error {
+		var err error
+		dp, ok, err = tx.Dated(dq)
+		return err
+	})
+	if err != nil || !ok {
+		return w, ok, err
+	}
+	ns, err := q.nodes(ctx, dp.IDs)
+	if err != nil {
+		return w, true, err
+	}
+	from := offset
+	if dq.Count {
+		from = min(offset, dp.Total)
+	}
+	w = Window[*store.Node]{Items: make([]*store.Node, 0, len(ns)), Start: offset, Total: dp.Total, HasNext: dp.More, HasPrev: from > 0}
+	for _, n := range ns {
+		if n.Type == dq.Type {
+			w.Items = append(w.Items, n)
+		}
+	}
+	return w, true, nil
+}
+
+// indexed turns the list's links, order and date bounds into an index
+// walk: the nodes of its type, or those linked to one party (the link
+// points from the listed node to the party). ok is false when the index
+// cannot answer: two parties at once, or an order other than by date.
+func (l list) indexed() (view.DatedQuery, bool) {
+	q := view.DatedQuery{Type: l.typ, From: l.dated.from, To: l.dated.to}
+	for _, c := range l.links {
+		if _, _, err := store.DecodeNodeID(c.id); err != nil {
+			return q, false // candidates says what is wrong with it
+		}
+	}
+	if l.sort != nil && *l.sort != DateAsc && *l.sort != DateDesc {
+		return q, false
+	}
+	q.Desc = l.sort != nil && *l.sort == DateDesc
+	switch len(l.links) {
+	case 0:
+	case 1:
+		if l.links[0].dir != store.In {
+			return q, false
+		}
+		q.Party, q.EdgeType = l.links[0].id, l.links[0].edgeType
+	default:
+		return q, false
+	}
+	return q, true
+}
