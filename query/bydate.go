@@ -12,7 +12,8 @@ import (
 // what the reader may not see by the entries' own visibility, and reads
 // the page's records alone. A page of N costs about offset+N index entries
 // and N records, whatever the list's size; the total, when p.Count asks
-// for it, counts the rest of the index (entries, not records). ok is false
+// for it, comes from the store's list counts (or, between dates, from the
+// rest of the index: entries, not records). ok is false
 // when the store has no such index (an old store opened read-only): the
 // caller then reads the records.
 func (q *Q) byDate(ctx context.Context, dq view.DatedQuery, p Page) (w Window[*store.Node], ok bool, err error) {
@@ -76,4 +77,76 @@ func (l list) indexed() (view.DatedQuery, bool) {
 		return q, false
 	}
 	return q, true
+}
+
+// byDateKept answers a page of list l in date order when its records
+// decide what it keeps (a kind, a confidence, a language, who is blamed):
+// it walks the index in chunks, reads each chunk's records, and keeps
+// those l keeps, until the page and one item past it are found. A page
+// ending at the N-th kept item costs about N/s records for a filter that
+// keeps a share s, not the whole list; it knows no total, so a page that
+// asks for one reads the list whole instead. ok is false when the store
+// has no such index.
+func (q *Q) byDateKept(ctx context.Context, dq view.DatedQuery, l list, p Page) (w Window[*store.Node], ok bool, err error) {
+	offset, err := p.Offset()
+	if err != nil {
+		return w, false, err
+	}
+	w.Items = []*store.Node{}
+	kept := 0 // items kept so far: the position of the next one
+	chunk := min(max(2*(offset+p.First+1), 64), 1024)
+	for pos := 0; ; pos += dq.Limit {
+		dq.Offset, dq.Limit, dq.Count = pos, chunk, false
+		var dp view.DatedPage
+		err = q.view(func(tx *view.Txn) error {
+			var err error
+			dp, ok, err = tx.Dated(dq)
+			return err
+		})
+		if err != nil || !ok {
+			return w, ok, err
+		}
+		ids := dp.IDs
+		if l.narrow != nil {
+			// narrow keeps an ordered subset.
+			if ids, err = l.narrow(ctx, ids); err != nil {
+				return w, true, err
+			}
+		}
+		ns, err := q.nodes(ctx, ids)
+		if err != nil {
+			return w, true, err
+		}
+		for _, n := range ns {
+			if n.Type != l.typ {
+				continue
+			}
+			if l.keep != nil {
+				keep, err := l.keep(ctx, n)
+				if err != nil {
+					return w, true, err
+				}
+				if !keep {
+					continue
+				}
+			}
+			switch {
+			case kept >= offset+p.First:
+				w.Start, w.HasNext, w.HasPrev = offset, true, offset > 0
+				return w, true, nil
+			case kept >= offset:
+				w.Items = append(w.Items, n)
+			}
+			kept++
+		}
+		if !dp.More {
+			break
+		}
+		chunk = min(2*chunk, 1024)
+	}
+	// The walk reached the list's end: its length is known.
+	w.Total = kept
+	w.Start = min(offset, kept)
+	w.HasPrev = w.Start > 0
+	return w, true, nil
 }

@@ -66,6 +66,8 @@ func (q *Q) dated(typ string, f Dated, also func(*store.Node) bool, indexable bo
 		}}
 	if indexable && f.Lang == nil {
 		l.dated = f.bounds()
+	} else {
+		l.walk = f.bounds()
 	}
 	return l
 }

@@ -32,6 +32,10 @@ type list struct {
 	// dated, when not nil, lets the date index answer: the list's other
 	// filters need no record, and these are its date bounds.
 	dated *bounds
+	// walk, when not nil, lets the date index give the list's order and
+	// date bounds while keep and narrow still decide on each item: a page
+	// reads the records up to its end, not the whole list (byDateKept).
+	walk *bounds
 }
 
 // link: a listed node must be joined to id by an edge of edgeType; dir is
@@ -59,6 +63,18 @@ func (q *Q) run(ctx context.Context, l list, p Page) (Window[*store.Node], error
 	if l.dated != nil && !q.BruteForce {
 		if dq, ok := l.indexed(); ok {
 			w, ok, err := q.byDate(ctx, dq, p)
+			if err != nil || ok {
+				return w, err
+			}
+		}
+	}
+	// A total needs every item that passes, so only a page without one
+	// walks the index when records must decide.
+	if l.walk != nil && !p.Count && !q.BruteForce {
+		walked := l
+		walked.dated = l.walk
+		if dq, ok := walked.indexed(); ok {
+			w, ok, err := q.byDateKept(ctx, dq, l, p)
 			if err != nil || ok {
 				return w, err
 			}

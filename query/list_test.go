@@ -157,3 +157,100 @@ func TestBadIDNamesItsArgument(t *testing.T) {
 		t.Errorf("err %v, want an argument error on blamed", err)
 	}
 }
+
+// countingLoader counts the records a question reads.
+type countingLoader struct {
+	q    *Q
+	read int
+}
+
+func (c *countingLoader) Nodes(ctx context.Context, ids []string) ([]*store.Node, error) {
+	c.read += len(ids)
+	return (&Q{Reader: c.q.Reader}).nodes(ctx, ids)
+}
+
+// Lists whose records decide what they keep (a kind, a confidence, a
+// language, who is blamed) walk the date index only as far as the page
+// needs, and page exactly as reading every record does, in both orders,
+// for a reader who sees everything and one who sees less.
+func TestFilteredListsWalkTheIndexAsFarAsThePage(t *testing.T) {
+	ctx := context.Background()
+	s := generated(t, 150)
+	sixty, ar, sanction, cyber := 60, "ar", "SANCTION", "CYBERATTACK"
+	desc := DateDesc
+	type ask func(q *Q, p Page) (Window[*store.Node], error)
+	asks := map[string]ask{
+		"attributions minConfidence": func(q *Q, p Page) (Window[*store.Node], error) {
+			return q.Attributions(ctx, Attributions{MinConfidence: &sixty}, p)
+		},
+		"attributions minConfidence newest first, by attributor": func(q *Q, p Page) (Window[*store.Node], error) {
+			gb := gen.StateID("GB")
+			return q.Attributions(ctx, Attributions{Attributor: &gb, MinConfidence: &sixty, Dated: Dated{Sort: &desc}}, p)
+		},
+		"attributions in Arabic sources": func(q *Q, p Page) (Window[*store.Node], error) {
+			return q.Attributions(ctx, Attributions{Dated: Dated{Lang: &ar}}, p)
+		},
+		"responses of a kind": func(q *Q, p Page) (Window[*store.Node], error) {
+			return q.Responses(ctx, Responses{Kind: &sanction}, p)
+		},
+		"incidents of a kind between dates": func(q *Q, p Page) (Window[*store.Node], error) {
+			return q.Incidents(ctx, Incidents{Kind: &cyber, Dated: Dated{From: "2021-03-01", To: "2023-06-30"}}, p)
+		},
+		"incidents blamed on Iran": func(q *Q, p Page) (Window[*store.Node], error) {
+			ir := gen.StateID("IR")
+			return q.Incidents(ctx, Incidents{Actor: &ir}, p)
+		},
+	}
+	long := 0 // lists long enough for the walk to read less
+	for _, sc := range []view.Scope{view.Everything(), {Clearance: "GREEN"}} {
+		rd := view.New(s, sc)
+		for name, a := range asks {
+			brute := &Q{Reader: rd, BruteForce: true}
+			whole, err := a(brute, Page{First: 0, Count: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			all := pageThrough(t, MaxPageSize, func(p Page) (Window[*store.Node], error) { return a(brute, p) })
+			if len(all) != whole.Total || len(all) < 5 {
+				t.Fatalf("%s: %d items, total %d; want a list of at least five", name, len(all), whole.Total)
+			}
+			counted := &countingLoader{q: New(rd)}
+			if _, err := a(&Q{Reader: rd, Loader: counted, BruteForce: true}, Page{First: 1}); err != nil {
+				t.Fatal(err)
+			}
+			if counted.read > 256 {
+				long++
+			}
+			for _, first := range []int{1, 7, MaxPageSize} {
+				var got []string
+				p := Page{First: first}
+				for range 1000 {
+					loader := &countingLoader{q: New(rd)}
+					w, err := a(&Q{Reader: rd, Loader: loader}, p)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if w.HasPrev != (p.After != "") {
+						t.Fatalf("%s, pages of %d: the page after %q says hasPrev %v", name, first, p.After, w.HasPrev)
+					}
+					// The walk's first chunk is 64 entries; the lists are
+					// several times longer.
+					if p.After == "" && first == 1 && counted.read > 256 && 4*loader.read > counted.read {
+						t.Errorf("%s: the first page of one read %d records; reading the list whole reads %d", name, loader.read, counted.read)
+					}
+					got = append(got, ids(w)...)
+					if !w.HasNext {
+						break
+					}
+					p.After = Cursor(w.Start + len(w.Items) - 1)
+				}
+				if !slices.Equal(got, all) {
+					t.Errorf("%s as %+v, pages of %d: paged %d items %.5v…, reading every record gives %d %.5v…", name, sc, first, len(got), got, len(all), all)
+				}
+			}
+		}
+	}
+	if long < 6 {
+		t.Errorf("only %d lists were long enough to show that a page reads less than the list", long)
+	}
+}
