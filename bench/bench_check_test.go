@@ -35,7 +35,7 @@ func TestCasesAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := graph.NewHandler(s, graph.DefaultLimits, nil)
+	h := server.GraphQL(s, server.DefaultLimits, nil)
 	for _, c := range Cases(f) {
 		ans, err := Do(h, c.Query, c.Vars)
 		if err != nil {
@@ -95,7 +95,7 @@ func TestNewCasesAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	h := graph.NewHandler(s, graph.DefaultLimits, nil, graph.WithIndex(x))
+	h := server.GraphQL(s, server.DefaultLimits, nil, graph.WithIndex(x))
 	for _, c := range SearchCases(x) {
 		ans, err := Do(h, c.Query, c.Vars)
 		if err != nil {
@@ -110,7 +110,7 @@ func TestNewCasesAnswer(t *testing.T) {
 		}
 	}
 
-	srvURL, stop, err := listen(server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits}))
+	srvURL, stop, err := listen(server.Handler(server.Config{Store: s, Limits: server.DefaultLimits}))
 	if err != nil {
 		t.Fatal(err)
 	}

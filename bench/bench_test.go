@@ -86,7 +86,7 @@ func TestMain(m *testing.M) {
 // BenchmarkQuery runs each case through the GraphQL handler in process.
 func BenchmarkQuery(b *testing.B) {
 	s, f := openCorpus(b)
-	h := graph.NewHandler(s, graph.DefaultLimits, nil, graph.WithIndex(corpus.x))
+	h := server.GraphQL(s, server.DefaultLimits, nil, graph.WithIndex(corpus.x))
 	for _, c := range append(Cases(f), SearchCases(corpus.x)...) {
 		b.Run(c.Name, func(b *testing.B) {
 			op, err := InProcess(h, c.Query, c.Vars)
@@ -138,7 +138,7 @@ func BenchmarkLoad(b *testing.B) {
 // the same records.
 func BenchmarkExport(b *testing.B) {
 	s, f := openCorpus(b)
-	h := server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits})
+	h := server.Handler(server.Config{Store: s, Limits: server.DefaultLimits})
 	req := subgraph.Request{Roots: []string{f.Attributor}, Depth: ExportDepth}
 	keys, err := exportKeys(s, req)
 	if err != nil {

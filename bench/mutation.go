@@ -13,7 +13,6 @@ import (
 
 	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/gen"
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
 )
@@ -85,7 +84,7 @@ func (r *MutationRig) setup() error {
 	if err != nil {
 		return err
 	}
-	r.h = server.Handler(server.Config{Store: r.s, Limits: graph.DefaultLimits, Tokens: tokens})
+	r.h = server.Handler(server.Config{Store: r.s, Limits: server.DefaultLimits, Tokens: tokens})
 	return nil
 }
 

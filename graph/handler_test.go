@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attrib/attrib/apierr"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/store"
 )
@@ -56,7 +57,7 @@ func TestObjectCapRefusesWhileResolving(t *testing.T) {
 	lim.MaxObjects = 3
 	h = NewHandler(seedtest.Store(t), lim, nil)
 	_, out, body := do(t, h, statesQuery)
-	if firstCode(out) != CodeLimit || len(out.Errors) != 1 || !strings.Contains(out.Errors[0].Message, "more than 3 objects") {
+	if firstCode(out) != apierr.Limit || len(out.Errors) != 1 || !strings.Contains(out.Errors[0].Message, "more than 3 objects") {
 		t.Fatalf("want one LIMIT error naming the cap, got %s", body)
 	}
 	if len(out.Data) != 0 && string(out.Data) != "null" {
@@ -68,7 +69,7 @@ func TestTimeoutRefuses(t *testing.T) {
 	lim := DefaultLimits
 	lim.Timeout = time.Nanosecond
 	_, out, body := do(t, NewHandler(seedtest.Store(t), lim, nil), statesQuery)
-	if firstCode(out) != CodeLimit || !strings.Contains(out.Errors[0].Message, "longer than the limit") {
+	if firstCode(out) != apierr.Limit || !strings.Contains(out.Errors[0].Message, "longer than the limit") {
 		t.Fatalf("want a LIMIT timeout error, got %s", body)
 	}
 }
@@ -76,13 +77,13 @@ func TestTimeoutRefuses(t *testing.T) {
 func TestCallerErrorsKeepTheirCode(t *testing.T) {
 	h := NewHandler(seedtest.Store(t), DefaultLimits, nil)
 	cases := []struct{ q, code, says string }{
-		{`{ documents(first: 101) { totalCount } }`, CodeValidation, "maximum page size"},
-		{`{ documents(after: "nope") { totalCount } }`, CodeValidation, "not a cursor"},
-		{`{ attributions(attributor: "!!") { totalCount } }`, CodeValidation, "attributor"},
-		{`{ nope }`, CodeValidation, "nope"},
-		{`{ node(id: "eA") { id } }`, CodeValidation, "malformed id"},
-		{`{ incidents(from: "2022-02-30") { totalCount } }`, CodeValidation, "not a real date"},
-		{`{ incidents(first: 50000) { edges { node { citations { exact } links { citations { exact } } } } } }`, CodeLimit, "complexity"},
+		{`{ documents(first: 101) { totalCount } }`, apierr.Validation, "maximum page size"},
+		{`{ documents(after: "nope") { totalCount } }`, apierr.Validation, "not a cursor"},
+		{`{ attributions(attributor: "!!") { totalCount } }`, apierr.Validation, "attributor"},
+		{`{ nope }`, apierr.Validation, "nope"},
+		{`{ node(id: "eA") { id } }`, apierr.Validation, "malformed id"},
+		{`{ incidents(from: "2022-02-30") { totalCount } }`, apierr.Validation, "not a real date"},
+		{`{ incidents(first: 50000) { edges { node { citations { exact } links { citations { exact } } } } } }`, apierr.Limit, "complexity"},
 	}
 	for _, c := range cases {
 		_, out, body := do(t, h, c.q)
@@ -101,7 +102,7 @@ func TestInternalErrorsHideTheirDetails(t *testing.T) {
 	h := NewHandler(s, DefaultLimits, slog.New(slog.NewTextHandler(&logged, nil)))
 	s.Close() // every read now fails inside the storage engine
 	_, out, body := do(t, h, `{ documents { totalCount } }`)
-	if firstCode(out) != CodeInternal || !strings.HasPrefix(out.Errors[0].Message, "internal error (request ") {
+	if firstCode(out) != apierr.Internal || !strings.HasPrefix(out.Errors[0].Message, "internal error (request ") {
 		t.Fatalf("want an internal error, got %s", body)
 	}
 	for _, leak := range []string{"badger", "DB", "closed", "/", ".go"} {
@@ -147,7 +148,7 @@ func TestPanicsBecomeInternalErrors(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(&logged, nil))
 	err := recoverer(log)(t.Context(), "secret detail at /srv/attrib/x.go")
 	out := presenter(log)(t.Context(), err)
-	if out.Extensions["code"] != CodeInternal || strings.Contains(out.Message, "secret") || !strings.HasPrefix(out.Message, "internal error (request ") {
+	if out.Extensions["code"] != apierr.Internal || strings.Contains(out.Message, "secret") || !strings.HasPrefix(out.Message, "internal error (request ") {
 		t.Fatalf("client sees %q %v", out.Message, out.Extensions)
 	}
 	if !strings.Contains(logged.String(), "secret detail") || !strings.Contains(logged.String(), "goroutine") {
@@ -160,7 +161,7 @@ func TestConfiguredPageSize(t *testing.T) {
 	lim.MaxPageSize = 2
 	h := NewHandler(seedtest.Store(t), lim, nil)
 	_, out, body := do(t, h, `{ states(first: 3) { totalCount } }`)
-	if firstCode(out) != CodeValidation || !strings.Contains(out.Errors[0].Message, "between 0 and 2") {
+	if firstCode(out) != apierr.Validation || !strings.Contains(out.Errors[0].Message, "between 0 and 2") {
 		t.Fatalf("first: 3 over a page size of 2: %s", body)
 	}
 	if _, out, body := do(t, h, `{ states(first: 2) { edges { node { code } } } }`); len(out.Errors) != 0 {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/attrib/attrib/apierr"
 	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/search"
@@ -136,7 +137,7 @@ func TestSearchMetonymsFindTheirState(t *testing.T) {
 func TestSearchPageSizeIsEnforced(t *testing.T) {
 	h := server(t)
 	errs := run(t, h, searchQuery, map[string]any{"q": "Iran", "first": graph.MaxPageSize + 1}, nil)
-	if len(errs) != 1 || errs[0].Extensions["code"] != graph.CodeValidation || !strings.Contains(errs[0].Message, "maximum page size") {
+	if len(errs) != 1 || errs[0].Extensions["code"] != apierr.Validation || !strings.Contains(errs[0].Message, "maximum page size") {
 		t.Fatalf("errors %+v, want one VALIDATION error naming the maximum page size", errs)
 	}
 }
@@ -171,7 +172,7 @@ func TestPathJoinsBritainAndTheUSThroughTheIncident(t *testing.T) {
 		}
 	}
 	errs := run(t, h, `{ paths(from: "`+britain+`", to: "`+usa+`", maxHops: 7) { length } }`, nil, nil)
-	if len(errs) != 1 || errs[0].Extensions["code"] != graph.CodeValidation {
+	if len(errs) != 1 || errs[0].Extensions["code"] != apierr.Validation {
 		t.Errorf("maxHops 7: errors %+v, want a VALIDATION error", errs)
 	}
 	errs = run(t, h, `{ neighbourhood(id: "`+iran+`", depth: 4) { depth } }`, nil, nil)
@@ -337,7 +338,7 @@ func TestSummaryAndFilters(t *testing.T) {
 			got.Incidents.TotalCount, got.NotBlamed.TotalCount, got.Responses.TotalCount)
 	}
 	errs := run(t, h, `{ responses(sort: CONFIDENCE_DESC) { totalCount } }`, nil, nil)
-	if len(errs) != 1 || errs[0].Extensions["code"] != graph.CodeValidation {
+	if len(errs) != 1 || errs[0].Extensions["code"] != apierr.Validation {
 		t.Errorf("confidence sort on responses: %+v, want a VALIDATION error", errs)
 	}
 }
@@ -355,7 +356,7 @@ func TestEveryConnectionEnforcesTheMaximumPageSize(t *testing.T) {
 	h := server(t)
 	for _, field := range []string{"incidents", "attributions", "responses", "statements", "documents", "states"} {
 		errs := run(t, h, `{ `+field+`(first: 101) { totalCount } }`, nil, nil)
-		if len(errs) != 1 || errs[0].Extensions["code"] != graph.CodeValidation || !strings.Contains(errs[0].Message, "maximum page size") {
+		if len(errs) != 1 || errs[0].Extensions["code"] != apierr.Validation || !strings.Contains(errs[0].Message, "maximum page size") {
 			t.Errorf("%s(first: 101): errors %+v, want one VALIDATION error naming the maximum page size", field, errs)
 		}
 	}

@@ -16,7 +16,6 @@ import (
 	"testing"
 
 	"github.com/attrib/attrib/cite"
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
@@ -26,7 +25,7 @@ import (
 func newServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	s := seedtest.Open(t, t.TempDir(), store.Options{})
-	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits}))
+	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: server.DefaultLimits}))
 	t.Cleanup(ts.Close)
 	return ts
 }

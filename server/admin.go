@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/attrib/attrib/apierr"
 	"github.com/attrib/attrib/auth"
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/store"
 )
 
@@ -110,7 +110,7 @@ func backupHandler(s *store.Store, authz Authorizer, log *slog.Logger) http.Hand
 			} else {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="attrib"`)
 			}
-			writeError(w, status, graph.CodeAuth, err.Error())
+			apierr.Write(w, status, apierr.Auth, err.Error())
 			return
 		}
 		var since uint64

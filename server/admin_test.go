@@ -17,7 +17,6 @@ import (
 
 	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/check"
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/seed"
 	"github.com/attrib/attrib/store"
@@ -43,12 +42,12 @@ func getBackup(t *testing.T, ts *httptest.Server, token string, since uint64) (*
 
 func TestBackupNeedsTheAdminToken(t *testing.T) {
 	s := seedtest.Store(t)
-	off := httptest.NewServer(Handler(Config{Store: s, Limits: graph.DefaultLimits}))
+	off := httptest.NewServer(Handler(Config{Store: s, Limits: DefaultLimits}))
 	defer off.Close()
 	if resp, body := getBackup(t, off, "anything", 0); resp.StatusCode != http.StatusForbidden || !bytes.Contains(body, []byte("ATTRIB_ADMIN_TOKEN")) {
 		t.Errorf("without a configured token: %d %s", resp.StatusCode, body)
 	}
-	on := httptest.NewServer(Handler(Config{Store: s, Limits: graph.DefaultLimits, Admin: AdminToken("s3cret")}))
+	on := httptest.NewServer(Handler(Config{Store: s, Limits: DefaultLimits, Admin: AdminToken("s3cret")}))
 	defer on.Close()
 	for _, tok := range []string{"", "wrong", "s3cre"} {
 		if resp, _ := getBackup(t, on, tok, 0); resp.StatusCode != http.StatusUnauthorized {
@@ -76,7 +75,7 @@ func TestBackupUnderWritesRestores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(Handler(Config{Store: s, Limits: graph.DefaultLimits, Admin: AdminToken("tok"), Tokens: tokens}))
+	ts := httptest.NewServer(Handler(Config{Store: s, Limits: DefaultLimits, Admin: AdminToken("tok"), Tokens: tokens}))
 	defer ts.Close()
 
 	var acked atomic.Int64 // writes 0..acked-1 are acknowledged

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
@@ -16,7 +15,7 @@ import (
 // and how to add one; on a server with tokens, only to send one.
 func TestAnonymousWriteSaysWhenNoTokensAreConfigured(t *testing.T) {
 	s := seedtest.Open(t, t.TempDir(), store.Options{})
-	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Logger: slog.New(slog.DiscardHandler), Limits: graph.DefaultLimits}))
+	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Logger: slog.New(slog.DiscardHandler), Limits: server.DefaultLimits}))
 	defer srv.Close()
 	bare := &env{t: t, store: s, srv: srv}
 	write := `mutation { addDocument(input: {title: "t", text: "x", language: "en"}) { id } }`

@@ -15,7 +15,6 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/attrib/attrib/gen"
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/store"
 )
 
@@ -50,7 +49,7 @@ func TestClientHangUpsUnderConcurrency(t *testing.T) {
 
 	// Time is not what this test checks: under the race detector on a busy
 	// machine a wide page can take seconds, and must still answer.
-	lim := graph.DefaultLimits
+	lim := DefaultLimits
 	lim.Timeout = 2 * time.Minute
 	// Every request runs at once, none waits for a slot: the hang-ups
 	// must land while many fields resolve.

@@ -10,13 +10,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/attrib/attrib/graph"
+	"github.com/attrib/attrib/apierr"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
 )
 
-func newLimitedServer(t *testing.T, lim graph.Limits) *httptest.Server {
+func newLimitedServer(t *testing.T, lim server.Limits) *httptest.Server {
 	t.Helper()
 	s := seedtest.Store(t)
 	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: lim}))
@@ -36,7 +36,7 @@ func get(t *testing.T, u string) (*http.Response, string) {
 }
 
 func TestExportEndpoint(t *testing.T) {
-	srv := newLimitedServer(t, graph.DefaultLimits)
+	srv := newLimitedServer(t, server.DefaultLimits)
 	root := url.QueryEscape(incident)
 	cases := []struct {
 		query  string
@@ -55,12 +55,32 @@ func TestExportEndpoint(t *testing.T) {
 		{"?root=" + root + "&maxNodes=2", 400, "more than 2 nodes"},
 		{"?root=" + root + "&direction=up", 400, "direction"},
 		{"?root=" + root + "&edgeType=LIKES", 400, "unknown edge type"},
+		{"?root=" + root + "&nodeType=Planet", 400, "nodeType: unknown node type"},
+		{"?root=" + root + "&includeRetracted=maybe", 400, `includeRetracted: \"maybe\" is not true or false`},
 	}
+	// Every refusal is one GraphQL-shaped error with the code GraphQL
+	// gives the same refusal.
+	codes := map[int]string{400: apierr.Validation, 404: apierr.NotFound}
 	for _, c := range cases {
 		resp, body := get(t, srv.URL+"/export"+c.query)
 		if resp.StatusCode != c.status || !strings.Contains(body, c.body) {
 			t.Errorf("GET /export%s: %d %.200q; want %d with %q", c.query, resp.StatusCode, body, c.status, c.body)
 			continue
+		}
+		if c.status != 200 {
+			var out struct {
+				Errors []struct {
+					Message    string
+					Extensions struct{ Code string }
+				}
+			}
+			if ct := resp.Header.Get("Content-Type"); ct != "application/json" || json.Unmarshal([]byte(body), &out) != nil ||
+				len(out.Errors) != 1 || out.Errors[0].Extensions.Code != codes[c.status] || out.Errors[0].Message == "" {
+				t.Errorf("GET /export%s: %s %q; want one JSON error with code %s", c.query, ct, body, codes[c.status])
+			}
+			if strings.Contains(body, "invalid record") {
+				t.Errorf("GET /export%s: %q speaks of a record; it was an argument", c.query, body)
+			}
 		}
 		disp := resp.Header.Get("Content-Disposition")
 		if c.status == 200 && !strings.HasPrefix(disp, "attachment; filename=") {
@@ -102,7 +122,7 @@ func gql(t *testing.T, srv *httptest.Server, query string, vars map[string]any, 
 }
 
 func TestSubgraphField(t *testing.T) {
-	srv := newLimitedServer(t, graph.DefaultLimits)
+	srv := newLimitedServer(t, server.DefaultLimits)
 	var res struct {
 		Subgraph struct {
 			Nodes []struct {
@@ -172,8 +192,8 @@ func TestSubgraphField(t *testing.T) {
 }
 
 func TestSubgraphCap(t *testing.T) {
-	lim := graph.DefaultLimits
-	lim.MaxSubgraphNodes = 5
+	lim := server.DefaultLimits
+	lim.MaxNodes = 5
 	srv := newLimitedServer(t, lim)
 	errs := gql(t, srv, `{ exportSubgraph }`, nil, nil)
 	if len(errs) != 1 || !strings.Contains(errs[0]["message"].(string), "more than 5 nodes") {
@@ -201,7 +221,7 @@ func TestImportMutation(t *testing.T) {
 	q := `mutation($data: String!) { importGraph(data: $data) { format written kept { type count } } }`
 	// An import writes, so like every mutation it needs an editor.
 	for _, tok := range []string{"", readerToken} {
-		if r := e.gql(tok, q, map[string]any{"data": native}); r.code() != graph.CodeForbidden || !strings.Contains(r.Body, "editor") {
+		if r := e.gql(tok, q, map[string]any{"data": native}); r.code() != apierr.Forbidden || !strings.Contains(r.Body, "editor") {
 			t.Errorf("import with token %q: %s", tok, r.Body)
 		}
 	}

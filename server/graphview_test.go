@@ -21,7 +21,6 @@ import (
 
 	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/gen"
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/internal/browsertest"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/ontology"
@@ -64,7 +63,7 @@ func seededServer(t *testing.T) (*httptest.Server, *store.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { x.Close() })
-	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Index: x, Limits: graph.DefaultLimits}))
+	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Index: x, Limits: server.DefaultLimits}))
 	t.Cleanup(ts.Close)
 	return ts, s
 }
@@ -468,7 +467,7 @@ func TestGraphViewLaysOutFiveHundredNodes(t *testing.T) {
 	if _, err := gen.Load(s, gen.Options{Incidents: 310}); err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits}))
+	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: server.DefaultLimits}))
 	t.Cleanup(ts.Close)
 	root := gen.StateID("CN")
 	want := drawnNodes(t, s, subgraph.Request{Roots: []string{root}, Depth: 1})
@@ -514,7 +513,7 @@ func TestGraphViewSendsTheReadersToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := seedtest.Open(t, t.TempDir(), store.Options{})
-	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits, Tokens: tokens, ReadsNeedToken: true}))
+	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: server.DefaultLimits, Tokens: tokens, ReadsNeedToken: true}))
 	t.Cleanup(ts.Close)
 
 	tab := browsertest.NewTab(t, 1400, 900, 2*time.Minute)

@@ -16,7 +16,6 @@ import (
 
 	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/cite"
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
@@ -86,7 +85,7 @@ func newEnv(t *testing.T, readsNeedToken bool) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Logger: log, Limits: graph.DefaultLimits,
+	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Logger: log, Limits: server.DefaultLimits,
 		Tokens: tokens, ReadsNeedToken: readsNeedToken}))
 	t.Cleanup(srv.Close)
 	return &env{t: t, store: s, srv: srv, logs: logs}

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/internal/schematest"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
@@ -86,7 +85,7 @@ func TestCQ5SameBytesEverywhere(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits}))
+	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: server.DefaultLimits}))
 	defer srv.Close()
 
 	for f, want := range cliOut {
@@ -143,7 +142,7 @@ func TestExportViaServerErrorsLeaveNoFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits}))
+	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: server.DefaultLimits}))
 	defer srv.Close()
 	for _, c := range []struct {
 		args []string
