@@ -11,11 +11,11 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/attrib/attrib/bench/floor"
-	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/synthetic"
 )
 
 // TestCasesAnswer checks, on a small corpus, what the benchmarks rely on:
@@ -28,7 +28,7 @@ func TestCasesAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := gen.Load(s, gen.Options{Seed: 1, Incidents: 120}); err != nil {
+	if _, err := synthetic.Load(s, synthetic.Options{Seed: 1, Incidents: 120}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := Pick(s)
@@ -83,7 +83,7 @@ func TestNewCasesAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := gen.Load(s, gen.Options{Seed: 1, Incidents: 120}); err != nil {
+	if _, err := synthetic.Load(s, synthetic.Options{Seed: 1, Incidents: 120}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := Pick(s)

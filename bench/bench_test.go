@@ -15,9 +15,9 @@ import (
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/subgraph"
 
-	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/synthetic"
 )
 
 // The benchmarks run on the corpus in $ATTRIB_BENCH_DATA (written by
@@ -53,7 +53,7 @@ func openCorpus(b *testing.B) (*store.Store, Fixture) {
 			return
 		}
 		if fresh {
-			if _, corpus.err = gen.Load(corpus.s, gen.Options{Seed: 1, Incidents: benchIncidents}); corpus.err != nil {
+			if _, corpus.err = synthetic.Load(corpus.s, synthetic.Options{Seed: 1, Incidents: benchIncidents}); corpus.err != nil {
 				return
 			}
 		}

@@ -5,11 +5,11 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
+	"github.com/attrib/attrib/synthetic"
 	"github.com/attrib/attrib/view"
 )
 
@@ -59,7 +59,7 @@ func markedCorpus(t *testing.T) *store.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if _, err := gen.Load(s, gen.Options{Seed: 1, Incidents: 20}); err != nil {
+	if _, err := synthetic.Load(s, synthetic.Options{Seed: 1, Incidents: 20}); err != nil {
 		t.Fatal(err)
 	}
 	markings := []string{"GREEN", "AMBER", "RED"}
@@ -125,10 +125,10 @@ func TestCopiedRecordsMatchDecodedOnAMarkedCorpus(t *testing.T) {
 		clearance string
 		r         subgraph.Request
 	}{
-		{"", subgraph.Request{Roots: []string{gen.StateID("GB")}, Depth: 2}},
-		{"GREEN", subgraph.Request{Roots: []string{gen.StateID("GB")}, Depth: 2}},
-		{"AMBER", subgraph.Request{Roots: []string{gen.StateID("GB")}, Depth: 2, IncludeRetracted: true}},
-		{"", subgraph.Request{Roots: []string{gen.IncidentID(3)}, Depth: 3}},
+		{"", subgraph.Request{Roots: []string{synthetic.StateID("GB")}, Depth: 2}},
+		{"GREEN", subgraph.Request{Roots: []string{synthetic.StateID("GB")}, Depth: 2}},
+		{"AMBER", subgraph.Request{Roots: []string{synthetic.StateID("GB")}, Depth: 2, IncludeRetracted: true}},
+		{"", subgraph.Request{Roots: []string{synthetic.IncidentID(3)}, Depth: 3}},
 		{"", subgraph.Request{}},
 		{"RED", subgraph.Request{IncludeRetracted: true}},
 	} {

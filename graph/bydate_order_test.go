@@ -8,9 +8,9 @@ import (
 	"sort"
 	"testing"
 
-	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/synthetic"
 )
 
 // Paging a state's attributions reads only their dates; the pages must
@@ -21,10 +21,10 @@ func TestAttributionPagesFollowDateOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := gen.Load(s, gen.Options{Seed: 1, Incidents: 300}); err != nil {
+	if _, err := synthetic.Load(s, synthetic.Options{Seed: 1, Incidents: 300}); err != nil {
 		t.Fatal(err)
 	}
-	gb := gen.StateID("GB")
+	gb := synthetic.StateID("GB")
 	type claim struct{ id, date string }
 	var want []claim
 	err = s.View(func(tx *store.Txn) error {

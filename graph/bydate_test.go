@@ -11,9 +11,9 @@ import (
 	"testing"
 
 	"github.com/attrib/attrib/auth"
-	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/synthetic"
 )
 
 // churn makes random changes to a generated graph, straight through the
@@ -132,7 +132,7 @@ func TestDateIndexedListsEqualABruteForceScan(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := gen.Load(s, gen.Options{Seed: 5, Incidents: 200}); err != nil {
+	if _, err := synthetic.Load(s, synthetic.Options{Seed: 5, Incidents: 200}); err != nil {
 		t.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(5, 5))
@@ -147,11 +147,11 @@ func TestDateIndexedListsEqualABruteForceScan(t *testing.T) {
 			`{ incidents(first: 37`+filter+`AFTER) { totalCount pageInfo { hasNextPage hasPreviousPage } edges { cursor node { id date { date } } } } }`)
 		for _, code := range []string{"GB", "US", "IR"} {
 			queries = append(queries,
-				`{ attributions(first: 37, attributor: "`+gen.StateID(code)+`"`+filter+`AFTER) { totalCount pageInfo { hasNextPage } edges { cursor node { id } } } }`,
-				`{ attributions(first: 37, blamed: "`+gen.StateID(code)+`"`+filter+`AFTER) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
-				`{ incidents(first: 37, target: "`+gen.StateID(code)+`"`+filter+`AFTER) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`)
+				`{ attributions(first: 37, attributor: "`+synthetic.StateID(code)+`"`+filter+`AFTER) { totalCount pageInfo { hasNextPage } edges { cursor node { id } } } }`,
+				`{ attributions(first: 37, blamed: "`+synthetic.StateID(code)+`"`+filter+`AFTER) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+				`{ incidents(first: 37, target: "`+synthetic.StateID(code)+`"`+filter+`AFTER) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`)
 		}
-		queries = append(queries, `{ attributions(first: 37, incident: "`+gen.IncidentID(7)+`"`+filter+`AFTER) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`)
+		queries = append(queries, `{ attributions(first: 37, incident: "`+synthetic.IncidentID(7)+`"`+filter+`AFTER) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`)
 	}
 	// Without totalCount the walk stops at the page's end.
 	queries = append(queries, `{ incidents(first: 37AFTER) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`)

@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"github.com/attrib/attrib/export"
-	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
+	"github.com/attrib/attrib/synthetic"
 	"github.com/attrib/attrib/view"
 )
 
@@ -53,7 +53,7 @@ func TestNativeDecodeMatchesEncodingJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := gen.Load(s, gen.Options{Seed: 3, Incidents: 30}); err != nil {
+	if _, err := synthetic.Load(s, synthetic.Options{Seed: 3, Incidents: 30}); err != nil {
 		t.Fatal(err)
 	}
 	var corpus bytes.Buffer

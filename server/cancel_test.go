@@ -14,8 +14,8 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/synthetic"
 )
 
 // cancelQueries are the wide list queries whose items gqlgen resolves
@@ -40,7 +40,7 @@ func TestClientHangUpsUnderConcurrency(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := gen.Load(s, gen.Options{Seed: 1, Incidents: 300}); err != nil {
+	if _, err := synthetic.Load(s, synthetic.Options{Seed: 1, Incidents: 300}); err != nil {
 		t.Fatal(err)
 	}
 	// Everything started so far (Badger's own workers) is not the

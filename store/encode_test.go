@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/seed"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/synthetic"
 )
 
 // sameAsMarshal fails t unless EncodeNode/EncodeEdge write exactly what
@@ -50,7 +50,7 @@ func TestEncodeMatchesMarshalOnSeedAndCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := gen.Load(s, gen.Options{Seed: 5, Incidents: 40}); err != nil {
+	if _, err := synthetic.Load(s, synthetic.Options{Seed: 5, Incidents: 40}); err != nil {
 		t.Fatal(err)
 	}
 	nodes, edges := 0, 0
