@@ -33,7 +33,6 @@ import (
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
-	gojson "github.com/goccy/go-json"
 
 	"github.com/attrib/attrib/cite"
 	"github.com/attrib/attrib/ontology"
@@ -238,7 +237,7 @@ func (st *stager) other(r io.Reader) error {
 		Format *string `json:"format"`
 		Type   *string `json:"type"`
 	}
-	if err := gojson.Unmarshal(data, &head); err != nil {
+	if err := store.Decode(data, &head); err != nil {
 		return fmt.Errorf("%w: not JSON: %v", ErrMalformed, err)
 	}
 	switch {
@@ -498,7 +497,7 @@ func (st *stager) checkEdges() error {
 	}
 	return st.imp.ScanStagedEdges(func(b []byte) error {
 		var e store.Edge
-		if err := gojson.Unmarshal(b, &e); err != nil {
+		if err := store.Decode(b, &e); err != nil {
 			return fmt.Errorf("read staged edge: %w", err)
 		}
 		ft, err := typeOf(e.From)
@@ -542,7 +541,7 @@ func (st *stager) checkCitations() error {
 			var err error
 			found, err = st.nodeValue(docID, func(b []byte) error {
 				var d store.Node
-				if err := gojson.Unmarshal(b, &d); err != nil {
+				if err := store.Decode(b, &d); err != nil {
 					return err
 				}
 				text, marking = []rune(d.Props.String("text")), d.Marking
