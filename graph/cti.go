@@ -29,32 +29,24 @@ func (r *Resolver) claimsBy(ctx context.Context, arg, id, edgeType string) ([]*m
 
 // blamedBy keeps the ids that some claim by claimant blames.
 func (r *Resolver) blamedBy(ctx context.Context, ids []string, claimant string) ([]string, error) {
-	claims, err := r.claimsBy(ctx, "blamedBy", claimant, ontology.AttributedBy)
-	if err != nil {
-		return nil, err
-	}
-	keep := map[string]bool{}
-	for _, a := range claims {
-		ns, err := r.neighbours(ctx, a.ID, store.Out, ontology.Blames)
-		if err != nil {
-			return nil, err
-		}
-		for _, n := range ns {
-			keep[idOf(n)] = true
-		}
-	}
-	return slices.DeleteFunc(ids, func(id string) bool { return !keep[id] }), nil
+	return r.keepClaimed(ctx, ids, "blamedBy", claimant, ontology.AttributedBy, ontology.Blames)
 }
 
 // attributedTo keeps the ids that some claim blaming party is about.
 func (r *Resolver) attributedTo(ctx context.Context, ids []string, party string) ([]string, error) {
-	claims, err := r.claimsBy(ctx, "attributedTo", party, ontology.Blames)
+	return r.keepClaimed(ctx, ids, "attributedTo", party, ontology.Blames, ontology.Concerns)
+}
+
+// keepClaimed keeps the ids that some claim linked to party by partyEdge
+// points at by claimEdge; arg names the argument party came from.
+func (r *Resolver) keepClaimed(ctx context.Context, ids []string, arg, party, partyEdge, claimEdge string) ([]string, error) {
+	claims, err := r.claimsBy(ctx, arg, party, partyEdge)
 	if err != nil {
 		return nil, err
 	}
 	keep := map[string]bool{}
 	for _, a := range claims {
-		ns, err := r.neighbours(ctx, a.ID, store.Out, ontology.Concerns)
+		ns, err := r.neighbours(ctx, a.ID, store.Out, claimEdge)
 		if err != nil {
 			return nil, err
 		}

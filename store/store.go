@@ -417,6 +417,21 @@ func (tx *Txn) Edges(id string, dir Direction, edgeType string) ([]EdgeRef, erro
 
 // scanKeys calls fn with each key that starts with prefix, in order, with
 // value prefetch off (index entries carry no value worth reading).
+// lastParts lists the second part of every two-part key under prefix, in
+// key order: the IDs an index of (name, ID) keys files under name.
+func (tx *Txn) lastParts(prefix []byte, index string) ([]string, error) {
+	var out []string
+	err := tx.scanKeys(prefix, func(k []byte) error {
+		parts, err := splitKey(k)
+		if err != nil || len(parts) != 2 {
+			return fmt.Errorf("%s: bad key %q", index, k)
+		}
+		out = append(out, parts[1])
+		return nil
+	})
+	return out, err
+}
+
 func (tx *Txn) scanKeys(prefix []byte, fn func(k []byte) error) error {
 	opts := badger.DefaultIteratorOptions
 	opts.PrefetchValues = false
@@ -433,15 +448,7 @@ func (tx *Txn) scanKeys(prefix []byte, fn func(k []byte) error) error {
 
 // NodeIDsByType lists the IDs of all nodes of one type, in ID order.
 func (tx *Txn) NodeIDsByType(typ string) ([]string, error) {
-	var ids []string
-	err := tx.scanKeys(key(prefixType, typ), func(k []byte) error {
-		parts, err := splitKey(k)
-		if err != nil || len(parts) != 2 {
-			return fmt.Errorf("type index: bad key %q", k)
-		}
-		ids = append(ids, parts[1])
-		return nil
-	})
+	ids, err := tx.lastParts(key(prefixType, typ), "type index")
 	if err != nil {
 		return nil, fmt.Errorf("nodes of type %s: %w", typ, err)
 	}
