@@ -12,6 +12,7 @@ import (
 
 	"github.com/attrib/attrib/bench/floor"
 	"github.com/attrib/attrib/graph"
+	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
@@ -23,14 +24,7 @@ import (
 // reads real keys (so the raw key layout matches the store's), and a
 // measurement reports sane figures.
 func TestCasesAnswer(t *testing.T) {
-	s, err := store.Open("", store.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := synthetic.Load(s, synthetic.Options{Seed: 1, Incidents: 120}); err != nil {
-		t.Fatal(err)
-	}
+	s := seedtest.Synthetic(t, synthetic.Options{Seed: 1, Incidents: 120})
 	f, err := Pick(s)
 	if err != nil {
 		t.Fatal(err)
@@ -78,14 +72,7 @@ func TestFloorCountsFields(t *testing.T) {
 // measurements on a small corpus: each answers, each floor reads or writes
 // real keys, and the figures they report are the ones a run prints.
 func TestNewCasesAnswer(t *testing.T) {
-	s, err := store.Open("", store.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := synthetic.Load(s, synthetic.Options{Seed: 1, Incidents: 120}); err != nil {
-		t.Fatal(err)
-	}
+	s := seedtest.Synthetic(t, synthetic.Options{Seed: 1, Incidents: 120})
 	f, err := Pick(s)
 	if err != nil {
 		t.Fatal(err)

@@ -54,16 +54,9 @@ func TestCopiedRecordsMatchDecodedOnTheSeed(t *testing.T) {
 // difference between the stored bytes and the file.
 func markedCorpus(t *testing.T) *store.Store {
 	t.Helper()
-	s, err := store.Open("", store.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := synthetic.Load(s, synthetic.Options{Seed: 1, Incidents: 20}); err != nil {
-		t.Fatal(err)
-	}
+	s := seedtest.Synthetic(t, synthetic.Options{Seed: 1, Incidents: 20})
 	markings := []string{"GREEN", "AMBER", "RED"}
-	err = s.Update(func(tx *store.Txn) error {
+	err := s.Update(func(tx *store.Txn) error {
 		var nodes []*store.Node
 		if err := tx.ScanNodes(func(_ string, n *store.Node) error { nodes = append(nodes, n); return nil }); err != nil {
 			return err

@@ -1,16 +1,14 @@
 package graph_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/attrib/attrib/apierr"
 	"github.com/attrib/attrib/graph"
+	"github.com/attrib/attrib/internal/gqltest"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/store"
@@ -36,39 +34,17 @@ func server(t *testing.T) http.Handler {
 	return graph.NewHandler(st, graph.DefaultLimits, nil, graph.WithIndex(x))
 }
 
-type gqlError struct {
-	Message    string         `json:"message"`
-	Extensions map[string]any `json:"extensions"`
-}
-
 // run posts a query and decodes its data into out; it returns the errors.
-func run(t *testing.T, h http.Handler, query string, vars map[string]any, out any) []gqlError {
+func run(t *testing.T, h http.Handler, query string, vars map[string]any, out any) []gqltest.Error {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	var resp struct {
-		Data   json.RawMessage `json:"data"`
-		Errors []gqlError      `json:"errors"`
-	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		t.Fatalf("decode %s: %v", rec.Body.String(), err)
-	}
-	if out != nil && len(resp.Data) > 0 && string(resp.Data) != "null" {
-		if err := json.Unmarshal(resp.Data, out); err != nil {
-			t.Fatalf("decode data %s: %v", resp.Data, err)
-		}
-	}
-	return resp.Errors
+	r := gqltest.Serve(t, h, gqltest.Request{Query: query, Variables: vars})
+	r.Decode(t, out)
+	return r.Errors
 }
 
 func mustRun(t *testing.T, h http.Handler, query string, vars map[string]any, out any) {
 	t.Helper()
-	if errs := run(t, h, query, vars, out); len(errs) > 0 {
-		t.Fatalf("errors: %+v", errs)
-	}
+	gqltest.Serve(t, h, gqltest.Request{Query: query, Variables: vars}).Must(t, out)
 }
 
 const searchQuery = `query($q: String!, $types: [NodeType!], $lang: String, $first: Int) {

@@ -219,7 +219,7 @@ func TestRetractedFactsInExportsNeedAnEditor(t *testing.T) {
 			t.Errorf("includeRetracted as %q: %d %s", token, status, body)
 		}
 		g := m.gql(token, `query($root: ID!) { exportSubgraph(root: $root, includeRetracted: true) }`, map[string]any{"root": incident})
-		if g.code() != apierr.Forbidden {
+		if g.Code() != apierr.Forbidden {
 			t.Errorf("exportSubgraph includeRetracted as %q: %s", token, g.Body)
 		}
 	}
@@ -339,7 +339,7 @@ func TestImportNeedsAnEditorWithinTheirClearance(t *testing.T) {
 	q := `mutation($data: String!) { importGraph(data: $data) { written document { id } } }`
 	file := importFile(t, "note-1", "")
 	for _, token := range []string{"", readerToken} {
-		if r := e.gql(token, q, map[string]any{"data": file}); r.code() != apierr.Forbidden || !strings.Contains(r.Body, "editor role") {
+		if r := e.gql(token, q, map[string]any{"data": file}); r.Code() != apierr.Forbidden || !strings.Contains(r.Body, "editor role") {
 			t.Errorf("import as %q: %s", token, r.Body)
 		}
 	}
@@ -368,12 +368,12 @@ func TestImportNeedsAnEditorWithinTheirClearance(t *testing.T) {
 	}
 	// Nothing above the editor's clearance, whether new or by overwriting.
 	r := e.gql(aliceToken, q, map[string]any{"data": importFile(t, "note-3", "RED")})
-	if r.code() != apierr.Validation || !strings.Contains(r.Body, "RED") {
+	if r.Code() != apierr.Validation || !strings.Contains(r.Body, "RED") {
 		t.Errorf("editor importing a RED record: %s", r.Body)
 	}
 	e.must(adminToken, q, map[string]any{"data": importFile(t, "note-4", "RED")}, nil)
 	downgraded := strings.Replace(importFile(t, "note-4", ""), `"imported"`, `"declassified"`, 1)
-	if r := e.gql(aliceToken, q, map[string]any{"data": downgraded}); r.code() != apierr.Validation {
+	if r := e.gql(aliceToken, q, map[string]any{"data": downgraded}); r.Code() != apierr.Validation {
 		t.Errorf("editor overwriting a RED record with a CLEAR one: %s", r.Body)
 	}
 	// Nor a CLEAR record quoting an AMBER document.
@@ -390,7 +390,7 @@ func TestImportNeedsAnEditorWithinTheirClearance(t *testing.T) {
 		_, err = tx.PutNode(&clear)
 		return err
 	})
-	if r := e.gql(aliceToken, q, map[string]any{"data": leaky}); r.code() != apierr.Validation || !strings.Contains(r.Body, "mark it at least AMBER") {
+	if r := e.gql(aliceToken, q, map[string]any{"data": leaky}); r.Code() != apierr.Validation || !strings.Contains(r.Body, "mark it at least AMBER") {
 		t.Errorf("editor importing a CLEAR record citing an AMBER document: %s", r.Body)
 	}
 	var red struct {

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/check"
+	"github.com/attrib/attrib/internal/gqltest"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/seed"
 	"github.com/attrib/attrib/store"
@@ -156,36 +156,23 @@ const writerToken = "tok-backup-writer-6c1f0e9b2a7d"
 // citing the seeded article; nil means the server acknowledged it.
 func writeMarker(ts *httptest.Server, i int) error {
 	key := fmt.Sprintf("w%06d", i)
-	body, err := json.Marshal(map[string]any{
-		"query": `mutation($in: IncidentInput!) { upsertIncident(input: $in) { id } }`,
-		"variables": map[string]any{"in": map[string]any{
+	r, err := gqltest.Send(ts.Client(), ts.URL+"/graphql", gqltest.Request{
+		Query: `mutation($in: IncidentInput!) { upsertIncident(input: $in) { id } }`,
+		Variables: map[string]any{"in": map[string]any{
 			"key": key, "nameEn": key, "kind": "CYBERATTACK", "date": "2022-07-15",
 			"cite": []map[string]any{{"document": store.NodeID("Document", "000_ee0890f214b0197b"), "exact": "(فرانس برس، رويترز، الأناضول)"}},
 		}},
+		Token: writerToken,
 	})
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequest(http.MethodPost, ts.URL+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		return err
+	var out struct{ UpsertIncident *struct{ ID string } }
+	if err := r.Err(&out); err != nil {
+		return fmt.Errorf("write %s: %w", key, err)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+writerToken)
-	resp, err := ts.Client().Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Data   struct{ UpsertIncident *struct{ ID string } }
-		Errors []struct{ Message string }
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return fmt.Errorf("write %s: %d: %w", key, resp.StatusCode, err)
-	}
-	if resp.StatusCode != http.StatusOK || len(out.Errors) > 0 || out.Data.UpsertIncident == nil {
-		return fmt.Errorf("write %s: %d %+v", key, resp.StatusCode, out.Errors)
+	if out.UpsertIncident == nil {
+		return fmt.Errorf("write %s: no incident in %s", key, r.Body)
 	}
 	return nil
 }

@@ -20,7 +20,7 @@ func TestAnonymousWriteSaysWhenNoTokensAreConfigured(t *testing.T) {
 	bare := &env{t: t, store: s, srv: srv}
 	write := `mutation { addDocument(input: {title: "t", text: "x", language: "en"}) { id } }`
 	r := bare.gql("", write, nil)
-	if r.code() != "FORBIDDEN" {
+	if r.Code() != "FORBIDDEN" {
 		t.Fatalf("want FORBIDDEN, got %s", r.Body)
 	}
 	for _, want := range []string{"needs the editor role", "no editor or admin token configured", "--tokens", "name:editor:TOKEN"} {
@@ -30,7 +30,7 @@ func TestAnonymousWriteSaysWhenNoTokensAreConfigured(t *testing.T) {
 	}
 	withTokens := newEnv(t, false)
 	r = withTokens.gql("", write, nil)
-	if r.code() != "FORBIDDEN" || strings.Contains(r.Errors[0].Message, "no editor or admin token") {
+	if r.Code() != "FORBIDDEN" || strings.Contains(r.Errors[0].Message, "no editor or admin token") {
 		t.Fatalf("a server with tokens: %s", r.Body)
 	}
 }

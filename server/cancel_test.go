@@ -14,7 +14,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/synthetic"
 )
 
@@ -35,14 +35,7 @@ var cancelQueries = []string{
 // failing fields at once ends the process with "concurrent map writes",
 // which fails this test (and -race reports it sooner).
 func TestClientHangUpsUnderConcurrency(t *testing.T) {
-	s, err := store.Open("", store.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := synthetic.Load(s, synthetic.Options{Seed: 1, Incidents: 300}); err != nil {
-		t.Fatal(err)
-	}
+	s := seedtest.Synthetic(t, synthetic.Options{Seed: 1, Incidents: 300})
 	// Everything started so far (Badger's own workers) is not the
 	// requests' to clean up.
 	leaks := goleak.IgnoreCurrent()

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/attrib/attrib/apierr"
+	"github.com/attrib/attrib/internal/gqltest"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
@@ -100,25 +100,13 @@ func TestExportEndpoint(t *testing.T) {
 	}
 }
 
-func gql(t *testing.T, srv *httptest.Server, query string, vars map[string]any, out any) []map[string]any {
+// gql posts a query to srv, decodes its data into out and returns its
+// errors.
+func gql(t *testing.T, srv *httptest.Server, query string, vars map[string]any, out any) []gqltest.Error {
 	t.Helper()
-	raw, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	resp, err := http.Post(srv.URL+"/graphql", "application/json", bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var res struct {
-		Data   json.RawMessage  `json:"data"`
-		Errors []map[string]any `json:"errors"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
-		t.Fatal(err)
-	}
-	if out != nil && len(res.Data) > 0 {
-		json.Unmarshal(res.Data, out)
-	}
-	return res.Errors
+	r := gqltest.Post(t, srv.URL+"/graphql", gqltest.Request{Query: query, Variables: vars})
+	r.Decode(t, out)
+	return r.Errors
 }
 
 func TestSubgraphField(t *testing.T) {
@@ -181,11 +169,11 @@ func TestSubgraphField(t *testing.T) {
 		{`{ exportSubgraph(root: "` + store.NodeID("State", "ZZ") + `") }`, "NOT_FOUND", "not found"},
 	} {
 		errs := gql(t, srv, c.query, nil, nil)
-		if len(errs) != 1 || !strings.Contains(errs[0]["message"].(string), c.msg) {
+		if len(errs) != 1 || !strings.Contains(errs[0].Message, c.msg) {
 			t.Errorf("%s: errors %v, want %q", c.query, errs, c.msg)
 			continue
 		}
-		if code, _ := errs[0]["extensions"].(map[string]any)["code"].(string); code != c.code {
+		if code := errs[0].Code(); code != c.code {
 			t.Errorf("%s: code %q, want %s", c.query, code, c.code)
 		}
 	}
@@ -196,7 +184,7 @@ func TestSubgraphCap(t *testing.T) {
 	lim.MaxNodes = 5
 	srv := newLimitedServer(t, lim)
 	errs := gql(t, srv, `{ exportSubgraph }`, nil, nil)
-	if len(errs) != 1 || !strings.Contains(errs[0]["message"].(string), "more than 5 nodes") {
+	if len(errs) != 1 || !strings.Contains(errs[0].Message, "more than 5 nodes") {
 		t.Fatalf("whole graph past a cap of 5: %v", errs)
 	}
 	// GET /export has no cap unless asked.
@@ -221,7 +209,7 @@ func TestImportMutation(t *testing.T) {
 	q := `mutation($data: String!) { importGraph(data: $data) { format written kept { type count } } }`
 	// An import writes, so like every mutation it needs an editor.
 	for _, tok := range []string{"", readerToken} {
-		if r := e.gql(tok, q, map[string]any{"data": native}); r.code() != apierr.Forbidden || !strings.Contains(r.Body, "editor") {
+		if r := e.gql(tok, q, map[string]any{"data": native}); r.Code() != apierr.Forbidden || !strings.Contains(r.Body, "editor") {
 			t.Errorf("import with token %q: %s", tok, r.Body)
 		}
 	}

@@ -442,7 +442,7 @@ func TestNoReadShowsAFactAboveTheCallersClearance(t *testing.T) {
 				for depth := 3; depth >= 0; depth-- {
 					q := schema.rootQuery(f, args, depth)
 					res := e.gql(r.token, q, nil)
-					if res.code() == apierr.Limit && depth > 0 {
+					if res.Code() == apierr.Limit && depth > 0 {
 						continue
 					}
 					if l := leaks(res.Body, hidden, string(sent)); len(l) > 0 {

@@ -8,22 +8,16 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 	gojson "github.com/goccy/go-json"
 
+	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/synthetic"
 )
 
 // corpus is a store holding a generated corpus, and its nodes.
 func corpus(b *testing.B) (*store.Store, []*store.Node) {
-	s, err := store.Open("", store.Options{InMemory: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	if _, err := synthetic.Load(s, synthetic.Options{Seed: 5, Incidents: 40}); err != nil {
-		b.Fatal(err)
-	}
+	s := seedtest.Synthetic(b, synthetic.Options{Seed: 5, Incidents: 40})
 	var nodes []*store.Node
-	err = s.View(func(tx *store.Txn) error {
+	err := s.View(func(tx *store.Txn) error {
 		return tx.ScanNodes(func(_ string, n *store.Node) error { nodes = append(nodes, n); return nil })
 	})
 	if err != nil {
