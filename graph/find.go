@@ -20,7 +20,7 @@ func errUnavailable(msg string) error {
 // a bound passed or a bad argument is the client's to fix.
 func walkError(op string, err error) error {
 	switch {
-	case errors.Is(err, graphalgo.ErrBounds), errors.Is(err, store.ErrInvalid):
+	case errors.Is(err, graphalgo.ErrBounds), errors.As(err, new(*graphalgo.KindError)):
 		return errInvalid(op, "%v", err)
 	case errors.Is(err, store.ErrNotFound):
 		return &gqlerror.Error{Message: op + ": " + err.Error(), Extensions: map[string]any{"code": apierr.NotFound}}

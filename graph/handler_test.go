@@ -60,6 +60,9 @@ func TestCallerErrorsKeepTheirCode(t *testing.T) {
 		{`{ node(id: "eA") { id } }`, apierr.Validation, "malformed id"},
 		{`{ incidents(from: "2022-02-30") { totalCount } }`, apierr.Validation, "not a real date"},
 		{`{ incidents(first: 50000) { edges { node { citations { exact } links { citations { exact } } } } } }`, apierr.Limit, "complexity"},
+		// An argument naming the wrong kind of node is the caller's to fix,
+		// and is not spoken of as a bad record.
+		{`{ attributionSummary(incident: "U3RhdGU6SVI") { involvementDiffers } }`, apierr.Validation, "attributionSummary: U3RhdGU6SVI is a State, not an Incident, a Campaign or a ThreatActor"},
 	}
 	for _, c := range cases {
 		out := do(t, h, c.q)

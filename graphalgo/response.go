@@ -48,7 +48,7 @@ func TimeToResponse(tx *view.Txn, incident, asOf string) ([]ResponseLag, error) 
 		return nil, nil
 	}
 	if inc.Type != ontology.Incident {
-		return nil, fmt.Errorf("%w: %s is a %s, not an Incident", store.ErrInvalid, incident, inc.Type)
+		return nil, &KindError{ID: incident, Kind: inc.Type, Want: "an Incident"}
 	}
 	var out []ResponseLag
 	seen := map[string]bool{}

@@ -53,7 +53,7 @@ func Summarize(tx *view.Txn, incident, asOf string) (*Summary, error) {
 		return nil, err
 	}
 	if !slices.Contains(ontology.Attributable, inc.Type) {
-		return nil, fmt.Errorf("%w: %s is a %s, not an Incident, a Campaign or a ThreatActor", store.ErrInvalid, incident, inc.Type)
+		return nil, &KindError{ID: incident, Kind: inc.Type, Want: "an Incident, a Campaign or a ThreatActor"}
 	}
 	// An incident has its date; a campaign or a group counts from when it
 	// was first seen, and has no days to count when the source gives none.
