@@ -117,7 +117,7 @@ func backupHandler(s *store.Store, authz Authorizer, log *slog.Logger) http.Hand
 		if v := r.URL.Query().Get("since"); v != "" {
 			n, err := strconv.ParseUint(v, 10, 64)
 			if err != nil {
-				http.Error(w, fmt.Sprintf("since: %q is not a version; pass the number the last backup printed", v), http.StatusBadRequest)
+				apierr.Write(w, http.StatusBadRequest, apierr.Validation, fmt.Sprintf("since: %q is not a version; pass the number the last backup printed", v))
 				return
 			}
 			since = n

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attrib/attrib/apierr"
 	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/check"
 	"github.com/attrib/attrib/internal/gqltest"
@@ -53,6 +55,24 @@ func TestBackupNeedsTheAdminToken(t *testing.T) {
 		if resp, _ := getBackup(t, on, tok, 0); resp.StatusCode != http.StatusUnauthorized {
 			t.Errorf("token %q: status %d, want 401", tok, resp.StatusCode)
 		}
+	}
+	// A bad version is refused in the same JSON shape as every refusal.
+	req, _ := http.NewRequest(http.MethodGet, on.URL+"/admin/backup?since=yesterday", nil)
+	req.Header.Set("Authorization", "Bearer s3cret")
+	resp, err := on.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Errors []struct {
+			Message    string
+			Extensions struct{ Code string }
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusBadRequest || len(out.Errors) != 1 ||
+		out.Errors[0].Extensions.Code != apierr.Validation || !strings.Contains(out.Errors[0].Message, `since: "yesterday" is not a version`) {
+		t.Errorf("since=yesterday: %d %+v %v", resp.StatusCode, out, err)
 	}
 }
 
