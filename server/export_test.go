@@ -94,9 +94,10 @@ func TestExportEndpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode == http.StatusOK {
-		t.Errorf("POST /export: %d; only GET exports", resp.StatusCode)
+	if resp.StatusCode != http.StatusMethodNotAllowed || !strings.Contains(string(b), `"code":"VALIDATION"`) {
+		t.Errorf("POST /export: %d %s; only GET exports, and the refusal is JSON", resp.StatusCode, b)
 	}
 }
 

@@ -93,6 +93,9 @@ func Handler(cfg Config) http.Handler {
 	// /export is a read like /graphql: the same token rules, and the walk
 	// filters by the principal's clearance.
 	mux.Handle("GET /export", auth.Middleware(cfg.Tokens, cfg.ReadsNeedToken, log, exportHandler(cfg.Store, log)))
+	// Other methods get the one JSON refusal, not the mux's plain text.
+	mux.Handle("/export", onlyGet)
+	mux.Handle("/admin/backup", onlyGet)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintln(w, `{"status":"ok"}`)
@@ -109,6 +112,13 @@ func Handler(cfg Config) http.Handler {
 	}
 	return returnMemoryWhenIdle(idle, debug.FreeOSMemory, recoverPanics(log, limitBody(lim.MaxBody, mux)))
 }
+
+// onlyGet refuses a method other than GET (or HEAD) on an endpoint that
+// has only GET.
+var onlyGet = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Allow", "GET, HEAD")
+	apierr.Write(w, http.StatusMethodNotAllowed, apierr.Validation, r.Method+" "+r.URL.Path+" is not served: use GET")
+})
 
 // GraphQL is the GraphQL endpoint alone, with the HTTP admission of
 // Handler but no token check: what a benchmark or a test serves in
