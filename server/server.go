@@ -27,8 +27,8 @@ type Config struct {
 	Store  *store.Store
 	Index  *search.Index // serves search; nil answers search with an error
 	Logger *slog.Logger
-	// Limits bound each request; zero fields of the HTTP admission
-	// (MaxBody, Budget) are not defaults: use DefaultLimits as the base.
+	// Limits bound each request. A zero MaxBody means DefaultLimits'; any
+	// other zero field means no limit, so start from DefaultLimits.
 	Limits Limits
 	// Tokens are the bearer tokens the GraphQL endpoint accepts; nil
 	// accepts none, so every request is anonymous and cannot write.
