@@ -9,6 +9,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -54,6 +55,22 @@ type Principal struct {
 
 // Can reports whether p has at least role r.
 func (p Principal) Can(r Role) bool { return p.Role >= r }
+
+// ErrRetracted is why a walk that asks for retracted facts is refused.
+var ErrRetracted = errors.New("includeRetracted needs the editor role")
+
+// RetractedAllowed says whether p may ask a walk (the subgraph and
+// exportSubgraph fields, GET /export) for retracted facts: editors and
+// admins may. An export is a file that leaves the server, and a retracted
+// fact in it reads as live to a tool that ignores attrib's retraction
+// field, so a reader's exports hold live facts only. The error wraps
+// ErrRetracted.
+func RetractedAllowed(p Principal, includeRetracted bool) error {
+	if includeRetracted && !p.Can(Editor) {
+		return fmt.Errorf("%w (you are %s); send an editor's token as Authorization: Bearer <token>", ErrRetracted, p.Role)
+	}
+	return nil
+}
 
 // anonymous is the principal of a request without a token.
 var anonymous = Principal{Name: "anonymous", Role: Anonymous}

@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+
+	"github.com/attrib/attrib/apierr"
 )
 
 // Middleware names the principal of each request from its
@@ -43,8 +45,6 @@ func Middleware(tokens *Tokens, readsNeedToken bool, log *slog.Logger, next http
 
 // deny answers 401 in the shape of a GraphQL error, so GraphiQL shows it.
 func deny(w http.ResponseWriter, msg string) {
-	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("WWW-Authenticate", `Bearer realm="attrib"`)
-	w.WriteHeader(http.StatusUnauthorized)
-	_, _ = w.Write([]byte(`{"errors":[{"message":"` + msg + `","extensions":{"code":"UNAUTHENTICATED"}}]}`))
+	apierr.Write(w, http.StatusUnauthorized, apierr.Unauthenticated, msg)
 }

@@ -11,11 +11,12 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/attrib/attrib/bench/floor"
-	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/graph"
+	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/synthetic"
 )
 
 // TestCasesAnswer checks, on a small corpus, what the benchmarks rely on:
@@ -23,19 +24,12 @@ import (
 // reads real keys (so the raw key layout matches the store's), and a
 // measurement reports sane figures.
 func TestCasesAnswer(t *testing.T) {
-	s, err := store.Open("", store.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := gen.Load(s, gen.Options{Seed: 1, Incidents: 120}); err != nil {
-		t.Fatal(err)
-	}
+	s := seedtest.Synthetic(t, synthetic.Options{Seed: 1, Incidents: 120})
 	f, err := Pick(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := graph.NewHandler(s, graph.DefaultLimits, nil)
+	h := server.GraphQL(s, server.DefaultLimits, nil)
 	for _, c := range Cases(f) {
 		ans, err := Do(h, c.Query, c.Vars)
 		if err != nil {
@@ -78,14 +72,7 @@ func TestFloorCountsFields(t *testing.T) {
 // measurements on a small corpus: each answers, each floor reads or writes
 // real keys, and the figures they report are the ones a run prints.
 func TestNewCasesAnswer(t *testing.T) {
-	s, err := store.Open("", store.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := gen.Load(s, gen.Options{Seed: 1, Incidents: 120}); err != nil {
-		t.Fatal(err)
-	}
+	s := seedtest.Synthetic(t, synthetic.Options{Seed: 1, Incidents: 120})
 	f, err := Pick(s)
 	if err != nil {
 		t.Fatal(err)
@@ -95,7 +82,7 @@ func TestNewCasesAnswer(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer x.Close()
-	h := graph.NewHandler(s, graph.DefaultLimits, nil, graph.WithIndex(x))
+	h := server.GraphQL(s, server.DefaultLimits, nil, graph.WithIndex(x))
 	for _, c := range SearchCases(x) {
 		ans, err := Do(h, c.Query, c.Vars)
 		if err != nil {
@@ -110,7 +97,7 @@ func TestNewCasesAnswer(t *testing.T) {
 		}
 	}
 
-	srvURL, stop, err := listen(server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits}))
+	srvURL, stop, err := listen(server.Handler(server.Config{Store: s, Limits: server.DefaultLimits}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,9 +15,9 @@ import (
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/subgraph"
 
-	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/synthetic"
 )
 
 // The benchmarks run on the corpus in $ATTRIB_BENCH_DATA (written by
@@ -53,7 +53,7 @@ func openCorpus(b *testing.B) (*store.Store, Fixture) {
 			return
 		}
 		if fresh {
-			if _, corpus.err = gen.Load(corpus.s, gen.Options{Seed: 1, Incidents: benchIncidents}); corpus.err != nil {
+			if _, corpus.err = synthetic.Load(corpus.s, synthetic.Options{Seed: 1, Incidents: benchIncidents}); corpus.err != nil {
 				return
 			}
 		}
@@ -86,7 +86,7 @@ func TestMain(m *testing.M) {
 // BenchmarkQuery runs each case through the GraphQL handler in process.
 func BenchmarkQuery(b *testing.B) {
 	s, f := openCorpus(b)
-	h := graph.NewHandler(s, graph.DefaultLimits, nil, graph.WithIndex(corpus.x))
+	h := server.GraphQL(s, server.DefaultLimits, nil, graph.WithIndex(corpus.x))
 	for _, c := range append(Cases(f), SearchCases(corpus.x)...) {
 		b.Run(c.Name, func(b *testing.B) {
 			op, err := InProcess(h, c.Query, c.Vars)
@@ -138,7 +138,7 @@ func BenchmarkLoad(b *testing.B) {
 // the same records.
 func BenchmarkExport(b *testing.B) {
 	s, f := openCorpus(b)
-	h := server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits})
+	h := server.Handler(server.Config{Store: s, Limits: server.DefaultLimits})
 	req := subgraph.Request{Roots: []string{f.Attributor}, Depth: ExportDepth}
 	keys, err := exportKeys(s, req)
 	if err != nil {

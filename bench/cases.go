@@ -11,9 +11,9 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
-	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/synthetic"
 )
 
 // Case is one benchmarked GraphQL request and its raw-read floor. Search
@@ -48,11 +48,11 @@ func Pick(s *store.Store) (Fixture, error) {
 	var f Fixture
 	err := s.View(func(tx *store.Txn) error {
 		start := firstIncident
-		if _, err := tx.Node(gen.IncidentID(start)); err != nil {
+		if _, err := tx.Node(synthetic.IncidentID(start)); err != nil {
 			start = 1
 		}
 		for i := start; ; i++ {
-			id := gen.IncidentID(i)
+			id := synthetic.IncidentID(i)
 			if _, err := tx.Node(id); err != nil {
 				if errors.Is(err, store.ErrNotFound) {
 					return fmt.Errorf("bench: no incident with 4 attributions and 4 responses from %d on; is this a corpus from attrib gen?", start)
@@ -70,11 +70,11 @@ func Pick(s *store.Store) (Fixture, error) {
 			if len(atts) < 4 || len(resps) < 4 {
 				continue
 			}
-			a, err := tx.Node(gen.AttributionID(i, 1))
+			a, err := tx.Node(synthetic.AttributionID(i, 1))
 			if err != nil {
 				return err
 			}
-			f = Fixture{Incident: id, Attribution: a.ID, Document: a.Citations[0].Document, Attributor: gen.StateID("GB")}
+			f = Fixture{Incident: id, Attribution: a.ID, Document: a.Citations[0].Document, Attributor: synthetic.StateID("GB")}
 			return nil
 		}
 	})

@@ -9,10 +9,10 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/attrib/attrib/export"
-	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/importer"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
+	"github.com/attrib/attrib/synthetic"
 	"github.com/attrib/attrib/view"
 )
 
@@ -37,7 +37,7 @@ func MeasureImport(dir string, incidents int) (ImportResult, error) {
 		return res, err
 	}
 	defer src.Close()
-	if _, err := gen.Load(src, gen.Options{Seed: 1, Incidents: incidents}); err != nil {
+	if _, err := synthetic.Load(src, synthetic.Options{Seed: 1, Incidents: incidents}); err != nil {
 		return res, err
 	}
 	var file bytes.Buffer

@@ -7,8 +7,8 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 
-	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/synthetic"
 )
 
 // LoadResult compares the store's write path with Badger's own bulk path
@@ -16,7 +16,7 @@ import (
 type LoadResult struct {
 	Incidents, Records int           // records: nodes and edges
 	Keys               int           // Badger keys written (records and indexes)
-	Store              time.Duration // store.Update + PutNode/PutEdge, in gen's batches
+	Store              time.Duration // store.Update + PutNode/PutEdge, in synthetic's batches
 	Raw                time.Duration // badger.WriteBatch of the same keys
 }
 
@@ -26,7 +26,7 @@ type LoadResult struct {
 // timed.
 func MeasureLoad(dir string, incidents int) (LoadResult, error) {
 	res := LoadResult{Incidents: incidents}
-	c, err := gen.New(1)
+	c, err := synthetic.New(1)
 	if err != nil {
 		return res, err
 	}
@@ -36,9 +36,9 @@ func MeasureLoad(dir string, incidents int) (LoadResult, error) {
 	}
 	fn, fe := c.Fixed()
 	batches := []batch{{fn, fe}}
-	for from := 1; from <= incidents; from += gen.DefaultBatch {
+	for from := 1; from <= incidents; from += synthetic.DefaultBatch {
 		var b batch
-		for i := from; i <= min(from+gen.DefaultBatch-1, incidents); i++ {
+		for i := from; i <= min(from+synthetic.DefaultBatch-1, incidents); i++ {
 			n, e := c.Incident(i)
 			b.nodes = append(b.nodes, n...)
 			b.edges = append(b.edges, e...)

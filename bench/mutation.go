@@ -12,10 +12,9 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"github.com/attrib/attrib/auth"
-	"github.com/attrib/attrib/gen"
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/synthetic"
 )
 
 // MutationQuery is the benchmarked write: a new incident with a target
@@ -68,11 +67,11 @@ func OpenMutation(dir string) (*MutationRig, error) {
 }
 
 func (r *MutationRig) setup() error {
-	if _, err := gen.Load(r.s, gen.Options{Seed: 1, Incidents: mutationIncidents}); err != nil {
+	if _, err := synthetic.Load(r.s, synthetic.Options{Seed: 1, Incidents: mutationIncidents}); err != nil {
 		return err
 	}
 	if err := r.s.View(func(tx *store.Txn) error {
-		n, err := tx.Node(gen.IncidentID(1))
+		n, err := tx.Node(synthetic.IncidentID(1))
 		if err != nil {
 			return err
 		}
@@ -85,7 +84,7 @@ func (r *MutationRig) setup() error {
 	if err != nil {
 		return err
 	}
-	r.h = server.Handler(server.Config{Store: r.s, Limits: graph.DefaultLimits, Tokens: tokens})
+	r.h = server.Handler(server.Config{Store: r.s, Limits: server.DefaultLimits, Tokens: tokens})
 	return nil
 }
 
@@ -97,7 +96,7 @@ func (r *MutationRig) next() ([]byte, error) {
 	i := r.seq.Add(1)
 	return body(MutationQuery, map[string]any{"input": map[string]any{
 		"key": fmt.Sprintf("bench-%d", i), "nameEn": fmt.Sprintf("Benchmark incident %d", i),
-		"kind": "CYBERATTACK", "date": "2022-07-15", "targets": []string{gen.StateID("AL")},
+		"kind": "CYBERATTACK", "date": "2022-07-15", "targets": []string{synthetic.StateID("AL")},
 		"cite": []map[string]any{{"document": r.cite.Document, "exact": r.cite.Exact, "prefix": r.cite.Prefix, "suffix": r.cite.Suffix}},
 	}})
 }

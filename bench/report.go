@@ -5,7 +5,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/attrib/attrib/gen"
+	"github.com/attrib/attrib/synthetic"
 )
 
 // Markdown writes the report as the tables of docs/performance.md.
@@ -87,7 +87,7 @@ func (l LoadResult) Markdown(w io.Writer) {
 	rr := float64(l.Keys) / l.Raw.Seconds()
 	fmt.Fprintf(w, "| bulk load, %d incidents | records | keys | time | keys/s | records/s |\n|---|--:|--:|--:|--:|--:|\n", l.Incidents)
 	fmt.Fprintf(w, "| store path (Update, PutNode/PutEdge, synced, %d-incident batches) | %d | %d | %s | %.0f | %.0f |\n",
-		gen.DefaultBatch, l.Records, l.Keys, l.Store.Round(time.Millisecond), sr, float64(l.Records)/l.Store.Seconds())
+		synthetic.DefaultBatch, l.Records, l.Keys, l.Store.Round(time.Millisecond), sr, float64(l.Records)/l.Store.Seconds())
 	fmt.Fprintf(w, "| raw Badger WriteBatch, same keys and values | | %d | %s | %.0f | |\n", l.Keys, l.Raw.Round(time.Millisecond), rr)
 	fmt.Fprintf(w, "\nStore path rate is %.2f of the raw WriteBatch rate (target at least 0.33).\n", sr/rr)
 }

@@ -80,8 +80,8 @@ func Run(ctx context.Context, cfg Config, f Fixture) (*Report, error) {
 		}
 	}
 	rep := &Report{Procs: runtime.GOMAXPROCS(0)}
-	h := graph.NewHandler(cfg.Store, graph.DefaultLimits, nil, graph.WithIndex(cfg.Index))
-	srvURL, stopSrv, err := listen(server.Handler(server.Config{Store: cfg.Store, Index: cfg.Index, Limits: graph.DefaultLimits}))
+	h := server.GraphQL(cfg.Store, server.DefaultLimits, nil, graph.WithIndex(cfg.Index))
+	srvURL, stopSrv, err := listen(server.Handler(server.Config{Store: cfg.Store, Index: cfg.Index, Limits: server.DefaultLimits}))
 	if err != nil {
 		return nil, err
 	}

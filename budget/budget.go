@@ -22,7 +22,7 @@ type Budget struct {
 	MaxExpanded   int // field selections after expanding every fragment spread
 	MaxAliases    int // aliased fields
 	MaxDirectives int // directive uses
-	MaxDepth      int // selection-set nesting (inline fragments count), through spreads
+	MaxNesting    int // selection-set nesting (inline fragments count), through spreads
 }
 
 // Default is generous for hand-written and GraphiQL queries (its
@@ -33,7 +33,7 @@ var Default = Budget{
 	MaxExpanded:   2000,
 	MaxAliases:    100,
 	MaxDirectives: 50,
-	MaxDepth:      20, // above graph's field-depth limit, which then speaks precisely
+	MaxNesting:    20, // above graph's field-depth limit, which then speaks precisely
 }
 
 // Report is what the pass measured.
@@ -230,7 +230,7 @@ func Check(query string, b Budget) (Report, error) {
 	if err := over("fields after expanding fragments", rep.Expanded, b.MaxExpanded); err != nil {
 		return rep, err
 	}
-	if err := over("levels of nesting", rep.Depth, b.MaxDepth); err != nil {
+	if err := over("levels of nesting", rep.Depth, b.MaxNesting); err != nil {
 		return rep, err
 	}
 	return rep, nil

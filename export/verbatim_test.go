@@ -5,11 +5,11 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
+	"github.com/attrib/attrib/synthetic"
 	"github.com/attrib/attrib/view"
 )
 
@@ -54,16 +54,9 @@ func TestCopiedRecordsMatchDecodedOnTheSeed(t *testing.T) {
 // difference between the stored bytes and the file.
 func markedCorpus(t *testing.T) *store.Store {
 	t.Helper()
-	s, err := store.Open("", store.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := gen.Load(s, gen.Options{Seed: 1, Incidents: 20}); err != nil {
-		t.Fatal(err)
-	}
+	s := seedtest.Synthetic(t, synthetic.Options{Seed: 1, Incidents: 20})
 	markings := []string{"GREEN", "AMBER", "RED"}
-	err = s.Update(func(tx *store.Txn) error {
+	err := s.Update(func(tx *store.Txn) error {
 		var nodes []*store.Node
 		if err := tx.ScanNodes(func(_ string, n *store.Node) error { nodes = append(nodes, n); return nil }); err != nil {
 			return err
@@ -125,10 +118,10 @@ func TestCopiedRecordsMatchDecodedOnAMarkedCorpus(t *testing.T) {
 		clearance string
 		r         subgraph.Request
 	}{
-		{"", subgraph.Request{Roots: []string{gen.StateID("GB")}, Depth: 2}},
-		{"GREEN", subgraph.Request{Roots: []string{gen.StateID("GB")}, Depth: 2}},
-		{"AMBER", subgraph.Request{Roots: []string{gen.StateID("GB")}, Depth: 2, IncludeRetracted: true}},
-		{"", subgraph.Request{Roots: []string{gen.IncidentID(3)}, Depth: 3}},
+		{"", subgraph.Request{Roots: []string{synthetic.StateID("GB")}, Depth: 2}},
+		{"GREEN", subgraph.Request{Roots: []string{synthetic.StateID("GB")}, Depth: 2}},
+		{"AMBER", subgraph.Request{Roots: []string{synthetic.StateID("GB")}, Depth: 2, IncludeRetracted: true}},
+		{"", subgraph.Request{Roots: []string{synthetic.IncidentID(3)}, Depth: 3}},
 		{"", subgraph.Request{}},
 		{"RED", subgraph.Request{IncludeRetracted: true}},
 	} {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/attrib/attrib/apierr"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -66,7 +67,7 @@ func (g *gate) middleware(ctx context.Context, next graphql.OperationHandler) gr
 		}
 		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
 			Message:    fmt.Sprintf("the server is busy with other large queries; retry in %d s, or ask for smaller pages", retryAfter),
-			Extensions: map[string]any{"code": CodeBusy, "retryAfter": retryAfter},
+			Extensions: map[string]any{"code": apierr.Busy, "retryAfter": retryAfter},
 		}}})
 	}
 	var once sync.Once

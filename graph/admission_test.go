@@ -10,6 +10,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/attrib/attrib/apierr"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
@@ -29,7 +30,7 @@ func answered(context.Context) graphql.ResponseHandler {
 }
 
 func isBusy(r *graphql.Response) bool {
-	return r != nil && len(r.Errors) == 1 && r.Errors[0].Extensions["code"] == CodeBusy
+	return r != nil && len(r.Errors) == 1 && r.Errors[0].Extensions["code"] == apierr.Busy
 }
 
 func TestHeavyQueriesWaitForASlotAndAreRefusedPastTheQueue(t *testing.T) {

@@ -2,10 +2,9 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"runtime"
 	"sync"
-
-	"github.com/vikstrous/dataloadgen"
 )
 
 // batcher is a per-request loader that batches without waiting. A key
@@ -43,18 +42,32 @@ func (b *batcher[K, V]) Load(ctx context.Context, key K) (V, error) {
 	return rs[0].v, rs[0].err
 }
 
-// LoadAll returns the values of keys, in order. Like dataloadgen's, its
-// error is a dataloadgen.ErrorSlice with one slot per key when any failed.
+// keyErrors is LoadAll's error: one slot per key, nil where the key
+// loaded.
+type keyErrors []error
+
+func (e keyErrors) Error() string {
+	if err := errors.Join(e...); err != nil {
+		return err.Error()
+	}
+	return "no error"
+}
+
+// Unwrap lets errors.Is and errors.As see the keys' errors.
+func (e keyErrors) Unwrap() []error { return e }
+
+// LoadAll returns the values of keys, in order. Its error is an
+// keyErrors when any key failed.
 func (b *batcher[K, V]) LoadAll(ctx context.Context, keys []K) ([]V, error) {
 	rs := b.enqueue(ctx, keys)
 	out := make([]V, len(keys))
-	var errs dataloadgen.ErrorSlice
+	var errs keyErrors
 	for i, r := range rs {
 		<-r.done
 		out[i] = r.v
 		if r.err != nil {
 			if errs == nil {
-				errs = make(dataloadgen.ErrorSlice, len(keys))
+				errs = make(keyErrors, len(keys))
 			}
 			errs[i] = r.err
 		}

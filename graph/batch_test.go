@@ -7,8 +7,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/vikstrous/dataloadgen"
 )
 
 func TestBatcherBatchesWhileBusyAndNeverWaitsWhenIdle(t *testing.T) {
@@ -81,7 +79,7 @@ func TestBatcherErrors(t *testing.T) {
 		return keys, errs
 	})
 	vs, err := b.LoadAll(context.Background(), []int{1, -1, 2})
-	var es dataloadgen.ErrorSlice
+	var es keyErrors
 	if !errors.As(err, &es) || es[0] != nil || !errors.Is(es[1], bad) || es[2] != nil {
 		t.Fatalf("LoadAll error = %v; want a slice with only the second failing", err)
 	}

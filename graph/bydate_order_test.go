@@ -1,33 +1,25 @@
 package graph
 
 import (
-	"bytes"
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"sort"
 	"testing"
 
-	"github.com/attrib/attrib/gen"
+	"github.com/attrib/attrib/internal/gqltest"
+	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/synthetic"
 )
 
 // Paging a state's attributions reads only their dates; the pages must
 // still be the claims in (date, ID) order, every one exactly once.
 func TestAttributionPagesFollowDateOrder(t *testing.T) {
-	s, err := store.Open("", store.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := gen.Load(s, gen.Options{Seed: 1, Incidents: 300}); err != nil {
-		t.Fatal(err)
-	}
-	gb := gen.StateID("GB")
+	s := seedtest.Synthetic(t, synthetic.Options{Seed: 1, Incidents: 300})
+	gb := synthetic.StateID("GB")
 	type claim struct{ id, date string }
 	var want []claim
-	err = s.View(func(tx *store.Txn) error {
+	err := s.View(func(tx *store.Txn) error {
 		refs, err := tx.Edges(gb, store.In, ontology.AttributedBy)
 		for _, ref := range refs {
 			n, err := tx.Node(ref.Other)
@@ -54,14 +46,10 @@ func TestAttributionPagesFollowDateOrder(t *testing.T) {
 	var got []string
 	after := ""
 	for page := 0; ; page++ {
-		body, _ := json.Marshal(map[string]any{
-			"query":     `query($a: ID!, $after: String) { attributions(first: 10, after: $after, attributor: $a) { totalCount pageInfo { hasNextPage endCursor } edges { node { id date { date } } } } }`,
-			"variables": map[string]any{"a": gb, "after": after},
+		r := gqltest.Serve(t, h, gqltest.Request{
+			Query:     `query($a: ID!, $after: String) { attributions(first: 10, after: $after, attributor: $a) { totalCount pageInfo { hasNextPage endCursor } edges { node { id date { date } } } } }`,
+			Variables: map[string]any{"a": gb, "after": after},
 		})
-		rec := httptest.NewRecorder()
-		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		h.ServeHTTP(rec, req)
 		var ans struct {
 			Data struct {
 				Attributions struct {
@@ -75,8 +63,8 @@ func TestAttributionPagesFollowDateOrder(t *testing.T) {
 			}
 			Errors []any
 		}
-		if err := json.Unmarshal(rec.Body.Bytes(), &ans); err != nil || len(ans.Errors) > 0 {
-			t.Fatalf("page %d: %v %s", page, err, rec.Body)
+		if err := json.Unmarshal([]byte(r.Body), &ans); err != nil || len(ans.Errors) > 0 {
+			t.Fatalf("page %d: %v %s", page, err, r.Body)
 		}
 		a := ans.Data.Attributions
 		if a.TotalCount != len(want) {

@@ -1,19 +1,19 @@
 package graph
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/attrib/attrib/auth"
-	"github.com/attrib/attrib/gen"
+	"github.com/attrib/attrib/internal/gqltest"
+	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/synthetic"
 )
 
 // churn makes random changes to a generated graph, straight through the
@@ -94,13 +94,9 @@ func pages(t *testing.T, h http.Handler, role auth.Role, q string) string {
 	after := ""
 	for range 200 {
 		query := strings.Replace(q, "AFTER", after, 1)
-		body, _ := json.Marshal(map[string]string{"query": query})
-		r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-		r.Header.Set("Content-Type", "application/json")
-		r = r.WithContext(auth.WithPrincipal(r.Context(), auth.Principal{Name: "t", Role: role}))
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
-		all.Write(w.Body.Bytes())
+		r := gqltest.Serve(t, h, gqltest.Request{Query: query,
+			Context: auth.WithPrincipal(t.Context(), auth.Principal{Name: "t", Role: role})})
+		all.WriteString(r.Body)
 		var out struct {
 			Data map[string]struct {
 				PageInfo struct {
@@ -109,8 +105,8 @@ func pages(t *testing.T, h http.Handler, role auth.Role, q string) string {
 				}
 			}
 		}
-		if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil || strings.Contains(w.Body.String(), `"errors"`) {
-			t.Fatalf("%s: %s", query, w.Body)
+		if err := json.Unmarshal([]byte(r.Body), &out); err != nil || strings.Contains(r.Body, `"errors"`) {
+			t.Fatalf("%s: %s", query, r.Body)
 		}
 		for _, c := range out.Data {
 			if !c.PageInfo.HasNextPage || c.PageInfo.EndCursor == nil {
@@ -127,14 +123,7 @@ func pages(t *testing.T, h http.Handler, role auth.Role, q string) string {
 // totalCount, exactly what reading and sorting every record gives, for
 // every reader, after random marking, retraction and date changes.
 func TestDateIndexedListsEqualABruteForceScan(t *testing.T) {
-	s, err := store.Open("", store.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := gen.Load(s, gen.Options{Seed: 5, Incidents: 200}); err != nil {
-		t.Fatal(err)
-	}
+	s := seedtest.Synthetic(t, synthetic.Options{Seed: 5, Incidents: 200})
 	rng := rand.New(rand.NewPCG(5, 5))
 	churn(t, s, rng, 400)
 
@@ -147,11 +136,11 @@ func TestDateIndexedListsEqualABruteForceScan(t *testing.T) {
 			`{ incidents(first: 37`+filter+`AFTER) { totalCount pageInfo { hasNextPage hasPreviousPage } edges { cursor node { id date { date } } } } }`)
 		for _, code := range []string{"GB", "US", "IR"} {
 			queries = append(queries,
-				`{ attributions(first: 37, attributor: "`+gen.StateID(code)+`"`+filter+`AFTER) { totalCount pageInfo { hasNextPage } edges { cursor node { id } } } }`,
-				`{ attributions(first: 37, blamed: "`+gen.StateID(code)+`"`+filter+`AFTER) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
-				`{ incidents(first: 37, target: "`+gen.StateID(code)+`"`+filter+`AFTER) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`)
+				`{ attributions(first: 37, attributor: "`+synthetic.StateID(code)+`"`+filter+`AFTER) { totalCount pageInfo { hasNextPage } edges { cursor node { id } } } }`,
+				`{ attributions(first: 37, blamed: "`+synthetic.StateID(code)+`"`+filter+`AFTER) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+				`{ incidents(first: 37, target: "`+synthetic.StateID(code)+`"`+filter+`AFTER) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`)
 		}
-		queries = append(queries, `{ attributions(first: 37, incident: "`+gen.IncidentID(7)+`"`+filter+`AFTER) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`)
+		queries = append(queries, `{ attributions(first: 37, incident: "`+synthetic.IncidentID(7)+`"`+filter+`AFTER) { totalCount edges { node { id } } pageInfo { hasNextPage endCursor } } }`)
 	}
 	// Without totalCount the walk stops at the page's end.
 	queries = append(queries, `{ incidents(first: 37AFTER) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/attrib/attrib/apierr"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
@@ -28,7 +29,7 @@ func (d depthLimit) MutateOperationContext(ctx context.Context, oc *graphql.Oper
 	if depth := selectionDepth(oc.Operation.SelectionSet, map[string]int{}); depth > d.max {
 		return &gqlerror.Error{
 			Message:    fmt.Sprintf("query is nested %d levels deep, more than the limit of %d", depth, d.max),
-			Extensions: map[string]any{"code": "LIMIT"},
+			Extensions: map[string]any{"code": apierr.Limit},
 		}
 	}
 	return nil

@@ -6,26 +6,19 @@ import (
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/attrib/attrib/apierr"
 	"github.com/attrib/attrib/graph/model"
 )
 
-// Error codes carried in extensions.code, for clients to branch on.
-const (
-	CodeValidation = "VALIDATION"
-	CodeNotFound   = "NOT_FOUND"
-	CodeLimit      = "LIMIT"     // a budget or limit refused the request
-	CodeAuth       = "AUTH"      // not signed in, or not allowed
-	CodeBadQuote   = "BAD_QUOTE" // a quote that does not resolve in its document
-	CodeInternal   = "INTERNAL"  // details are in the server log only
-	CodeBusy       = "BUSY"      // too many heavy queries at once: retry after Retry-After seconds
-)
+// The codes of errors are listed in package apierr, once for every
+// endpoint; these helpers build the GraphQL errors that carry them.
 
 func errNotFound(what, id string) error {
-	return &gqlerror.Error{Message: fmt.Sprintf("%s %s not found", what, id), Extensions: map[string]any{"code": CodeNotFound}}
+	return &gqlerror.Error{Message: fmt.Sprintf("%s %s not found", what, id), Extensions: map[string]any{"code": apierr.NotFound}}
 }
 
 func errInvalid(arg, format string, a ...any) error {
-	return &gqlerror.Error{Message: arg + ": " + fmt.Sprintf(format, a...), Extensions: map[string]any{"code": CodeValidation}}
+	return &gqlerror.Error{Message: arg + ": " + fmt.Sprintf(format, a...), Extensions: map[string]any{"code": apierr.Validation}}
 }
 
 func contains(list []string, s string) bool { return slices.Contains(list, s) }

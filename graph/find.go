@@ -6,26 +6,24 @@ import (
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/attrib/attrib/apierr"
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/graphalgo"
 	"github.com/attrib/attrib/store"
 )
 
-// CodeUnavailable marks a feature this server was started without.
-const CodeUnavailable = "UNAVAILABLE"
-
 func errUnavailable(msg string) error {
-	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": CodeUnavailable}}
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": apierr.Unavailable}}
 }
 
 // walkError turns a graph walk's error into what the client should see:
 // a bound passed or a bad argument is the client's to fix.
 func walkError(op string, err error) error {
 	switch {
-	case errors.Is(err, graphalgo.ErrBounds), errors.Is(err, store.ErrInvalid):
+	case errors.Is(err, graphalgo.ErrBounds), errors.As(err, new(*graphalgo.KindError)):
 		return errInvalid(op, "%v", err)
 	case errors.Is(err, store.ErrNotFound):
-		return &gqlerror.Error{Message: op + ": " + err.Error(), Extensions: map[string]any{"code": CodeNotFound}}
+		return &gqlerror.Error{Message: op + ": " + err.Error(), Extensions: map[string]any{"code": apierr.NotFound}}
 	}
 	return err
 }

@@ -19,12 +19,12 @@ func TestNeighboursFollowOnlyVisibleLinks(t *testing.T) {
 	made := func(directive string) int {
 		t.Helper()
 		q := fmt.Sprintf(`query %s { node(id: %q) { ... on State { attributionsMade { id } } } }`, directive, gb)
-		_, out, body := do(t, h, q)
+		out := do(t, h, q)
 		var data struct {
 			Node struct{ AttributionsMade []struct{ ID string } } `json:"node"`
 		}
 		if len(out.Errors) != 0 || json.Unmarshal(out.Data, &data) != nil {
-			t.Fatalf("%s: %s", q, body)
+			t.Fatalf("%s: %s", q, out.Body)
 		}
 		return len(data.Node.AttributionsMade)
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/attrib/attrib/apierr"
 	"github.com/attrib/attrib/budget"
 	"github.com/attrib/attrib/cite"
 	"github.com/attrib/attrib/edit"
@@ -31,19 +32,21 @@ import (
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/subgraph"
 )
 
-// Limits bound what one GraphQL request may cost. They apply in order: the
-// budget on the raw text before anything parses it, the parser's token
-// limit, depth and complexity on the parsed operation before it runs, then
-// objects and time while it runs. docs/operations.md explains each.
+// Limits bound what one GraphQL operation may cost while gqlgen handles
+// it: the parser's token limit, query depth and complexity on the parsed
+// operation before it runs, then objects and time while it runs, and the
+// slots of heavy queries. What is checked before gqlgen sees the request
+// (body size, transports, the budget on the raw text) is server.Limits'.
+// docs/operations.md explains each.
 type Limits struct {
-	// Budget is checked on the raw query text before gqlgen sees it.
-	Budget budget.Budget
 	// ParserTokens caps the tokens gqlgen's parser reads (0: unlimited).
 	ParserTokens int
-	// MaxDepth is the deepest selection nesting, fragments included.
-	MaxDepth int
+	// MaxQueryDepth is the deepest field nesting of the parsed query,
+	// fragments followed.
+	MaxQueryDepth int
 	// MaxComplexity caps the estimated cost, every list weighted by its
 	// size (see weighComplexity).
 	MaxComplexity int
@@ -55,14 +58,12 @@ type Limits struct {
 	MaxObjects int
 	// Timeout bounds one operation's execution.
 	Timeout time.Duration
-	// MaxBody caps a request body in bytes.
-	MaxBody int64
 	// Introspection allows schema introspection and, with it, "did you
 	// mean" suggestions in validation errors.
 	Introspection bool
-	// MaxSubgraphNodes caps subgraph and exportSubgraph; 0 means
-	// DefaultSubgraphCap.
-	MaxSubgraphNodes int
+	// MaxNodes is the node cap (subgraph.Request.MaxNodes) of the
+	// subgraph and exportSubgraph fields; 0 means subgraph.DefaultMaxNodes.
+	MaxNodes int
 	// MaxResponse caps the bytes of one response's data (0: no cap).
 	MaxResponse int
 	// Admission bounds the heavy queries running at once.
@@ -71,27 +72,26 @@ type Limits struct {
 
 // DefaultLimits are generous for analysts and small for abusers.
 var DefaultLimits = Limits{
-	Budget:           budget.Default,
-	ParserTokens:     2 * budget.Default.MaxTokens, // a backstop should the budget be loosened
-	MaxDepth:         15,                           // GraphiQL's introspection query nests 13 deep
-	MaxComplexity:    200000,                       // a page of 100 nodes with their citations and cited links fits
-	MaxPageSize:      MaxPageSize,
-	MaxObjects:       10000,
-	Timeout:          10 * time.Second,
-	MaxBody:          1 << 20,
-	Introspection:    true,
-	MaxSubgraphNodes: DefaultSubgraphCap,
-	MaxResponse:      32 << 20,
-	Admission:        DefaultAdmission(runtime.GOMAXPROCS(0)),
+	ParserTokens:  2 * budget.Default.MaxTokens, // a backstop should the budget be loosened
+	MaxQueryDepth: 15,                           // GraphiQL's introspection query nests 13 deep
+	MaxComplexity: 200000,                       // a page of 100 nodes with their citations and cited links fits
+	MaxPageSize:   MaxPageSize,
+	MaxObjects:    10000,
+	Timeout:       10 * time.Second,
+	Introspection: true,
+	MaxNodes:      subgraph.DefaultMaxNodes,
+	MaxResponse:   32 << 20,
+	Admission:     DefaultAdmission(runtime.GOMAXPROCS(0)),
 }
 
-// NewHandler builds the GraphQL HTTP handler over s: a guard that admits
-// only JSON POST and GET for queries and checks the budget before parsing,
-// then gqlgen with an LRU query cache, depth and complexity limits, an
-// object cap and a timeout while executing, panics recovered and logged,
-// internal errors hidden from the client, and a loader per request.
+// NewHandler builds the GraphQL HTTP handler over s: gqlgen with its GET
+// and POST transports, an LRU query cache, depth and complexity limits,
+// an object cap and a timeout while executing, panics recovered and
+// logged, internal errors hidden from the client, and a loader per
+// request. It admits whatever reaches it: package server puts HTTP
+// admission (body size, transports, budget) in front of it.
 func NewHandler(s *store.Store, lim Limits, log *slog.Logger, opts ...Option) http.Handler {
-	return guard(lim, withBusyStatus(newServer(s, lim, log, opts...)))
+	return withBusyStatus(newServer(s, lim, log, opts...))
 }
 
 // newServer builds the gqlgen server; requests must carry loaders.
@@ -99,7 +99,7 @@ func newServer(s *store.Store, lim Limits, log *slog.Logger, opts ...Option) *ha
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	res := &Resolver{Store: s, Editor: edit.New(s), SubgraphCap: lim.MaxSubgraphNodes}
+	res := &Resolver{Store: s, Editor: edit.New(s), MaxNodes: lim.MaxNodes}
 	for _, o := range opts {
 		o(res)
 	}
@@ -120,7 +120,7 @@ func newServer(s *store.Store, lim Limits, log *slog.Logger, opts ...Option) *ha
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(depthLimit{max: lim.MaxDepth})
+	srv.Use(depthLimit{max: lim.MaxQueryDepth})
 	if lim.MaxComplexity > 0 {
 		srv.Use(extension.FixedComplexityLimit(lim.MaxComplexity))
 	}
@@ -159,7 +159,7 @@ func presenter(log *slog.Logger) graphql.ErrorPresenterFunc {
 			// gqlgen's own words about the request as a whole (a bad
 			// persisted-query extension, say): outside any field, wrapping
 			// nothing internal.
-			code = CodeValidation
+			code = apierr.Validation
 		}
 		if code == "" {
 			id := requestID()
@@ -183,29 +183,26 @@ func callerCode(err error) string {
 	if errors.As(err, &gerr) && gerr.Extensions != nil {
 		switch c, _ := gerr.Extensions["code"].(string); c {
 		case "COMPLEXITY_LIMIT_EXCEEDED":
-			return CodeLimit
+			return apierr.Limit
 		case errcode.ParseFailed:
 			if strings.Contains(gerr.Message, "token limit") {
-				return CodeLimit
+				return apierr.Limit
 			}
-			return CodeValidation
+			return apierr.Validation
 		case errcode.ValidationFailed:
-			return CodeValidation
+			return apierr.Validation
 		case "":
 		default:
 			return c
 		}
 	}
-	var be *budget.Error
 	switch {
-	case errors.As(err, &be):
-		return CodeLimit
 	case errors.Is(err, store.ErrNotFound):
-		return CodeNotFound
+		return apierr.NotFound
 	case errors.Is(err, store.ErrInvalid), errors.Is(err, store.ErrBadID), errors.As(err, new(*ontology.ValueError)):
-		return CodeValidation
+		return apierr.Validation
 	case errors.Is(err, cite.ErrNotFound), errors.Is(err, cite.ErrAmbiguous):
-		return CodeBadQuote
+		return apierr.BadQuote
 	}
 	return ""
 }
@@ -226,7 +223,7 @@ func copyError(e *gqlerror.Error) *gqlerror.Error {
 func internalError(id string) *gqlerror.Error {
 	return &gqlerror.Error{
 		Message:    fmt.Sprintf("internal error (request %s)", id),
-		Extensions: map[string]any{"code": CodeInternal},
+		Extensions: map[string]any{"code": apierr.Internal},
 	}
 }
 
@@ -239,7 +236,7 @@ func requestID() string {
 }
 
 func limitError(format string, a ...any) *gqlerror.Error {
-	return &gqlerror.Error{Message: fmt.Sprintf(format, a...), Extensions: map[string]any{"code": CodeLimit}}
+	return &gqlerror.Error{Message: fmt.Sprintf(format, a...), Extensions: map[string]any{"code": apierr.Limit}}
 }
 
 // Option adds an optional dependency to the handler.

@@ -5,44 +5,21 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/attrib/attrib/apierr"
+	"github.com/attrib/attrib/internal/gqltest"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/store"
 )
 
-type gqlResponse struct {
-	Data   json.RawMessage `json:"data"`
-	Errors []struct {
-		Message    string         `json:"message"`
-		Extensions map[string]any `json:"extensions"`
-	} `json:"errors"`
-}
-
-func do(t *testing.T, h http.Handler, query string) (int, gqlResponse, string) {
+// do posts query to h in process.
+func do(t *testing.T, h http.Handler, query string) *gqltest.Response {
 	t.Helper()
-	body, _ := json.Marshal(map[string]string{"query": query})
-	r := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	r.Header.Set("Content-Type", "application/json")
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
-	var out gqlResponse
-	if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil {
-		t.Fatalf("response is not JSON: %s", w.Body)
-	}
-	return w.Code, out, w.Body.String()
-}
-
-func firstCode(out gqlResponse) string {
-	if len(out.Errors) == 0 {
-		return ""
-	}
-	c, _ := out.Errors[0].Extensions["code"].(string)
-	return c
+	return gqltest.Serve(t, h, gqltest.Request{Query: query})
 }
 
 const statesQuery = `{ states(first: 100) { edges { node { code attributionsMade { id } } } } }`
@@ -50,14 +27,14 @@ const statesQuery = `{ states(first: 100) { edges { node { code attributionsMade
 func TestObjectCapRefusesWhileResolving(t *testing.T) {
 	lim := DefaultLimits
 	h := NewHandler(seedtest.Store(t), lim, nil)
-	if _, out, body := do(t, h, statesQuery); len(out.Errors) != 0 {
-		t.Fatalf("within the default cap the query fails: %s", body)
+	if out := do(t, h, statesQuery); len(out.Errors) != 0 {
+		t.Fatalf("within the default cap the query fails: %s", out.Body)
 	}
 	lim.MaxObjects = 3
 	h = NewHandler(seedtest.Store(t), lim, nil)
-	_, out, body := do(t, h, statesQuery)
-	if firstCode(out) != CodeLimit || len(out.Errors) != 1 || !strings.Contains(out.Errors[0].Message, "more than 3 objects") {
-		t.Fatalf("want one LIMIT error naming the cap, got %s", body)
+	out := do(t, h, statesQuery)
+	if out.Code() != apierr.Limit || len(out.Errors) != 1 || !strings.Contains(out.Errors[0].Message, "more than 3 objects") {
+		t.Fatalf("want one LIMIT error naming the cap, got %s", out.Body)
 	}
 	if len(out.Data) != 0 && string(out.Data) != "null" {
 		t.Errorf("a capped response still carries data: %s", out.Data)
@@ -67,27 +44,30 @@ func TestObjectCapRefusesWhileResolving(t *testing.T) {
 func TestTimeoutRefuses(t *testing.T) {
 	lim := DefaultLimits
 	lim.Timeout = time.Nanosecond
-	_, out, body := do(t, NewHandler(seedtest.Store(t), lim, nil), statesQuery)
-	if firstCode(out) != CodeLimit || !strings.Contains(out.Errors[0].Message, "longer than the limit") {
-		t.Fatalf("want a LIMIT timeout error, got %s", body)
+	out := do(t, NewHandler(seedtest.Store(t), lim, nil), statesQuery)
+	if out.Code() != apierr.Limit || !strings.Contains(out.Errors[0].Message, "longer than the limit") {
+		t.Fatalf("want a LIMIT timeout error, got %s", out.Body)
 	}
 }
 
 func TestCallerErrorsKeepTheirCode(t *testing.T) {
 	h := NewHandler(seedtest.Store(t), DefaultLimits, nil)
 	cases := []struct{ q, code, says string }{
-		{`{ documents(first: 101) { totalCount } }`, CodeValidation, "maximum page size"},
-		{`{ documents(after: "nope") { totalCount } }`, CodeValidation, "not a cursor"},
-		{`{ attributions(attributor: "!!") { totalCount } }`, CodeValidation, "attributor"},
-		{`{ nope }`, CodeValidation, "nope"},
-		{`{ node(id: "eA") { id } }`, CodeValidation, "malformed id"},
-		{`{ incidents(from: "2022-02-30") { totalCount } }`, CodeValidation, "not a real date"},
-		{`{ incidents(first: 50000) { edges { node { citations { exact } links { citations { exact } } } } } }`, CodeLimit, "complexity"},
+		{`{ documents(first: 101) { totalCount } }`, apierr.Validation, "maximum page size"},
+		{`{ documents(after: "nope") { totalCount } }`, apierr.Validation, "not a cursor"},
+		{`{ attributions(attributor: "!!") { totalCount } }`, apierr.Validation, "attributor"},
+		{`{ nope }`, apierr.Validation, "nope"},
+		{`{ node(id: "eA") { id } }`, apierr.Validation, "malformed id"},
+		{`{ incidents(from: "2022-02-30") { totalCount } }`, apierr.Validation, "not a real date"},
+		{`{ incidents(first: 50000) { edges { node { citations { exact } links { citations { exact } } } } } }`, apierr.Limit, "complexity"},
+		// An argument naming the wrong kind of node is the caller's to fix,
+		// and is not spoken of as a bad record.
+		{`{ attributionSummary(incident: "U3RhdGU6SVI") { involvementDiffers } }`, apierr.Validation, "attributionSummary: U3RhdGU6SVI is a State, not an Incident, a Campaign or a ThreatActor"},
 	}
 	for _, c := range cases {
-		_, out, body := do(t, h, c.q)
-		if firstCode(out) != c.code || !strings.Contains(out.Errors[0].Message, c.says) {
-			t.Errorf("%s: want %s saying %q, got %s", c.q, c.code, c.says, body)
+		out := do(t, h, c.q)
+		if out.Code() != c.code || !strings.Contains(out.Errors[0].Message, c.says) {
+			t.Errorf("%s: want %s saying %q, got %s", c.q, c.code, c.says, out.Body)
 		}
 	}
 }
@@ -100,13 +80,13 @@ func TestInternalErrorsHideTheirDetails(t *testing.T) {
 	var logged bytes.Buffer
 	h := NewHandler(s, DefaultLimits, slog.New(slog.NewTextHandler(&logged, nil)))
 	s.Close() // every read now fails inside the storage engine
-	_, out, body := do(t, h, `{ documents { totalCount } }`)
-	if firstCode(out) != CodeInternal || !strings.HasPrefix(out.Errors[0].Message, "internal error (request ") {
-		t.Fatalf("want an internal error, got %s", body)
+	out := do(t, h, `{ documents { totalCount } }`)
+	if out.Code() != apierr.Internal || !strings.HasPrefix(out.Errors[0].Message, "internal error (request ") {
+		t.Fatalf("want an internal error, got %s", out.Body)
 	}
 	for _, leak := range []string{"badger", "DB", "closed", "/", ".go"} {
 		if strings.Contains(out.Errors[0].Message, leak) {
-			t.Errorf("client sees %q: %s", leak, body)
+			t.Errorf("client sees %q: %s", leak, out.Body)
 		}
 	}
 	id := strings.TrimSuffix(strings.TrimPrefix(out.Errors[0].Message, "internal error (request "), ")")
@@ -117,13 +97,13 @@ func TestInternalErrorsHideTheirDetails(t *testing.T) {
 
 func TestSuggestionsOnlyWithIntrospection(t *testing.T) {
 	q := `{ documnts { totalCount } }`
-	_, out, _ := do(t, NewHandler(seedtest.Store(t), DefaultLimits, nil), q)
+	out := do(t, NewHandler(seedtest.Store(t), DefaultLimits, nil), q)
 	if !strings.Contains(out.Errors[0].Message, "Did you mean") {
 		t.Errorf("with introspection on, no suggestion: %q", out.Errors[0].Message)
 	}
 	lim := DefaultLimits
 	lim.Introspection = false
-	_, out, _ = do(t, NewHandler(seedtest.Store(t), lim, nil), q)
+	out = do(t, NewHandler(seedtest.Store(t), lim, nil), q)
 	if strings.Contains(out.Errors[0].Message, "Did you mean") {
 		t.Errorf("with introspection off, the error suggests fields: %q", out.Errors[0].Message)
 	}
@@ -136,9 +116,9 @@ func TestIntrospectionQueryPasses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, out, body := do(t, NewHandler(seedtest.Store(t), DefaultLimits, nil), string(q))
-	if code != 200 || len(out.Errors) != 0 {
-		t.Fatalf("introspection refused: %d %.400s", code, body)
+	out := do(t, NewHandler(seedtest.Store(t), DefaultLimits, nil), string(q))
+	if out.Status != 200 || len(out.Errors) != 0 {
+		t.Fatalf("introspection refused: %d %.400s", out.Status, out.Body)
 	}
 }
 
@@ -147,7 +127,7 @@ func TestPanicsBecomeInternalErrors(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(&logged, nil))
 	err := recoverer(log)(t.Context(), "secret detail at /srv/attrib/x.go")
 	out := presenter(log)(t.Context(), err)
-	if out.Extensions["code"] != CodeInternal || strings.Contains(out.Message, "secret") || !strings.HasPrefix(out.Message, "internal error (request ") {
+	if out.Extensions["code"] != apierr.Internal || strings.Contains(out.Message, "secret") || !strings.HasPrefix(out.Message, "internal error (request ") {
 		t.Fatalf("client sees %q %v", out.Message, out.Extensions)
 	}
 	if !strings.Contains(logged.String(), "secret detail") || !strings.Contains(logged.String(), "goroutine") {
@@ -159,19 +139,19 @@ func TestConfiguredPageSize(t *testing.T) {
 	lim := DefaultLimits
 	lim.MaxPageSize = 2
 	h := NewHandler(seedtest.Store(t), lim, nil)
-	_, out, body := do(t, h, `{ states(first: 3) { totalCount } }`)
-	if firstCode(out) != CodeValidation || !strings.Contains(out.Errors[0].Message, "between 0 and 2") {
-		t.Fatalf("first: 3 over a page size of 2: %s", body)
+	out := do(t, h, `{ states(first: 3) { totalCount } }`)
+	if out.Code() != apierr.Validation || !strings.Contains(out.Errors[0].Message, "between 0 and 2") {
+		t.Fatalf("first: 3 over a page size of 2: %s", out.Body)
 	}
-	if _, out, body := do(t, h, `{ states(first: 2) { edges { node { code } } } }`); len(out.Errors) != 0 {
-		t.Fatalf("first: 2 refused: %s", body)
+	if out := do(t, h, `{ states(first: 2) { edges { node { code } } } }`); len(out.Errors) != 0 {
+		t.Fatalf("first: 2 refused: %s", out.Body)
 	}
 	// Without first, the schema's default of 20 is lowered to the limit.
-	_, out, body = do(t, h, `{ states { edges { node { code } } } }`)
+	out = do(t, h, `{ states { edges { node { code } } } }`)
 	var data struct {
 		States struct{ Edges []any } `json:"states"`
 	}
 	if len(out.Errors) != 0 || json.Unmarshal(out.Data, &data) != nil || len(data.States.Edges) != 2 {
-		t.Fatalf("default page with a page size of 2: %s", body)
+		t.Fatalf("default page with a page size of 2: %s", out.Body)
 	}
 }

@@ -3,12 +3,11 @@ package graph
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/attrib/attrib/auth"
+	"github.com/attrib/attrib/internal/gqltest"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/view"
 )
@@ -56,16 +55,12 @@ func TestLoadersBatchAPageOfAttributions(t *testing.T) {
 
 	loaders := NewLoaders(view.New(s, view.Scope{Clearance: auth.Anonymous.Clearance()}))
 	h := newServer(s, DefaultLimits, nil)
-	body := `{"query":"{ attributions(first: 100) { edges { node { attributor { code } incident { id } } } } }"}`
-	req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req = req.WithContext(context.WithValue(req.Context(), loadersKey{}, loaders))
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	if rec.Code != 200 || strings.Contains(rec.Body.String(), `"errors"`) {
-		t.Fatalf("%d %s", rec.Code, rec.Body.String())
+	r := gqltest.Serve(t, h, gqltest.Request{Query: `{ attributions(first: 100) { edges { node { attributor { code } incident { id } } } } }`,
+		Context: context.WithValue(t.Context(), loadersKey{}, loaders)})
+	if r.Status != 200 || strings.Contains(r.Body, `"errors"`) {
+		t.Fatalf("%d %s", r.Status, r.Body)
 	}
-	if got := strings.Count(rec.Body.String(), `"code"`); got != 100 {
+	if got := strings.Count(r.Body, `"code"`); got != 100 {
 		t.Fatalf("answer has %d attributors, want 100", got)
 	}
 	// Page nodes, their edges, the attributors and incidents: a few batches

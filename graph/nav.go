@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 
-	"github.com/vikstrous/dataloadgen"
-
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/store"
 )
@@ -28,7 +26,7 @@ func (r *Resolver) node(ctx context.Context, id string) (model.Node, error) {
 func (r *Resolver) nodesByID(ctx context.Context, ids []string) ([]model.Node, error) {
 	ns, err := r.loaders(ctx).nodes.LoadAll(ctx, ids)
 	out := make([]model.Node, 0, len(ids))
-	var errs dataloadgen.ErrorSlice
+	var errs keyErrors
 	if err != nil && !errors.As(err, &errs) {
 		return nil, err
 	}
@@ -191,7 +189,7 @@ func (r *Resolver) endpoint(ctx context.Context, id string) (model.Node, error) 
 // (absent, or outside the request's scope).
 func loadAllFound[K comparable, V any](ctx context.Context, l *batcher[K, V], keys []K) ([]V, error) {
 	vs, err := l.LoadAll(ctx, keys)
-	var errs dataloadgen.ErrorSlice
+	var errs keyErrors
 	if err != nil && !errors.As(err, &errs) {
 		return nil, err
 	}

@@ -15,9 +15,9 @@ type Resolver struct {
 	Editor *edit.Editor
 	// Index serves full-text search; nil when the server runs without one.
 	Index *search.Index
-	// SubgraphCap caps the nodes of subgraph and exportSubgraph; 0 means
-	// DefaultSubgraphCap.
-	SubgraphCap int
+	// MaxNodes caps the nodes of subgraph and exportSubgraph
+	// (subgraph.Request.MaxNodes); 0 means subgraph.DefaultMaxNodes.
+	MaxNodes int
 	// noDateIndex makes lists read every record instead of walking the
 	// date-ordered indexes: the brute force the index path is tested
 	// against.

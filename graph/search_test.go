@@ -1,15 +1,14 @@
 package graph_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/attrib/attrib/apierr"
 	"github.com/attrib/attrib/graph"
+	"github.com/attrib/attrib/internal/gqltest"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/store"
@@ -35,39 +34,17 @@ func server(t *testing.T) http.Handler {
 	return graph.NewHandler(st, graph.DefaultLimits, nil, graph.WithIndex(x))
 }
 
-type gqlError struct {
-	Message    string         `json:"message"`
-	Extensions map[string]any `json:"extensions"`
-}
-
 // run posts a query and decodes its data into out; it returns the errors.
-func run(t *testing.T, h http.Handler, query string, vars map[string]any, out any) []gqlError {
+func run(t *testing.T, h http.Handler, query string, vars map[string]any, out any) []gqltest.Error {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
-	var resp struct {
-		Data   json.RawMessage `json:"data"`
-		Errors []gqlError      `json:"errors"`
-	}
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		t.Fatalf("decode %s: %v", rec.Body.String(), err)
-	}
-	if out != nil && len(resp.Data) > 0 && string(resp.Data) != "null" {
-		if err := json.Unmarshal(resp.Data, out); err != nil {
-			t.Fatalf("decode data %s: %v", resp.Data, err)
-		}
-	}
-	return resp.Errors
+	r := gqltest.Serve(t, h, gqltest.Request{Query: query, Variables: vars})
+	r.Decode(t, out)
+	return r.Errors
 }
 
 func mustRun(t *testing.T, h http.Handler, query string, vars map[string]any, out any) {
 	t.Helper()
-	if errs := run(t, h, query, vars, out); len(errs) > 0 {
-		t.Fatalf("errors: %+v", errs)
-	}
+	gqltest.Serve(t, h, gqltest.Request{Query: query, Variables: vars}).Must(t, out)
 }
 
 const searchQuery = `query($q: String!, $types: [NodeType!], $lang: String, $first: Int) {
@@ -136,7 +113,7 @@ func TestSearchMetonymsFindTheirState(t *testing.T) {
 func TestSearchPageSizeIsEnforced(t *testing.T) {
 	h := server(t)
 	errs := run(t, h, searchQuery, map[string]any{"q": "Iran", "first": graph.MaxPageSize + 1}, nil)
-	if len(errs) != 1 || errs[0].Extensions["code"] != graph.CodeValidation || !strings.Contains(errs[0].Message, "maximum page size") {
+	if len(errs) != 1 || errs[0].Extensions["code"] != apierr.Validation || !strings.Contains(errs[0].Message, "maximum page size") {
 		t.Fatalf("errors %+v, want one VALIDATION error naming the maximum page size", errs)
 	}
 }
@@ -171,7 +148,7 @@ func TestPathJoinsBritainAndTheUSThroughTheIncident(t *testing.T) {
 		}
 	}
 	errs := run(t, h, `{ paths(from: "`+britain+`", to: "`+usa+`", maxHops: 7) { length } }`, nil, nil)
-	if len(errs) != 1 || errs[0].Extensions["code"] != graph.CodeValidation {
+	if len(errs) != 1 || errs[0].Extensions["code"] != apierr.Validation {
 		t.Errorf("maxHops 7: errors %+v, want a VALIDATION error", errs)
 	}
 	errs = run(t, h, `{ neighbourhood(id: "`+iran+`", depth: 4) { depth } }`, nil, nil)
@@ -337,7 +314,7 @@ func TestSummaryAndFilters(t *testing.T) {
 			got.Incidents.TotalCount, got.NotBlamed.TotalCount, got.Responses.TotalCount)
 	}
 	errs := run(t, h, `{ responses(sort: CONFIDENCE_DESC) { totalCount } }`, nil, nil)
-	if len(errs) != 1 || errs[0].Extensions["code"] != graph.CodeValidation {
+	if len(errs) != 1 || errs[0].Extensions["code"] != apierr.Validation {
 		t.Errorf("confidence sort on responses: %+v, want a VALIDATION error", errs)
 	}
 }
@@ -355,7 +332,7 @@ func TestEveryConnectionEnforcesTheMaximumPageSize(t *testing.T) {
 	h := server(t)
 	for _, field := range []string{"incidents", "attributions", "responses", "statements", "documents", "states"} {
 		errs := run(t, h, `{ `+field+`(first: 101) { totalCount } }`, nil, nil)
-		if len(errs) != 1 || errs[0].Extensions["code"] != graph.CodeValidation || !strings.Contains(errs[0].Message, "maximum page size") {
+		if len(errs) != 1 || errs[0].Extensions["code"] != apierr.Validation || !strings.Contains(errs[0].Message, "maximum page size") {
 			t.Errorf("%s(first: 101): errors %+v, want one VALIDATION error naming the maximum page size", field, errs)
 		}
 	}

@@ -6,17 +6,13 @@ import (
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/attrib/attrib/apierr"
 	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
 	"github.com/attrib/attrib/view"
 )
-
-// DefaultSubgraphCap is the most nodes the subgraph and exportSubgraph
-// fields select unless Limits.MaxSubgraphNodes says otherwise. GET /export
-// and the CLI stream with no cap.
-const DefaultSubgraphCap = 10000
 
 // subgraphRequest turns GraphQL arguments into a walk request, with the
 // server's node cap and the principal's clearance: the walk itself leaves
@@ -26,9 +22,9 @@ func (r *Resolver) subgraphRequest(ctx context.Context, root *string, roots []st
 	if root != nil && roots != nil {
 		return subgraph.Request{}, errInvalid("root", "give root or roots, not both")
 	}
-	req := subgraph.Request{Roots: roots, Depth: subgraph.DefaultDepth, EdgeTypes: edgeTypes, MaxNodes: r.SubgraphCap}
+	req := subgraph.Request{Roots: roots, Depth: subgraph.DefaultHops, EdgeTypes: edgeTypes, MaxNodes: r.MaxNodes}
 	if req.MaxNodes == 0 {
-		req.MaxNodes = DefaultSubgraphCap
+		req.MaxNodes = subgraph.DefaultMaxNodes
 	}
 	if root != nil {
 		req.Roots = []string{*root}
@@ -48,7 +44,7 @@ func (r *Resolver) subgraphRequest(ctx context.Context, root *string, roots []st
 		req.NodeTypes = append(req.NodeTypes, string(t))
 	}
 	req.IncludeRetracted = includeRetracted != nil && *includeRetracted
-	if err := RetractedAllowed(auth.FromContext(ctx), req.IncludeRetracted); err != nil {
+	if err := auth.RetractedAllowed(auth.FromContext(ctx), req.IncludeRetracted); err != nil {
 		return req, errForbidden(err.Error())
 	}
 	if err := req.Validate(); err != nil {
@@ -69,7 +65,7 @@ func (r *Resolver) walkReader(ctx context.Context, req subgraph.Request) *view.R
 // NOT_FOUND.
 func selectionError(err error) error {
 	switch {
-	case errors.Is(err, subgraph.ErrLimit), errors.Is(err, store.ErrInvalid):
+	case errors.Is(err, subgraph.ErrLimit), subgraph.IsArgError(err):
 		return errInvalid("subgraph", "%v", err)
 	case errors.Is(err, store.ErrNotFound):
 		return errNotFoundMsg(err.Error())
@@ -78,5 +74,5 @@ func selectionError(err error) error {
 }
 
 func errNotFoundMsg(msg string) error {
-	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": CodeNotFound}}
+	return &gqlerror.Error{Message: msg, Extensions: map[string]any{"code": apierr.NotFound}}
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/attrib/attrib/apierr"
 	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/edit"
 	"github.com/attrib/attrib/graph/model"
@@ -149,20 +150,15 @@ func assessmentInput(in model.AssessmentInput) edit.Assessment {
 	return edit.Assessment{Key: str(in.Key), Judgement: in.Judgement, Band: in.Confidence, About: in.About, Cite: quotes(in.Cite)}
 }
 
-// Error codes of writes.
-const (
-	CodeForbidden = "FORBIDDEN"
-)
-
 // writeErr turns an edit error into a GraphQL error with a code.
 func writeErr(err error) error {
 	var fe *edit.FieldError
 	var fb *edit.ForbiddenError
 	switch {
 	case errors.As(err, &fe):
-		return &gqlerror.Error{Message: fe.Error(), Extensions: map[string]any{"code": CodeValidation, "field": fe.Field}}
+		return &gqlerror.Error{Message: fe.Error(), Extensions: map[string]any{"code": apierr.Validation, "field": fe.Field}}
 	case errors.As(err, &fb):
-		return &gqlerror.Error{Message: fb.Error(), Extensions: map[string]any{"code": CodeForbidden}}
+		return &gqlerror.Error{Message: fb.Error(), Extensions: map[string]any{"code": apierr.Forbidden}}
 	}
 	return err
 }

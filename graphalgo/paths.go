@@ -28,6 +28,14 @@ const (
 // and what to do.
 var ErrBounds = errors.New("out of bounds")
 
+// KindError is an argument naming a node of a kind the read does not
+// apply to, such as the timeline of a State.
+type KindError struct {
+	ID, Kind, Want string
+}
+
+func (e *KindError) Error() string { return e.ID + " is a " + e.Kind + ", not " + e.Want }
+
 // Path is one path: Nodes[0] is the start, Nodes[len-1] the end, and
 // Edges[i] joins Nodes[i] and Nodes[i+1] (in either direction).
 type Path struct {

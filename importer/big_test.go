@@ -14,12 +14,12 @@ import (
 
 	"github.com/attrib/attrib/check"
 	"github.com/attrib/attrib/export"
-	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/importer"
 	"github.com/attrib/attrib/internal/biggraph"
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/synthetic"
 )
 
 // smallBatch makes every commit of an import hold a few records, so that
@@ -30,7 +30,7 @@ const smallBatch = 16 << 10
 func generated(t *testing.T, n int) []byte {
 	t.Helper()
 	src := open(t)
-	if _, err := gen.Load(src, gen.Options{Seed: 1, Incidents: n}); err != nil {
+	if _, err := synthetic.Load(src, synthetic.Options{Seed: 1, Incidents: n}); err != nil {
 		t.Fatal(err)
 	}
 	return exportAll(t, src, export.Native)

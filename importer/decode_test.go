@@ -9,9 +9,10 @@ import (
 	"testing"
 
 	"github.com/attrib/attrib/export"
-	"github.com/attrib/attrib/gen"
+	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
+	"github.com/attrib/attrib/synthetic"
 	"github.com/attrib/attrib/view"
 )
 
@@ -48,14 +49,7 @@ func planNative(data []byte) (*nativeFile, error) {
 // known to part: escapes, invalid UTF-8 (in a file of its own), lone surrogates, big and tiny
 // numbers, nested property values and field names in another case.
 func TestNativeDecodeMatchesEncodingJSON(t *testing.T) {
-	s, err := store.Open("", store.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := gen.Load(s, gen.Options{Seed: 3, Incidents: 30}); err != nil {
-		t.Fatal(err)
-	}
+	s := seedtest.Synthetic(t, synthetic.Options{Seed: 3, Incidents: 30})
 	var corpus bytes.Buffer
 	if err := export.Write(view.New(s, view.Scope{Clearance: "RED"}), subgraph.Request{}, export.Native, &corpus); err != nil {
 		t.Fatal(err)

@@ -33,7 +33,6 @@ import (
 	"strings"
 
 	"github.com/go-json-experiment/json/jsontext"
-	gojson "github.com/goccy/go-json"
 
 	"github.com/attrib/attrib/cite"
 	"github.com/attrib/attrib/ontology"
@@ -238,7 +237,7 @@ func (st *stager) other(r io.Reader) error {
 		Format *string `json:"format"`
 		Type   *string `json:"type"`
 	}
-	if err := gojson.Unmarshal(data, &head); err != nil {
+	if err := store.Decode(data, &head); err != nil {
 		return fmt.Errorf("%w: not JSON: %v", ErrMalformed, err)
 	}
 	switch {
@@ -313,23 +312,7 @@ func (st *stager) stageNode(n *store.Node) error {
 		return fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	if st.as != nil {
-		var old *store.Node
-		err := st.imp.Live(func(tx *store.Txn) error {
-			var err error
-			old, err = tx.Node(n.ID)
-			if errors.Is(err, store.ErrNotFound) {
-				return nil
-			}
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		var stored *store.Meta
-		if old != nil {
-			stored = &old.Meta
-		}
-		if err := st.attribute("node", n.ID, &n.Meta, stored); err != nil {
+		if err := st.attribute("node", n.ID, &n.Meta); err != nil {
 			return err
 		}
 	}
@@ -351,23 +334,7 @@ func (st *stager) stageEdge(e *store.Edge) error {
 		return fmt.Errorf("%w: edge %s: id should be %s (edge ids derive from type and endpoints)", ErrMalformed, e.ID, want)
 	}
 	if st.as != nil {
-		var old *store.Edge
-		err := st.imp.Live(func(tx *store.Txn) error {
-			var err error
-			old, err = tx.Edge(e.ID)
-			if errors.Is(err, store.ErrNotFound) {
-				return nil
-			}
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		var stored *store.Meta
-		if old != nil {
-			stored = &old.Meta
-		}
-		if err := st.attribute("edge", e.ID, &e.Meta, stored); err != nil {
+		if err := st.attribute("edge", e.ID, &e.Meta); err != nil {
 			return err
 		}
 	}
@@ -382,15 +349,45 @@ func (st *stager) stageEdge(e *store.Edge) error {
 	return err
 }
 
+// liveMeta is the Meta of the live record kind id, or nil when there is
+// none.
+func (st *stager) liveMeta(kind, id string) (*store.Meta, error) {
+	var m *store.Meta
+	err := st.imp.Live(func(tx *store.Txn) error {
+		var err error
+		if kind == "node" {
+			var n *store.Node
+			if n, err = tx.Node(id); err == nil {
+				m = &n.Meta
+			}
+		} else {
+			var e *store.Edge
+			if e, err = tx.Edge(id); err == nil {
+				m = &e.Meta
+			}
+		}
+		if errors.Is(err, store.ErrNotFound) {
+			return nil
+		}
+		return err
+	})
+	return m, err
+}
+
 func (st *stager) tellRead() {
 	if n := st.imp.Staged(); n%1000 == 0 {
 		st.tell(PhaseRead, n, 0)
 	}
 }
 
-// attribute checks a record's marking against the importer's clearance
-// and sets who wrote it (see As).
-func (st *stager) attribute(kind, id string, m *store.Meta, stored *store.Meta) error {
+// attribute checks a record's marking, and that of the live record it
+// would replace, against the importer's clearance and sets who wrote it
+// (see As). kind is "node" or "edge".
+func (st *stager) attribute(kind, id string, m *store.Meta) error {
+	stored, err := st.liveMeta(kind, id)
+	if err != nil {
+		return err
+	}
 	as := st.as
 	if ontology.MarkingLevel(m.Marking) < 0 {
 		return fmt.Errorf("%w: %s %s: marking %q is not a TLP marking (one of %v)", ErrMalformed, kind, id, m.Marking, ontology.Markings)
@@ -498,7 +495,7 @@ func (st *stager) checkEdges() error {
 	}
 	return st.imp.ScanStagedEdges(func(b []byte) error {
 		var e store.Edge
-		if err := gojson.Unmarshal(b, &e); err != nil {
+		if err := store.Decode(b, &e); err != nil {
 			return fmt.Errorf("read staged edge: %w", err)
 		}
 		ft, err := typeOf(e.From)
@@ -542,7 +539,7 @@ func (st *stager) checkCitations() error {
 			var err error
 			found, err = st.nodeValue(docID, func(b []byte) error {
 				var d store.Node
-				if err := gojson.Unmarshal(b, &d); err != nil {
+				if err := store.Decode(b, &d); err != nil {
 					return err
 				}
 				text, marking = []rune(d.Props.String("text")), d.Marking

@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
-	gojson "github.com/goccy/go-json"
 
 	"github.com/attrib/attrib/store"
 )
@@ -140,7 +139,7 @@ func decodeRecord(fields *jsontext.Decoder, field string, i int, v []byte) (nati
 	if err := fileShape.inner[field].check(fields, where); err != nil {
 		return nativeRecord{}, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	unmarshal := gojson.Unmarshal
+	unmarshal := store.Decode
 	if !utf8.Valid(v) {
 		unmarshal = json.Unmarshal
 	}

@@ -6,9 +6,9 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/synthetic"
 	"github.com/attrib/attrib/view"
 )
 
@@ -82,25 +82,11 @@ func TestListsPageTheSameByIndexAndByRecord(t *testing.T) {
 	}
 }
 
-// generated is an in-memory store of n generated incidents.
-func generated(t *testing.T, n int) *store.Store {
-	t.Helper()
-	s, err := store.Open("", store.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := gen.Load(s, gen.Options{Seed: 5, Incidents: n}); err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
 // The index counts the whole list only when the total is asked for; the
 // pages are the same either way.
 func TestTotalIsCountedWhenAsked(t *testing.T) {
 	ctx := context.Background()
-	q := New(view.New(generated(t, 20), view.Everything()))
+	q := New(view.New(seedtest.Synthetic(t, synthetic.Options{Seed: 5, Incidents: 20}), view.Everything()))
 	counted, err := q.Attributions(ctx, Attributions{}, Page{First: 1, Count: true})
 	if err != nil {
 		t.Fatal(err)
@@ -175,7 +161,7 @@ func (c *countingLoader) Nodes(ctx context.Context, ids []string) ([]*store.Node
 // for a reader who sees everything and one who sees less.
 func TestFilteredListsWalkTheIndexAsFarAsThePage(t *testing.T) {
 	ctx := context.Background()
-	s := generated(t, 150)
+	s := seedtest.Synthetic(t, synthetic.Options{Seed: 5, Incidents: 150})
 	sixty, ar, sanction, cyber := 60, "ar", "SANCTION", "CYBERATTACK"
 	desc := DateDesc
 	type ask func(q *Q, p Page) (Window[*store.Node], error)
@@ -184,7 +170,7 @@ func TestFilteredListsWalkTheIndexAsFarAsThePage(t *testing.T) {
 			return q.Attributions(ctx, Attributions{MinConfidence: &sixty}, p)
 		},
 		"attributions minConfidence newest first, by attributor": func(q *Q, p Page) (Window[*store.Node], error) {
-			gb := gen.StateID("GB")
+			gb := synthetic.StateID("GB")
 			return q.Attributions(ctx, Attributions{Attributor: &gb, MinConfidence: &sixty, Dated: Dated{Sort: &desc}}, p)
 		},
 		"attributions in Arabic sources": func(q *Q, p Page) (Window[*store.Node], error) {
@@ -197,7 +183,7 @@ func TestFilteredListsWalkTheIndexAsFarAsThePage(t *testing.T) {
 			return q.Incidents(ctx, Incidents{Kind: &cyber, Dated: Dated{From: "2021-03-01", To: "2023-06-30"}}, p)
 		},
 		"incidents blamed on Iran": func(q *Q, p Page) (Window[*store.Node], error) {
-			ir := gen.StateID("IR")
+			ir := synthetic.StateID("IR")
 			return q.Incidents(ctx, Incidents{Actor: &ir}, p)
 		},
 	}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/attrib/attrib/graphalgo"
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/view"
@@ -48,7 +49,7 @@ func TimeToResponse(tx *view.Txn, incident, asOf string) ([]ResponseLag, error) 
 		return nil, nil
 	}
 	if inc.Type != ontology.Incident {
-		return nil, fmt.Errorf("%w: %s is a %s, not an Incident", store.ErrInvalid, incident, inc.Type)
+		return nil, &graphalgo.KindError{ID: incident, Kind: inc.Type, Want: "an Incident"}
 	}
 	var out []ResponseLag
 	seen := map[string]bool{}

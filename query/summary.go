@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/attrib/attrib/graphalgo"
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/view"
@@ -53,7 +54,7 @@ func Summarize(tx *view.Txn, incident, asOf string) (*Summary, error) {
 		return nil, err
 	}
 	if !slices.Contains(ontology.Attributable, inc.Type) {
-		return nil, fmt.Errorf("%w: %s is a %s, not an Incident, a Campaign or a ThreatActor", store.ErrInvalid, incident, inc.Type)
+		return nil, &graphalgo.KindError{ID: incident, Kind: inc.Type, Want: "an Incident, a Campaign or a ThreatActor"}
 	}
 	// An incident has its date; a campaign or a group counts from when it
 	// was first seen, and has no days to count when the source gives none.

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/attrib/attrib/graphalgo"
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/view"
@@ -278,7 +279,7 @@ func TimeToAttribution(tx *view.Txn, incident, asOf string) ([]Lag, error) {
 		return nil, err
 	}
 	if inc.Type != ontology.Incident {
-		return nil, fmt.Errorf("%w: %s is a %s, not an Incident", store.ErrInvalid, incident, inc.Type)
+		return nil, &graphalgo.KindError{ID: incident, Kind: inc.Type, Want: "an Incident"}
 	}
 	claims, err := claimsOf(tx, incident, asOf)
 	if err != nil {

@@ -35,55 +35,44 @@ func Load(s *store.Store, b *Bundle) (Result, error) {
 // same transaction.
 func Put(tx *store.Txn, b *Bundle, onChange func(before, after any) error) (Result, error) {
 	res := Result{Nodes: len(b.Nodes), Edges: len(b.Edges)}
-	for i := range b.Nodes {
-		n := &b.Nodes[i]
+	var err error
+	if res.NewNodes, err = put(b.Nodes, func(n *store.Node) string { return n.ID }, tx.Node, tx.PutNode, onChange); err != nil {
+		return res, err
+	}
+	res.NewEdges, err = put(b.Edges, func(e *store.Edge) string { return e.ID }, tx.Edge, tx.PutEdge, onChange)
+	return res, err
+}
+
+// put writes each of recs with write, telling onChange of each one that
+// changed, with the record read before (nil when there was none), and
+// returns how many changed. Nodes and edges go through it alike.
+func put[R any](recs []R, id func(*R) string, read func(string) (*R, error), write func(*R) (bool, error), onChange func(before, after any) error) (int, error) {
+	changed := 0
+	for i := range recs {
+		r := &recs[i]
 		var before any
 		if onChange != nil {
-			old, err := tx.Node(n.ID)
+			old, err := read(id(r))
 			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				return res, err
+				return changed, err
 			}
 			if old != nil {
 				before = old
 			}
 		}
-		changed, err := tx.PutNode(n)
+		ok, err := write(r)
 		if err != nil {
-			return res, err
+			return changed, err
 		}
-		if changed {
-			res.NewNodes++
-			if onChange != nil {
-				if err := onChange(before, n); err != nil {
-					return res, err
-				}
-			}
+		if !ok {
+			continue
 		}
-	}
-	for i := range b.Edges {
-		e := &b.Edges[i]
-		var before any
+		changed++
 		if onChange != nil {
-			old, err := tx.Edge(e.ID)
-			if err != nil && !errors.Is(err, store.ErrNotFound) {
-				return res, err
-			}
-			if old != nil {
-				before = old
-			}
-		}
-		changed, err := tx.PutEdge(e)
-		if err != nil {
-			return res, err
-		}
-		if changed {
-			res.NewEdges++
-			if onChange != nil {
-				if err := onChange(before, e); err != nil {
-					return res, err
-				}
+			if err := onChange(before, r); err != nil {
+				return changed, err
 			}
 		}
 	}
-	return res, nil
+	return changed, nil
 }

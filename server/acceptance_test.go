@@ -4,7 +4,6 @@ package server_test
 // answered over HTTP by a server seeded from the embedded article.
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -16,7 +15,7 @@ import (
 	"testing"
 
 	"github.com/attrib/attrib/cite"
-	"github.com/attrib/attrib/graph"
+	"github.com/attrib/attrib/internal/gqltest"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
@@ -26,49 +25,25 @@ import (
 func newServer(t *testing.T) *httptest.Server {
 	t.Helper()
 	s := seedtest.Open(t, t.TempDir(), store.Options{})
-	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits}))
+	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: server.DefaultLimits}))
 	t.Cleanup(ts.Close)
 	return ts
-}
-
-type gqlError struct {
-	Message    string         `json:"message"`
-	Extensions map[string]any `json:"extensions"`
 }
 
 // query POSTs a GraphQL query and decodes data into out; it fails the test
 // on a transport error or a GraphQL error.
 func query(t *testing.T, ts *httptest.Server, q string, vars map[string]any, out any) {
 	t.Helper()
-	errs := queryErrors(t, ts, q, vars, out)
-	if len(errs) > 0 {
-		t.Fatalf("query failed: %+v", errs)
-	}
+	gqltest.Post(t, ts.URL+"/graphql", gqltest.Request{Query: q, Variables: vars}).Must(t, out)
 }
 
-// queryErrors POSTs a query and returns its GraphQL errors.
-func queryErrors(t *testing.T, ts *httptest.Server, q string, vars map[string]any, out any) []gqlError {
+// queryErrors POSTs a query, decodes data into out and returns its GraphQL
+// errors.
+func queryErrors(t *testing.T, ts *httptest.Server, q string, vars map[string]any, out any) []gqltest.Error {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
-	resp, err := http.Post(ts.URL+"/graphql", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	var env struct {
-		Data   json.RawMessage `json:"data"`
-		Errors []gqlError      `json:"errors"`
-	}
-	if err := json.Unmarshal(raw, &env); err != nil {
-		t.Fatalf("status %d, body %s: %v", resp.StatusCode, raw, err)
-	}
-	if out != nil && len(env.Data) > 0 && string(env.Data) != "null" {
-		if err := json.Unmarshal(env.Data, out); err != nil {
-			t.Fatalf("decode %s: %v", env.Data, err)
-		}
-	}
-	return env.Errors
+	r := gqltest.Post(t, ts.URL+"/graphql", gqltest.Request{Query: q, Variables: vars})
+	r.Decode(t, out)
+	return r.Errors
 }
 
 type citation struct {

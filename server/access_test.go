@@ -10,10 +10,10 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/attrib/attrib/apierr"
 	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/edit"
 	"github.com/attrib/attrib/export"
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
@@ -68,7 +68,7 @@ func newMarked(t *testing.T, readsNeedToken bool) *marked {
 		t.Fatal(err)
 	}
 	// Serve the same store again, now with the index.
-	e.srv.Config.Handler = server.Handler(server.Config{Store: e.store, Index: x, Limits: graph.DefaultLimits,
+	e.srv.Config.Handler = server.Handler(server.Config{Store: e.store, Index: x, Limits: server.DefaultLimits,
 		Tokens: tokens, ReadsNeedToken: readsNeedToken, Admin: server.AdminToken(legacyAdmin)})
 	return &marked{env: e, doc: d.AddDocument.ID, attribution: a.AddAttribution.ID, index: x}
 }
@@ -190,8 +190,8 @@ func TestSubgraphCapCountsOnlyVisibleNodes(t *testing.T) {
 	}
 	smallestCap := func(token string) int {
 		for limit := 1; limit <= 200; limit++ {
-			lim := graph.DefaultLimits
-			lim.MaxSubgraphNodes = limit
+			lim := server.DefaultLimits
+			lim.MaxNodes = limit
 			m.srv.Config.Handler = server.Handler(server.Config{Store: m.store, Limits: lim, Tokens: tokens})
 			r := m.gql(token, `query($root: ID!) { subgraph(root: $root, depth: 1) { nodes { id } } }`, map[string]any{"root": incident})
 			if len(r.Errors) == 0 {
@@ -215,11 +215,11 @@ func TestRetractedFactsInExportsNeedAnEditor(t *testing.T) {
 	path := "/export?root=" + url.QueryEscape(incident) + "&depth=1&includeRetracted=true"
 	for _, token := range []string{"", readerToken} {
 		status, body := m.fetch(token, path)
-		if status != 403 || !strings.Contains(body, "editor role") || !strings.Contains(body, graph.CodeForbidden) {
+		if status != 403 || !strings.Contains(body, "editor role") || !strings.Contains(body, apierr.Forbidden) {
 			t.Errorf("includeRetracted as %q: %d %s", token, status, body)
 		}
 		g := m.gql(token, `query($root: ID!) { exportSubgraph(root: $root, includeRetracted: true) }`, map[string]any{"root": incident})
-		if g.code() != graph.CodeForbidden {
+		if g.Code() != apierr.Forbidden {
 			t.Errorf("exportSubgraph includeRetracted as %q: %s", token, g.Body)
 		}
 	}
@@ -339,7 +339,7 @@ func TestImportNeedsAnEditorWithinTheirClearance(t *testing.T) {
 	q := `mutation($data: String!) { importGraph(data: $data) { written document { id } } }`
 	file := importFile(t, "note-1", "")
 	for _, token := range []string{"", readerToken} {
-		if r := e.gql(token, q, map[string]any{"data": file}); r.code() != graph.CodeForbidden || !strings.Contains(r.Body, "editor role") {
+		if r := e.gql(token, q, map[string]any{"data": file}); r.Code() != apierr.Forbidden || !strings.Contains(r.Body, "editor role") {
 			t.Errorf("import as %q: %s", token, r.Body)
 		}
 	}
@@ -368,12 +368,12 @@ func TestImportNeedsAnEditorWithinTheirClearance(t *testing.T) {
 	}
 	// Nothing above the editor's clearance, whether new or by overwriting.
 	r := e.gql(aliceToken, q, map[string]any{"data": importFile(t, "note-3", "RED")})
-	if r.code() != graph.CodeValidation || !strings.Contains(r.Body, "RED") {
+	if r.Code() != apierr.Validation || !strings.Contains(r.Body, "RED") {
 		t.Errorf("editor importing a RED record: %s", r.Body)
 	}
 	e.must(adminToken, q, map[string]any{"data": importFile(t, "note-4", "RED")}, nil)
 	downgraded := strings.Replace(importFile(t, "note-4", ""), `"imported"`, `"declassified"`, 1)
-	if r := e.gql(aliceToken, q, map[string]any{"data": downgraded}); r.code() != graph.CodeValidation {
+	if r := e.gql(aliceToken, q, map[string]any{"data": downgraded}); r.Code() != apierr.Validation {
 		t.Errorf("editor overwriting a RED record with a CLEAR one: %s", r.Body)
 	}
 	// Nor a CLEAR record quoting an AMBER document.
@@ -390,7 +390,7 @@ func TestImportNeedsAnEditorWithinTheirClearance(t *testing.T) {
 		_, err = tx.PutNode(&clear)
 		return err
 	})
-	if r := e.gql(aliceToken, q, map[string]any{"data": leaky}); r.code() != graph.CodeValidation || !strings.Contains(r.Body, "mark it at least AMBER") {
+	if r := e.gql(aliceToken, q, map[string]any{"data": leaky}); r.Code() != apierr.Validation || !strings.Contains(r.Body, "mark it at least AMBER") {
 		t.Errorf("editor importing a CLEAR record citing an AMBER document: %s", r.Body)
 	}
 	var red struct {
@@ -422,7 +422,7 @@ func TestBackupWithoutAdminsInTheTokenSet(t *testing.T) {
 		{nil, readerToken, 403},
 		{nil, badToken, 403},
 	} {
-		e.srv.Config.Handler = server.Handler(server.Config{Store: e.store, Limits: graph.DefaultLimits, Tokens: tokens, Admin: c.admin})
+		e.srv.Config.Handler = server.Handler(server.Config{Store: e.store, Limits: server.DefaultLimits, Tokens: tokens, Admin: c.admin})
 		if status, body := e.fetch(c.token, "/admin/backup"); status != c.status {
 			t.Errorf("admin %v, token %q: %d %.200s; want %d", c.admin != nil, c.token, status, body, c.status)
 		}

@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/attrib/attrib/apierr"
 	"github.com/attrib/attrib/auth"
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/store"
 )
 
@@ -110,14 +110,14 @@ func backupHandler(s *store.Store, authz Authorizer, log *slog.Logger) http.Hand
 			} else {
 				w.Header().Set("WWW-Authenticate", `Bearer realm="attrib"`)
 			}
-			writeError(w, status, graph.CodeAuth, err.Error())
+			apierr.Write(w, status, apierr.Auth, err.Error())
 			return
 		}
 		var since uint64
 		if v := r.URL.Query().Get("since"); v != "" {
 			n, err := strconv.ParseUint(v, 10, 64)
 			if err != nil {
-				http.Error(w, fmt.Sprintf("since: %q is not a version; pass the number the last backup printed", v), http.StatusBadRequest)
+				apierr.Write(w, http.StatusBadRequest, apierr.Validation, fmt.Sprintf("since: %q is not a version; pass the number the last backup printed", v))
 				return
 			}
 			since = n

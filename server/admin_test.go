@@ -15,9 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attrib/attrib/apierr"
 	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/check"
-	"github.com/attrib/attrib/graph"
+	"github.com/attrib/attrib/internal/gqltest"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/seed"
 	"github.com/attrib/attrib/store"
@@ -43,17 +44,35 @@ func getBackup(t *testing.T, ts *httptest.Server, token string, since uint64) (*
 
 func TestBackupNeedsTheAdminToken(t *testing.T) {
 	s := seedtest.Store(t)
-	off := httptest.NewServer(Handler(Config{Store: s, Limits: graph.DefaultLimits}))
+	off := httptest.NewServer(Handler(Config{Store: s, Limits: DefaultLimits}))
 	defer off.Close()
 	if resp, body := getBackup(t, off, "anything", 0); resp.StatusCode != http.StatusForbidden || !bytes.Contains(body, []byte("ATTRIB_ADMIN_TOKEN")) {
 		t.Errorf("without a configured token: %d %s", resp.StatusCode, body)
 	}
-	on := httptest.NewServer(Handler(Config{Store: s, Limits: graph.DefaultLimits, Admin: AdminToken("s3cret")}))
+	on := httptest.NewServer(Handler(Config{Store: s, Limits: DefaultLimits, Admin: AdminToken("s3cret")}))
 	defer on.Close()
 	for _, tok := range []string{"", "wrong", "s3cre"} {
 		if resp, _ := getBackup(t, on, tok, 0); resp.StatusCode != http.StatusUnauthorized {
 			t.Errorf("token %q: status %d, want 401", tok, resp.StatusCode)
 		}
+	}
+	// A bad version is refused in the same JSON shape as every refusal.
+	req, _ := http.NewRequest(http.MethodGet, on.URL+"/admin/backup?since=yesterday", nil)
+	req.Header.Set("Authorization", "Bearer s3cret")
+	resp, err := on.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Errors []struct {
+			Message    string
+			Extensions struct{ Code string }
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusBadRequest || len(out.Errors) != 1 ||
+		out.Errors[0].Extensions.Code != apierr.Validation || !strings.Contains(out.Errors[0].Message, `since: "yesterday" is not a version`) {
+		t.Errorf("since=yesterday: %d %+v %v", resp.StatusCode, out, err)
 	}
 }
 
@@ -76,7 +95,7 @@ func TestBackupUnderWritesRestores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(Handler(Config{Store: s, Limits: graph.DefaultLimits, Admin: AdminToken("tok"), Tokens: tokens}))
+	ts := httptest.NewServer(Handler(Config{Store: s, Limits: DefaultLimits, Admin: AdminToken("tok"), Tokens: tokens}))
 	defer ts.Close()
 
 	var acked atomic.Int64 // writes 0..acked-1 are acknowledged
@@ -157,36 +176,23 @@ const writerToken = "tok-backup-writer-6c1f0e9b2a7d"
 // citing the seeded article; nil means the server acknowledged it.
 func writeMarker(ts *httptest.Server, i int) error {
 	key := fmt.Sprintf("w%06d", i)
-	body, err := json.Marshal(map[string]any{
-		"query": `mutation($in: IncidentInput!) { upsertIncident(input: $in) { id } }`,
-		"variables": map[string]any{"in": map[string]any{
+	r, err := gqltest.Send(ts.Client(), ts.URL+"/graphql", gqltest.Request{
+		Query: `mutation($in: IncidentInput!) { upsertIncident(input: $in) { id } }`,
+		Variables: map[string]any{"in": map[string]any{
 			"key": key, "nameEn": key, "kind": "CYBERATTACK", "date": "2022-07-15",
 			"cite": []map[string]any{{"document": store.NodeID("Document", "000_ee0890f214b0197b"), "exact": "(فرانس برس، رويترز، الأناضول)"}},
 		}},
+		Token: writerToken,
 	})
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequest(http.MethodPost, ts.URL+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		return err
+	var out struct{ UpsertIncident *struct{ ID string } }
+	if err := r.Err(&out); err != nil {
+		return fmt.Errorf("write %s: %w", key, err)
 	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+writerToken)
-	resp, err := ts.Client().Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Data   struct{ UpsertIncident *struct{ ID string } }
-		Errors []struct{ Message string }
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return fmt.Errorf("write %s: %d: %w", key, resp.StatusCode, err)
-	}
-	if resp.StatusCode != http.StatusOK || len(out.Errors) > 0 || out.Data.UpsertIncident == nil {
-		return fmt.Errorf("write %s: %d %+v", key, resp.StatusCode, out.Errors)
+	if out.UpsertIncident == nil {
+		return fmt.Errorf("write %s: no incident in %s", key, r.Body)
 	}
 	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
@@ -16,12 +15,12 @@ import (
 // and how to add one; on a server with tokens, only to send one.
 func TestAnonymousWriteSaysWhenNoTokensAreConfigured(t *testing.T) {
 	s := seedtest.Open(t, t.TempDir(), store.Options{})
-	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Logger: slog.New(slog.DiscardHandler), Limits: graph.DefaultLimits}))
+	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Logger: slog.New(slog.DiscardHandler), Limits: server.DefaultLimits}))
 	defer srv.Close()
 	bare := &env{t: t, store: s, srv: srv}
 	write := `mutation { addDocument(input: {title: "t", text: "x", language: "en"}) { id } }`
 	r := bare.gql("", write, nil)
-	if r.code() != "FORBIDDEN" {
+	if r.Code() != "FORBIDDEN" {
 		t.Fatalf("want FORBIDDEN, got %s", r.Body)
 	}
 	for _, want := range []string{"needs the editor role", "no editor or admin token configured", "--tokens", "name:editor:TOKEN"} {
@@ -31,7 +30,7 @@ func TestAnonymousWriteSaysWhenNoTokensAreConfigured(t *testing.T) {
 	}
 	withTokens := newEnv(t, false)
 	r = withTokens.gql("", write, nil)
-	if r.code() != "FORBIDDEN" || strings.Contains(r.Errors[0].Message, "no editor or admin token") {
+	if r.Code() != "FORBIDDEN" || strings.Contains(r.Errors[0].Message, "no editor or admin token") {
 		t.Fatalf("a server with tokens: %s", r.Body)
 	}
 }

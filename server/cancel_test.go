@@ -14,9 +14,8 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/attrib/attrib/gen"
-	"github.com/attrib/attrib/graph"
-	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/internal/seedtest"
+	"github.com/attrib/attrib/synthetic"
 )
 
 // cancelQueries are the wide list queries whose items gqlgen resolves
@@ -36,21 +35,14 @@ var cancelQueries = []string{
 // failing fields at once ends the process with "concurrent map writes",
 // which fails this test (and -race reports it sooner).
 func TestClientHangUpsUnderConcurrency(t *testing.T) {
-	s, err := store.Open("", store.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := gen.Load(s, gen.Options{Seed: 1, Incidents: 300}); err != nil {
-		t.Fatal(err)
-	}
+	s := seedtest.Synthetic(t, synthetic.Options{Seed: 1, Incidents: 300})
 	// Everything started so far (Badger's own workers) is not the
 	// requests' to clean up.
 	leaks := goleak.IgnoreCurrent()
 
 	// Time is not what this test checks: under the race detector on a busy
 	// machine a wide page can take seconds, and must still answer.
-	lim := graph.DefaultLimits
+	lim := DefaultLimits
 	lim.Timeout = 2 * time.Minute
 	// Every request runs at once, none waits for a slot: the hang-ups
 	// must land while many fields resolve.

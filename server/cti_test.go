@@ -308,7 +308,7 @@ func TestThreatIntelligenceWritesAreValidatedAndIdempotent(t *testing.T) {
 	}
 	for _, c := range cases {
 		r := e.gql(aliceToken, c.query, map[string]any{"in": c.in})
-		if r.code() != "VALIDATION" {
+		if r.Code() != "VALIDATION" {
 			t.Errorf("%s: want a VALIDATION error, got %s", c.name, r.Body)
 			continue
 		}

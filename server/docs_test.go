@@ -24,7 +24,6 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/importer"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/search"
@@ -155,7 +154,7 @@ func (d *docServers) get(fixture string) *httptest.Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { x.Close() })
-	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Index: x, Limits: graph.DefaultLimits}))
+	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Index: x, Limits: server.DefaultLimits}))
 	t.Cleanup(ts.Close)
 	d.servers[fixture] = ts
 	return ts

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -10,13 +9,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/attrib/attrib/graph"
+	"github.com/attrib/attrib/apierr"
+	"github.com/attrib/attrib/internal/gqltest"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
 )
 
-func newLimitedServer(t *testing.T, lim graph.Limits) *httptest.Server {
+func newLimitedServer(t *testing.T, lim server.Limits) *httptest.Server {
 	t.Helper()
 	s := seedtest.Store(t)
 	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: lim}))
@@ -36,7 +36,7 @@ func get(t *testing.T, u string) (*http.Response, string) {
 }
 
 func TestExportEndpoint(t *testing.T) {
-	srv := newLimitedServer(t, graph.DefaultLimits)
+	srv := newLimitedServer(t, server.DefaultLimits)
 	root := url.QueryEscape(incident)
 	cases := []struct {
 		query  string
@@ -55,12 +55,32 @@ func TestExportEndpoint(t *testing.T) {
 		{"?root=" + root + "&maxNodes=2", 400, "more than 2 nodes"},
 		{"?root=" + root + "&direction=up", 400, "direction"},
 		{"?root=" + root + "&edgeType=LIKES", 400, "unknown edge type"},
+		{"?root=" + root + "&nodeType=Planet", 400, "nodeType: unknown node type"},
+		{"?root=" + root + "&includeRetracted=maybe", 400, `includeRetracted: \"maybe\" is not true or false`},
 	}
+	// Every refusal is one GraphQL-shaped error with the code GraphQL
+	// gives the same refusal.
+	codes := map[int]string{400: apierr.Validation, 404: apierr.NotFound}
 	for _, c := range cases {
 		resp, body := get(t, srv.URL+"/export"+c.query)
 		if resp.StatusCode != c.status || !strings.Contains(body, c.body) {
 			t.Errorf("GET /export%s: %d %.200q; want %d with %q", c.query, resp.StatusCode, body, c.status, c.body)
 			continue
+		}
+		if c.status != 200 {
+			var out struct {
+				Errors []struct {
+					Message    string
+					Extensions struct{ Code string }
+				}
+			}
+			if ct := resp.Header.Get("Content-Type"); ct != "application/json" || json.Unmarshal([]byte(body), &out) != nil ||
+				len(out.Errors) != 1 || out.Errors[0].Extensions.Code != codes[c.status] || out.Errors[0].Message == "" {
+				t.Errorf("GET /export%s: %s %q; want one JSON error with code %s", c.query, ct, body, codes[c.status])
+			}
+			if strings.Contains(body, "invalid record") {
+				t.Errorf("GET /export%s: %q speaks of a record; it was an argument", c.query, body)
+			}
 		}
 		disp := resp.Header.Get("Content-Disposition")
 		if c.status == 200 && !strings.HasPrefix(disp, "attachment; filename=") {
@@ -74,35 +94,24 @@ func TestExportEndpoint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode == http.StatusOK {
-		t.Errorf("POST /export: %d; only GET exports", resp.StatusCode)
+	if resp.StatusCode != http.StatusMethodNotAllowed || !strings.Contains(string(b), `"code":"VALIDATION"`) {
+		t.Errorf("POST /export: %d %s; only GET exports, and the refusal is JSON", resp.StatusCode, b)
 	}
 }
 
-func gql(t *testing.T, srv *httptest.Server, query string, vars map[string]any, out any) []map[string]any {
+// gql posts a query to srv, decodes its data into out and returns its
+// errors.
+func gql(t *testing.T, srv *httptest.Server, query string, vars map[string]any, out any) []gqltest.Error {
 	t.Helper()
-	raw, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	resp, err := http.Post(srv.URL+"/graphql", "application/json", bytes.NewReader(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var res struct {
-		Data   json.RawMessage  `json:"data"`
-		Errors []map[string]any `json:"errors"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
-		t.Fatal(err)
-	}
-	if out != nil && len(res.Data) > 0 {
-		json.Unmarshal(res.Data, out)
-	}
-	return res.Errors
+	r := gqltest.Post(t, srv.URL+"/graphql", gqltest.Request{Query: query, Variables: vars})
+	r.Decode(t, out)
+	return r.Errors
 }
 
 func TestSubgraphField(t *testing.T) {
-	srv := newLimitedServer(t, graph.DefaultLimits)
+	srv := newLimitedServer(t, server.DefaultLimits)
 	var res struct {
 		Subgraph struct {
 			Nodes []struct {
@@ -161,22 +170,22 @@ func TestSubgraphField(t *testing.T) {
 		{`{ exportSubgraph(root: "` + store.NodeID("State", "ZZ") + `") }`, "NOT_FOUND", "not found"},
 	} {
 		errs := gql(t, srv, c.query, nil, nil)
-		if len(errs) != 1 || !strings.Contains(errs[0]["message"].(string), c.msg) {
+		if len(errs) != 1 || !strings.Contains(errs[0].Message, c.msg) {
 			t.Errorf("%s: errors %v, want %q", c.query, errs, c.msg)
 			continue
 		}
-		if code, _ := errs[0]["extensions"].(map[string]any)["code"].(string); code != c.code {
+		if code := errs[0].Code(); code != c.code {
 			t.Errorf("%s: code %q, want %s", c.query, code, c.code)
 		}
 	}
 }
 
 func TestSubgraphCap(t *testing.T) {
-	lim := graph.DefaultLimits
-	lim.MaxSubgraphNodes = 5
+	lim := server.DefaultLimits
+	lim.MaxNodes = 5
 	srv := newLimitedServer(t, lim)
 	errs := gql(t, srv, `{ exportSubgraph }`, nil, nil)
-	if len(errs) != 1 || !strings.Contains(errs[0]["message"].(string), "more than 5 nodes") {
+	if len(errs) != 1 || !strings.Contains(errs[0].Message, "more than 5 nodes") {
 		t.Fatalf("whole graph past a cap of 5: %v", errs)
 	}
 	// GET /export has no cap unless asked.
@@ -201,7 +210,7 @@ func TestImportMutation(t *testing.T) {
 	q := `mutation($data: String!) { importGraph(data: $data) { format written kept { type count } } }`
 	// An import writes, so like every mutation it needs an editor.
 	for _, tok := range []string{"", readerToken} {
-		if r := e.gql(tok, q, map[string]any{"data": native}); r.code() != graph.CodeForbidden || !strings.Contains(r.Body, "editor") {
+		if r := e.gql(tok, q, map[string]any{"data": native}); r.Code() != apierr.Forbidden || !strings.Contains(r.Body, "editor") {
 			t.Errorf("import with token %q: %s", tok, r.Body)
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/internal/seedtest"
 )
 
@@ -15,7 +14,7 @@ import (
 // the answer is a JSON object, never a 5xx, and never an internal error:
 // bad input is the caller's, and must be told as such.
 func FuzzGraphQLBody(f *testing.F) {
-	h := Handler(Config{Store: seedtest.Store(f), Limits: graph.DefaultLimits})
+	h := Handler(Config{Store: seedtest.Store(f), Limits: DefaultLimits})
 	for _, s := range []string{
 		`{"query":"{ documents(first: 1) { totalCount edges { node { id title } } } }"}`,
 		`{"query":"query Q($id: ID!) { node(id: $id) { id ... on State { code name(lang: AR) } } }","variables":{"id":"U3RhdGU6QUw"}}`,

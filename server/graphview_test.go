@@ -20,8 +20,6 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/attrib/attrib/auth"
-	"github.com/attrib/attrib/gen"
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/internal/browsertest"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/ontology"
@@ -29,6 +27,7 @@ import (
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
+	"github.com/attrib/attrib/synthetic"
 	"github.com/attrib/attrib/view"
 	"github.com/attrib/attrib/web"
 )
@@ -64,7 +63,7 @@ func seededServer(t *testing.T) (*httptest.Server, *store.Store) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { x.Close() })
-	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Index: x, Limits: graph.DefaultLimits}))
+	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Index: x, Limits: server.DefaultLimits}))
 	t.Cleanup(ts.Close)
 	return ts, s
 }
@@ -465,12 +464,12 @@ func TestGraphViewLaysOutFiveHundredNodes(t *testing.T) {
 	t.Cleanup(func() { s.Close() })
 	// 310 generated incidents: the state most often blamed has about 500
 	// nodes within one hop (its claims, responses and their parties).
-	if _, err := gen.Load(s, gen.Options{Incidents: 310}); err != nil {
+	if _, err := synthetic.Load(s, synthetic.Options{Incidents: 310}); err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits}))
+	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: server.DefaultLimits}))
 	t.Cleanup(ts.Close)
-	root := gen.StateID("CN")
+	root := synthetic.StateID("CN")
 	want := drawnNodes(t, s, subgraph.Request{Roots: []string{root}, Depth: 1})
 	if want < 450 || want > 700 {
 		t.Fatalf("the generated subgraph has %d nodes; pick a corpus size that gives about 500", want)
@@ -514,7 +513,7 @@ func TestGraphViewSendsTheReadersToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := seedtest.Open(t, t.TempDir(), store.Options{})
-	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits, Tokens: tokens, ReadsNeedToken: true}))
+	ts := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: server.DefaultLimits, Tokens: tokens, ReadsNeedToken: true}))
 	t.Cleanup(ts.Close)
 
 	tab := browsertest.NewTab(t, 1400, 900, 2*time.Minute)

@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/internal/seedtest"
 )
 
@@ -158,7 +157,7 @@ func heapNow() uint64 {
 // heap growth; the bounds asserted are sanity bounds, far above the norm.
 func TestHostileQueries(t *testing.T) {
 	var served atomic.Int64 // nanoseconds the last request spent in the handler
-	h := Handler(Config{Store: seedtest.Store(t), Limits: graph.DefaultLimits})
+	h := Handler(Config{Store: seedtest.Store(t), Limits: DefaultLimits})
 	timed := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		h.ServeHTTP(w, r)

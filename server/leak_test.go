@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/attrib/attrib/apierr"
 	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/export"
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/server"
@@ -405,7 +405,7 @@ func withIndex(t *testing.T, e *env) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.srv.Config.Handler = server.Handler(server.Config{Store: e.store, Index: x, Limits: graph.DefaultLimits, Tokens: tokens})
+	e.srv.Config.Handler = server.Handler(server.Config{Store: e.store, Index: x, Limits: server.DefaultLimits, Tokens: tokens})
 }
 
 func TestNoReadShowsAFactAboveTheCallersClearance(t *testing.T) {
@@ -442,7 +442,7 @@ func TestNoReadShowsAFactAboveTheCallersClearance(t *testing.T) {
 				for depth := 3; depth >= 0; depth-- {
 					q := schema.rootQuery(f, args, depth)
 					res := e.gql(r.token, q, nil)
-					if res.code() == graph.CodeLimit && depth > 0 {
+					if res.Code() == apierr.Limit && depth > 0 {
 						continue
 					}
 					if l := leaks(res.Body, hidden, string(sent)); len(l) > 0 {

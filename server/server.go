@@ -14,6 +14,7 @@ import (
 	"runtime/debug"
 	"time"
 
+	"github.com/attrib/attrib/apierr"
 	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/search"
@@ -23,11 +24,12 @@ import (
 
 // Config configures the server.
 type Config struct {
-	Store   *store.Store
-	Index   *search.Index // serves search; nil answers search with an error
-	Logger  *slog.Logger
-	Limits  graph.Limits
-	MaxBody int64 // largest request body accepted, in bytes
+	Store  *store.Store
+	Index  *search.Index // serves search; nil answers search with an error
+	Logger *slog.Logger
+	// Limits bound each request. A zero MaxBody means DefaultLimits'; any
+	// other zero field means no limit, so start from DefaultLimits.
+	Limits Limits
 	// Tokens are the bearer tokens the GraphQL endpoint accepts; nil
 	// accepts none, so every request is anonymous and cannot write.
 	Tokens *auth.Tokens
@@ -44,9 +46,6 @@ type Config struct {
 // DefaultIdleReturn is how long after its last request the server returns
 // memory to the system.
 const DefaultIdleReturn = 2 * time.Second
-
-// DefaultMaxBody caps request bodies.
-const DefaultMaxBody = 1 << 20
 
 // ExampleQuery opens the playground: it answers "who blamed whom, and how
 // sure were they?" with the Arabic words that support each claim.
@@ -83,20 +82,20 @@ func Handler(cfg Config) http.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	maxBody := cfg.MaxBody
-	if maxBody <= 0 {
-		maxBody = DefaultMaxBody
-	}
 	lim := cfg.Limits
-	if lim.MaxBody <= 0 || lim.MaxBody > maxBody {
-		lim.MaxBody = maxBody
+	if lim.MaxBody <= 0 {
+		lim.MaxBody = DefaultLimits.MaxBody
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", auth.Middleware(cfg.Tokens, cfg.ReadsNeedToken, log, graph.NewHandler(cfg.Store, lim, log, graph.WithIndex(cfg.Index), graph.WithTokens(cfg.Tokens))))
+	gql := graph.NewHandler(cfg.Store, lim.Limits, log, graph.WithIndex(cfg.Index), graph.WithTokens(cfg.Tokens))
+	mux.Handle("/graphql", auth.Middleware(cfg.Tokens, cfg.ReadsNeedToken, log, admitGraphQL(lim.Budget, gql)))
 	mux.Handle("GET /admin/backup", backupHandler(cfg.Store, adminAuthorizer(cfg.Tokens, cfg.Admin), log))
 	// /export is a read like /graphql: the same token rules, and the walk
 	// filters by the principal's clearance.
 	mux.Handle("GET /export", auth.Middleware(cfg.Tokens, cfg.ReadsNeedToken, log, exportHandler(cfg.Store, log)))
+	// Other methods get the one JSON refusal, not the mux's plain text.
+	mux.Handle("/export", onlyGet)
+	mux.Handle("/admin/backup", onlyGet)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprintln(w, `{"status":"ok"}`)
@@ -111,21 +110,24 @@ func Handler(cfg Config) http.Handler {
 	if idle == 0 {
 		idle = DefaultIdleReturn
 	}
-	return returnMemoryWhenIdle(idle, debug.FreeOSMemory, recoverPanics(log, limitBody(maxBody, mux)))
+	return returnMemoryWhenIdle(idle, debug.FreeOSMemory, recoverPanics(log, limitBody(lim.MaxBody, mux)))
 }
 
-// limitBody refuses bodies over n bytes.
-func limitBody(n int64, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > n {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			fmt.Fprintf(w, `{"errors":[{"message":"request body is larger than the limit of %d bytes","extensions":{"code":"LIMIT"}}]}`+"\n", n)
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, n)
-		next.ServeHTTP(w, r)
-	})
+// onlyGet refuses a method other than GET (or HEAD) on an endpoint that
+// has only GET.
+var onlyGet = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Allow", "GET, HEAD")
+	apierr.Write(w, http.StatusMethodNotAllowed, apierr.Validation, r.Method+" "+r.URL.Path+" is not served: use GET")
+})
+
+// GraphQL is the GraphQL endpoint alone, with the HTTP admission of
+// Handler but no token check: what a benchmark or a test serves in
+// process.
+func GraphQL(s *store.Store, lim Limits, log *slog.Logger, opts ...graph.Option) http.Handler {
+	if lim.MaxBody <= 0 {
+		lim.MaxBody = DefaultLimits.MaxBody
+	}
+	return limitBody(lim.MaxBody, admitGraphQL(lim.Budget, graph.NewHandler(s, lim.Limits, log, opts...)))
 }
 
 // recoverPanics turns a panic outside the GraphQL executor (which has its
@@ -139,7 +141,7 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 				}
 				id := fmt.Sprintf("%x", time.Now().UnixNano())
 				log.Error("handler panic", "request", id, "path", r.URL.Path, "panic", fmt.Sprint(p))
-				http.Error(w, "internal error (request "+id+")", http.StatusInternalServerError)
+				apierr.Write(w, http.StatusInternalServerError, apierr.Internal, "internal error (request "+id+")")
 			}
 		}()
 		next.ServeHTTP(w, r)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -16,7 +15,7 @@ import (
 
 	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/cite"
-	"github.com/attrib/attrib/graph"
+	"github.com/attrib/attrib/internal/gqltest"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
@@ -86,61 +85,22 @@ func newEnv(t *testing.T, readsNeedToken bool) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Logger: log, Limits: graph.DefaultLimits,
+	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Logger: log, Limits: server.DefaultLimits,
 		Tokens: tokens, ReadsNeedToken: readsNeedToken}))
 	t.Cleanup(srv.Close)
 	return &env{t: t, store: s, srv: srv, logs: logs}
 }
 
-type reply struct {
-	Status int
-	Body   string
-	Data   json.RawMessage `json:"data"`
-	Errors []gqlError      `json:"errors"`
-}
-
-func (r reply) code() string {
-	if len(r.Errors) == 0 {
-		return ""
-	}
-	c, _ := r.Errors[0].Extensions["code"].(string)
-	return c
-}
-
 // gql posts a GraphQL request with token ("" for none).
-func (e *env) gql(token, query string, vars map[string]any) reply {
+func (e *env) gql(token, query string, vars map[string]any) *gqltest.Response {
 	e.t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	r := reply{Status: resp.StatusCode, Body: string(raw)}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		e.t.Fatalf("reply is not JSON (%d): %s", resp.StatusCode, raw)
-	}
-	return r
+	return gqltest.Post(e.t, e.srv.URL+"/graphql", gqltest.Request{Query: query, Variables: vars, Token: token})
 }
 
 // must posts and fails the test on any error, decoding data into out.
 func (e *env) must(token, query string, vars map[string]any, out any) {
 	e.t.Helper()
-	r := e.gql(token, query, vars)
-	if r.Status != http.StatusOK || len(r.Errors) > 0 {
-		e.t.Fatalf("request failed (%d): %s", r.Status, r.Body)
-	}
-	if out != nil {
-		if err := json.Unmarshal(r.Data, out); err != nil {
-			e.t.Fatalf("decode %s: %v", r.Data, err)
-		}
-	}
+	e.gql(token, query, vars).Must(e.t, out)
 }
 
 const addDocument = `mutation($in: DocumentInput!, $key: String, $marking: String) {
@@ -364,12 +324,12 @@ func TestWritesNeedTheRightRole(t *testing.T) {
 	in := map[string]any{"in": map[string]any{"title": "t", "text": article, "language": "en"}}
 	for name, token := range map[string]string{"anonymous": "", "reader": readerToken} {
 		r := e.gql(token, addDocument, in)
-		if r.code() != "FORBIDDEN" || !strings.Contains(r.Errors[0].Message, "editor role") {
+		if r.Code() != "FORBIDDEN" || !strings.Contains(r.Errors[0].Message, "editor role") {
 			t.Errorf("%s write: got %s", name, r.Body)
 		}
 	}
 	r := e.gql(badToken, addDocument, in)
-	if r.Status != http.StatusUnauthorized || r.code() != "UNAUTHENTICATED" {
+	if r.Status != http.StatusUnauthorized || r.Code() != "UNAUTHENTICATED" {
 		t.Errorf("unknown token: %d %s", r.Status, r.Body)
 	}
 	// Reads stay anonymous on this (loopback) server.
@@ -386,12 +346,12 @@ func TestWritesNeedTheRightRole(t *testing.T) {
 	e.must(aliceToken, addAttribution, map[string]any{"in": attributionInput(doc)}, &att)
 	retract := `mutation($id: ID!) { retract(id: $id, reason: "doubt") { op by } }`
 	r = e.gql(bobToken, retract, map[string]any{"id": att.AddAttribution.ID})
-	if r.code() != "FORBIDDEN" || !strings.Contains(r.Errors[0].Message, "written by alice") {
+	if r.Code() != "FORBIDDEN" || !strings.Contains(r.Errors[0].Message, "written by alice") {
 		t.Fatalf("bob retracting alice's fact: %s", r.Body)
 	}
 	// Seed facts are nobody's own: an editor cannot retract them either.
 	r = e.gql(aliceToken, retract, map[string]any{"id": store.NodeID("Attribution", "gb-blames-ir")})
-	if r.code() != "FORBIDDEN" {
+	if r.Code() != "FORBIDDEN" {
 		t.Fatalf("alice retracting a seed fact: %s", r.Body)
 	}
 	var ok struct{ Retract struct{ Op, By string } }
@@ -404,7 +364,7 @@ func TestWritesNeedTheRightRole(t *testing.T) {
 func TestReadsCanRequireAToken(t *testing.T) {
 	e := newEnv(t, true)
 	r := e.gql("", `{ me { role } }`, nil)
-	if r.Status != http.StatusUnauthorized || r.code() != "UNAUTHENTICATED" {
+	if r.Status != http.StatusUnauthorized || r.Code() != "UNAUTHENTICATED" {
 		t.Fatalf("anonymous read: %d %s", r.Status, r.Body)
 	}
 	var me struct{ Me struct{ Role string } }
@@ -446,12 +406,12 @@ func TestMarkingsFilterWhatEachRoleSees(t *testing.T) {
 	// A fact citing an AMBER document cannot be marked less strictly.
 	in := attributionInput(out.AddDocument.ID)
 	r := e.gql(aliceToken, addAttribution, map[string]any{"in": in})
-	if r.code() != "VALIDATION" || !strings.Contains(r.Errors[0].Message, "marking") {
+	if r.Code() != "VALIDATION" || !strings.Contains(r.Errors[0].Message, "marking") {
 		t.Fatalf("CLEAR fact citing an AMBER document: %s", r.Body)
 	}
 	// And an editor cannot mark what they could not read back.
 	r = e.gql(aliceToken, addDocument, map[string]any{"marking": "RED", "in": map[string]any{"title": "t", "text": "x", "language": "en"}})
-	if r.code() != "VALIDATION" || !strings.Contains(r.Errors[0].Message, "marking: RED") {
+	if r.Code() != "VALIDATION" || !strings.Contains(r.Errors[0].Message, "marking: RED") {
 		t.Fatalf("editor writing RED: %s", r.Body)
 	}
 }
@@ -589,7 +549,7 @@ func TestConcurrentWritesWithIdempotencyKeys(t *testing.T) {
 	r := e.gql(aliceToken, `mutation($in: PersonInput!) { upsertPerson(input: $in, idempotencyKey: "idem-person-0-0") { id } }`,
 		map[string]any{"in": map[string]any{"key": "someone-else", "nameEn": "X",
 			"cite": []map[string]any{{"document": doc, "exact": "The Foreign Office"}}}})
-	if r.code() != "VALIDATION" || !strings.Contains(r.Errors[0].Message, "idempotencyKey") {
+	if r.Code() != "VALIDATION" || !strings.Contains(r.Errors[0].Message, "idempotencyKey") {
 		t.Errorf("reused idempotency key: %s", r.Body)
 	}
 }
@@ -657,7 +617,7 @@ func TestInvalidInputsAreRefusedAndWriteNothing(t *testing.T) {
 	feedBefore := feed.Changes.TotalCount
 	for _, c := range cases {
 		r := e.gql(aliceToken, c.query, map[string]any{"in": c.in})
-		if r.code() != "VALIDATION" {
+		if r.Code() != "VALIDATION" {
 			t.Errorf("%s: want a VALIDATION error, got %s", c.name, r.Body)
 			continue
 		}

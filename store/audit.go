@@ -118,15 +118,7 @@ func (tx *Txn) Changes(after uint64, fn func(*Change) (bool, error)) error {
 // History returns the changes of record id (and, for a node, of the edges
 // it owns), oldest first.
 func (tx *Txn) History(id string) ([]Change, error) {
-	var seqs []string
-	err := tx.scanKeys(key(prefixHistory, id), func(k []byte) error {
-		parts, err := splitKey(k)
-		if err != nil || len(parts) != 2 {
-			return fmt.Errorf("history index: bad key %q", k)
-		}
-		seqs = append(seqs, parts[1])
-		return nil
-	})
+	seqs, err := tx.lastParts(key(prefixHistory, id), "history index")
 	if err != nil {
 		return nil, fmt.Errorf("history of %s: %w", id, err)
 	}

@@ -9,8 +9,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/attrib/attrib/gen"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/synthetic"
 )
 
 // outlineOf is what an outline must be: the record decoded into a struct
@@ -63,7 +63,7 @@ func cursorCorpus(t *testing.T) *store.Store {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := gen.Load(s, gen.Options{Seed: 3, Incidents: 30}); err != nil {
+	if _, err := synthetic.Load(s, synthetic.Options{Seed: 3, Incidents: 30}); err != nil {
 		t.Fatal(err)
 	}
 	nodes, edges := oddRecords()

@@ -8,9 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/attrib/attrib/gen"
+	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/seed"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/synthetic"
 )
 
 // sameAsMarshal fails t unless EncodeNode/EncodeEdge write exactly what
@@ -45,14 +46,7 @@ func TestEncodeMatchesMarshalOnSeedAndCorpus(t *testing.T) {
 	for i := range b.Edges {
 		sameAsMarshal(t, &b.Edges[i])
 	}
-	s, err := store.Open("", store.Options{InMemory: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if _, err := gen.Load(s, gen.Options{Seed: 5, Incidents: 40}); err != nil {
-		t.Fatal(err)
-	}
+	s := seedtest.Synthetic(t, synthetic.Options{Seed: 5, Incidents: 40})
 	nodes, edges := 0, 0
 	err = s.View(func(tx *store.Txn) error {
 		if err := tx.ScanNodes(func(_ string, n *store.Node) error { nodes++; sameAsMarshal(t, n); return nil }); err != nil {

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -71,7 +70,7 @@ func (e *Edge) IndexEntries() []IndexEntry {
 func (tx *Txn) ScanNodes(fn func(keyID string, n *Node) error) error {
 	return tx.scanRecords(prefixNode, func(id string, v []byte) error {
 		var n Node
-		if err := json.Unmarshal(v, &n); err != nil {
+		if err := decode(v, &n); err != nil {
 			return fmt.Errorf("node %s: decode record: %w", id, err)
 		}
 		return fn(id, &n)
@@ -82,7 +81,7 @@ func (tx *Txn) ScanNodes(fn func(keyID string, n *Node) error) error {
 func (tx *Txn) ScanEdges(fn func(keyID string, e *Edge) error) error {
 	return tx.scanRecords(prefixEdge, func(id string, v []byte) error {
 		var e Edge
-		if err := json.Unmarshal(v, &e); err != nil {
+		if err := decode(v, &e); err != nil {
 			return fmt.Errorf("edge %s: decode record: %w", id, err)
 		}
 		return fn(id, &e)

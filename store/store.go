@@ -1,6 +1,33 @@
 // Package store persists the attribution graph in Badger: typed nodes and
 // edges, their citations, and the indexes that make neighbours, types, state
 // codes and dates one prefix scan away. It knows nothing of GraphQL.
+//
+// # JSON
+//
+// A record (a Node or an Edge) has one stored form and one codec each way:
+//
+//   - Written by EncodeNode and EncodeEdge (encode.go): exactly the bytes
+//     encoding/json.Marshal writes (sorted property keys, HTML-safe escapes,
+//     invalid UTF-8 as U+FFFD), which are the on-disk contract, in about
+//     60% of Marshal's time and with 2 allocations instead of 12
+//     (BenchmarkEncodeRecord).
+//     encode_test.go holds the two byte for byte equal.
+//   - Read whole by Decode, which is goccy/go-json: measured on a generated
+//     corpus's nodes (BenchmarkDecodeRecord, codec_test.go) it decodes a
+//     record in about a quarter of encoding/json's time and half of
+//     go-json-experiment's, into the same values, with the fewest
+//     allocations. Every whole read goes through it: lookups, scans
+//     (check), imports.
+//
+// Two scanners are the fast path for the reads that need a few fields of a
+// record, not the whole: ParseQuotable (text.go) jumps from quote to quote
+// to a document's type, marking and text, and the outline reader
+// (outline.go) walks a record's tokens with go-json-experiment's jsontext
+// tokenizer to its type, marking, retraction and cited documents, skipping
+// the properties. Both are tested against Decode (text_test.go,
+// outline_test.go). jsontext is also the importer's streaming tokenizer.
+// Small bookkeeping values that are not records (audit entries, commits,
+// import markers) use encoding/json.
 package store
 
 import (
@@ -231,13 +258,16 @@ func (tx *Txn) get(k []byte, v any) error {
 	})
 }
 
-// decode reads a stored record. Reading records is the hot path of every
-// query, and goccy/go-json decodes them 4-5x faster than encoding/json
-// (an attribution record: 6.6 µs against 29 µs; a 5 KB document: 19 µs
-// against 91 µs) into the same values. Records are written as
-// encoding/json writes them, whose output (sorted keys) is the on-disk
-// contract (see encode.go).
+// decode reads a stored record: the package's one record decoder (see the
+// package doc). Reading records is the hot path of every query.
 func decode(b []byte, v any) error { return gojson.Unmarshal(b, v) }
+
+// Decode reads a record (a Node, an Edge, or a struct with some of their
+// fields) as the store reads its own; see the package doc. Stored records
+// are valid UTF-8; a caller decoding input that may not be (an import
+// file) and wants encoding/json's replacement of bad bytes must use
+// encoding/json for it.
+func Decode(b []byte, v any) error { return decode(b, v) }
 
 // rawGet returns a copy of the value at k, or nil when absent.
 func (tx *Txn) rawGet(k []byte) ([]byte, error) {
@@ -404,6 +434,21 @@ func (tx *Txn) Edges(id string, dir Direction, edgeType string) ([]EdgeRef, erro
 
 // scanKeys calls fn with each key that starts with prefix, in order, with
 // value prefetch off (index entries carry no value worth reading).
+// lastParts lists the second part of every two-part key under prefix, in
+// key order: the IDs an index of (name, ID) keys files under name.
+func (tx *Txn) lastParts(prefix []byte, index string) ([]string, error) {
+	var out []string
+	err := tx.scanKeys(prefix, func(k []byte) error {
+		parts, err := splitKey(k)
+		if err != nil || len(parts) != 2 {
+			return fmt.Errorf("%s: bad key %q", index, k)
+		}
+		out = append(out, parts[1])
+		return nil
+	})
+	return out, err
+}
+
 func (tx *Txn) scanKeys(prefix []byte, fn func(k []byte) error) error {
 	opts := badger.DefaultIteratorOptions
 	opts.PrefetchValues = false
@@ -420,15 +465,7 @@ func (tx *Txn) scanKeys(prefix []byte, fn func(k []byte) error) error {
 
 // NodeIDsByType lists the IDs of all nodes of one type, in ID order.
 func (tx *Txn) NodeIDsByType(typ string) ([]string, error) {
-	var ids []string
-	err := tx.scanKeys(key(prefixType, typ), func(k []byte) error {
-		parts, err := splitKey(k)
-		if err != nil || len(parts) != 2 {
-			return fmt.Errorf("type index: bad key %q", k)
-		}
-		ids = append(ids, parts[1])
-		return nil
-	})
+	ids, err := tx.lastParts(key(prefixType, typ), "type index")
 	if err != nil {
 		return nil, fmt.Errorf("nodes of type %s: %w", typ, err)
 	}

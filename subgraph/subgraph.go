@@ -16,11 +16,16 @@ import (
 	"github.com/attrib/attrib/view"
 )
 
-// Depth limits.
+// Hops from the roots a walk follows: Request.Depth.
 const (
-	DefaultDepth = 2
-	MaxDepth     = 6
+	DefaultHops = 2
+	MaxHops     = 6
 )
+
+// DefaultMaxNodes is the node cap (Request.MaxNodes) of the GraphQL
+// subgraph and exportSubgraph fields unless the server is configured
+// otherwise. GET /export and the CLI stream with no cap.
+const DefaultMaxNodes = 10000
 
 // ErrLimit means a request is outside a documented limit (depth, node
 // cap); the error text states the limit.
@@ -30,7 +35,7 @@ var ErrLimit = errors.New("limit exceeded")
 type Request struct {
 	// Roots are node IDs; none means the whole graph.
 	Roots []string
-	// Depth is the number of hops from the roots, 0 to MaxDepth.
+	// Depth is the number of hops from the roots, 0 to MaxHops.
 	Depth int
 	// EdgeTypes, when set, are the only edge types followed and kept.
 	EdgeTypes []string
@@ -70,22 +75,23 @@ func (s *Selection) Cites(id string) bool {
 	return ok
 }
 
-// Validate checks the request's limits without touching the store.
+// Validate checks the request's limits and types without touching the
+// store: a limit passed is ErrLimit, an unknown type an *ArgError.
 func (r Request) Validate() error {
-	if r.Depth < 0 || r.Depth > MaxDepth {
-		return fmt.Errorf("%w: depth %d is out of range: depth must be 0 to %d", ErrLimit, r.Depth, MaxDepth)
+	if r.Depth < 0 || r.Depth > MaxHops {
+		return fmt.Errorf("%w: depth %d is out of range: depth must be 0 to %d", ErrLimit, r.Depth, MaxHops)
 	}
 	if r.MaxNodes < 0 {
 		return fmt.Errorf("%w: node cap %d is negative", ErrLimit, r.MaxNodes)
 	}
 	for _, t := range r.EdgeTypes {
 		if _, ok := ontology.EdgeRules[t]; !ok {
-			return fmt.Errorf("%w: unknown edge type %q", store.ErrInvalid, t)
+			return &ArgError{"edgeType", fmt.Sprintf("unknown edge type %q", t)}
 		}
 	}
 	for _, t := range r.NodeTypes {
 		if !slices.Contains(ontology.NodeTypes, t) {
-			return fmt.Errorf("%w: unknown node type %q (one of %v)", store.ErrInvalid, t, ontology.NodeTypes)
+			return &ArgError{"nodeType", fmt.Sprintf("unknown node type %q (one of %v)", t, ontology.NodeTypes)}
 		}
 	}
 	return nil

@@ -85,7 +85,7 @@ func backup(ctx context.Context, base, token string, since uint64, out string, p
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		return 0, 0, fmt.Errorf("backup: server said %s: %s", resp.Status, strings.TrimSpace(string(msg)))
+		return 0, 0, fmt.Errorf("backup: server said %s: %s", resp.Status, refusal(msg))
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(out), filepath.Base(out)+".partial-*")
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/attrib/attrib/auth"
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
 )
@@ -30,7 +29,7 @@ func tokenServer(t *testing.T) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits, Tokens: tokens, ReadsNeedToken: true}))
+	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: server.DefaultLimits, Tokens: tokens, ReadsNeedToken: true}))
 	t.Cleanup(srv.Close)
 	return srv
 }

@@ -4,12 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -17,7 +13,6 @@ import (
 	"golang.org/x/term"
 
 	"github.com/attrib/attrib/export"
-	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
 	"github.com/attrib/attrib/subgraph"
 	"github.com/attrib/attrib/view"
@@ -60,7 +55,7 @@ the token with --token or $ATTRIB_TOKEN.`,
 	f := cmd.Flags()
 	addDataFlag(cmd, &fl.data)
 	f.StringArrayVar(&fl.roots, "root", nil, "node ID to start from (repeatable; none means the whole graph)")
-	f.IntVar(&fl.depth, "depth", subgraph.DefaultDepth, fmt.Sprintf("hops from the roots, 0 to %d", subgraph.MaxDepth))
+	f.IntVar(&fl.depth, "depth", subgraph.DefaultHops, fmt.Sprintf("hops from the roots, 0 to %d", subgraph.MaxHops))
 	f.StringVar(&fl.format, "format", string(export.Native), "native, stix21, jgf or cytoscape")
 	f.StringVarP(&fl.output, "output", "o", "", "write to FILE instead of stdout")
 	f.StringVar(&fl.server, "server", "", "fetch from a running attrib server at URL (e.g. http://127.0.0.1:8080) instead of opening --data")
@@ -73,28 +68,24 @@ the token with --token or $ATTRIB_TOKEN.`,
 	return cmd
 }
 
-// query is the /export query string of the request the flags describe.
-func (fl exportFlags) query() url.Values {
-	q := url.Values{}
-	q["root"] = fl.roots
-	q["edgeType"] = fl.edgeTypes
-	q["nodeType"] = fl.nodeTypes
-	q.Set("depth", strconv.Itoa(fl.depth))
-	q.Set("format", fl.format)
-	q.Set("direction", fl.direction)
-	if fl.maxNodes != 0 {
-		q.Set("maxNodes", strconv.Itoa(fl.maxNodes))
+// request is the walk and format the flags ask for, checked as GET /export
+// checks its own: a request sent to a server is r.Query(), which the
+// server reads back as r.
+func (fl exportFlags) request() (subgraph.Request, export.Format, error) {
+	f, err := export.ParseFormat(fl.format)
+	if err != nil {
+		return subgraph.Request{}, "", err
 	}
-	if fl.includeRetracted {
-		q.Set("includeRetracted", "true")
+	r := subgraph.Request{Roots: fl.roots, Depth: fl.depth, EdgeTypes: fl.edgeTypes, NodeTypes: fl.nodeTypes,
+		MaxNodes: fl.maxNodes, IncludeRetracted: fl.includeRetracted}
+	if r.Direction, err = subgraph.ParseDirection(fl.direction); err != nil {
+		return r, "", err
 	}
-	return q
+	return r, f, r.Validate()
 }
 
 func runExport(cmd *cobra.Command, fl exportFlags) error {
-	// The flags are read exactly as GET /export reads its query, so the
-	// CLI and the server cannot disagree about a request.
-	req, format, err := server.ExportRequest(fl.query())
+	req, format, err := fl.request()
 	if err != nil {
 		return usageError{fmt.Errorf("export: %w", err)}
 	}
@@ -105,65 +96,34 @@ func runExport(cmd *cobra.Command, fl exportFlags) error {
 			w = io.MultiWriter(w, bar)
 		}
 		if fl.server != "" {
-			return fetchExport(cmd, fl.server, clientToken(fl.token), fl.query(), w)
+			return fetchExport(cmd.Context(), fl.server, clientToken(fl.token), req, format, w)
 		}
-		// Badger keeps a MANIFEST in every store: without one there is
-		// nothing to export (and a read-only open could not create it).
-		if _, err := os.Stat(filepath.Join(fl.data, "MANIFEST")); errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("export: %s holds no attrib data; seed it with 'attrib seed --data %s', or point --data at your data", fl.data, fl.data)
-		}
-		// Read-only: no memtable to allocate, and concurrent exports of
-		// one directory do not lock each other out.
-		s, err := store.Open(fl.data, store.Options{ReadOnly: true})
-		if errors.Is(err, store.ErrLocked) {
-			return fmt.Errorf("export: %w\nto export from the running server instead, add --server http://ADDR (the address 'attrib serve' listens on, 127.0.0.1:8080 by default)", err)
-		}
-		if err != nil {
-			return fmt.Errorf("export: %w", err)
-		}
-		defer s.Close()
-		// Whoever can open the data directory can read every record in
-		// it: a local export is not filtered by marking.
-		all := view.Everything()
-		all.Retracted = req.IncludeRetracted
-		return export.Write(view.New(s, all), req, format, w)
+		return exportLocal(fl.data, req, format, w)
 	})
 }
 
-// fetchExport streams GET /export from a running server into w, sending
-// token (when set) as a bearer token: the server exports what that token's
-// role may see.
-func fetchExport(cmd *cobra.Command, base, token string, q url.Values, w io.Writer) error {
-	u, err := url.Parse(strings.TrimRight(base, "/") + "/export")
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return usageError{fmt.Errorf("export: --server %q is not an http(s) URL", base)}
+// exportLocal writes the export of req from the data directory dir.
+func exportLocal(dir string, req subgraph.Request, format export.Format, w io.Writer) error {
+	// Badger keeps a MANIFEST in every store: without one there is
+	// nothing to export (and a read-only open could not create it).
+	if _, err := os.Stat(filepath.Join(dir, "MANIFEST")); errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("export: %s holds no attrib data; seed it with 'attrib seed --data %s', or point --data at your data", dir, dir)
 	}
-	u.RawQuery = q.Encode()
-	hreq, err := http.NewRequestWithContext(cmd.Context(), http.MethodGet, u.String(), nil)
+	// Read-only: no memtable to allocate, and concurrent exports of
+	// one directory do not lock each other out.
+	s, err := store.Open(dir, store.Options{ReadOnly: true})
+	if errors.Is(err, store.ErrLocked) {
+		return fmt.Errorf("export: %w\nto export from the running server instead, add --server http://ADDR (the address 'attrib serve' listens on, 127.0.0.1:8080 by default)", err)
+	}
 	if err != nil {
 		return fmt.Errorf("export: %w", err)
 	}
-	if token != "" {
-		hreq.Header.Set("Authorization", "Bearer "+token)
-	}
-	client := &http.Client{Timeout: 30 * time.Minute}
-	resp, err := client.Do(hreq)
-	if err != nil {
-		return fmt.Errorf("export: fetch from %s: %w (is 'attrib serve' running there?)", base, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		hint := ""
-		if resp.StatusCode == http.StatusUnauthorized {
-			hint = "\nsend a token the server knows with --token or $" + tokenEnv
-		}
-		return fmt.Errorf("export: server %s: %s: %s%s", base, resp.Status, strings.TrimSpace(string(msg)), hint)
-	}
-	if _, err := io.Copy(w, resp.Body); err != nil {
-		return fmt.Errorf("export: fetch from %s: %w", base, err)
-	}
-	return nil
+	defer s.Close()
+	// Whoever can open the data directory can read every record in
+	// it: a local export is not filtered by marking.
+	all := view.Everything()
+	all.Retracted = req.IncludeRetracted
+	return export.Write(view.New(s, all), req, format, w)
 }
 
 // writeOutput runs write into stdout, or into file: a temporary file beside

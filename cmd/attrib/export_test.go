@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/attrib/attrib/graph"
+	"github.com/attrib/attrib/internal/gqltest"
 	"github.com/attrib/attrib/internal/schematest"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
@@ -86,7 +86,7 @@ func TestCQ5SameBytesEverywhere(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits}))
+	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: server.DefaultLimits}))
 	defer srv.Close()
 
 	for f, want := range cliOut {
@@ -104,28 +104,15 @@ func TestCQ5SameBytesEverywhere(t *testing.T) {
 			t.Errorf("%s: GET /export differs from the CLI (%d vs %d bytes)", f, body.Len(), len(want))
 		}
 
-		gql := map[string]any{
-			"query":     `query($root: ID, $format: ExportFormat) { exportSubgraph(root: $root, depth: 2, format: $format) }`,
-			"variables": map[string]any{"root": cq5Root, "format": map[string]string{"native": "NATIVE", "stix21": "STIX21", "jgf": "JGF", "cytoscape": "CYTOSCAPE"}[f]},
-		}
-		raw, _ := json.Marshal(gql)
-		resp, err = http.Post(srv.URL+"/graphql", "application/json", bytes.NewReader(raw))
-		if err != nil {
-			t.Fatal(err)
-		}
 		var res struct {
-			Data struct {
-				ExportSubgraph string `json:"exportSubgraph"`
-			} `json:"data"`
-			Errors []map[string]any `json:"errors"`
+			ExportSubgraph string `json:"exportSubgraph"`
 		}
-		json.NewDecoder(resp.Body).Decode(&res)
-		resp.Body.Close()
-		if len(res.Errors) > 0 {
-			t.Fatalf("%s: graphql errors %v", f, res.Errors)
-		}
-		if res.Data.ExportSubgraph != string(want) {
-			t.Errorf("%s: GraphQL exportSubgraph differs from the CLI (%d vs %d bytes)", f, len(res.Data.ExportSubgraph), len(want))
+		gqltest.Post(t, srv.URL+"/graphql", gqltest.Request{
+			Query:     `query($root: ID, $format: ExportFormat) { exportSubgraph(root: $root, depth: 2, format: $format) }`,
+			Variables: map[string]any{"root": cq5Root, "format": map[string]string{"native": "NATIVE", "stix21": "STIX21", "jgf": "JGF", "cytoscape": "CYTOSCAPE"}[f]},
+		}).Must(t, &res)
+		if res.ExportSubgraph != string(want) {
+			t.Errorf("%s: GraphQL exportSubgraph differs from the CLI (%d vs %d bytes)", f, len(res.ExportSubgraph), len(want))
 		}
 
 		// The CLI talking to the running server gives the same bytes too.
@@ -143,7 +130,7 @@ func TestExportViaServerErrorsLeaveNoFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits}))
+	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: server.DefaultLimits}))
 	defer srv.Close()
 	for _, c := range []struct {
 		args []string

@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
-	"github.com/attrib/attrib/gen"
+	"github.com/attrib/attrib/synthetic"
 )
 
 func newGenCmd() *cobra.Command {
@@ -43,7 +43,7 @@ It writes through the same store path as seed, in synced transactions of
 				return err
 			}
 			defer s.Close()
-			o := gen.Options{Seed: seedValue, Incidents: incidents, Batch: batch}
+			o := synthetic.Options{Seed: seedValue, Incidents: incidents, Batch: batch}
 			var bar *progressbar.ProgressBar
 			if term.IsTerminal(int(os.Stderr.Fd())) {
 				bar = progressbar.NewOptions(incidents, progressbar.OptionSetWriter(os.Stderr),
@@ -52,7 +52,7 @@ It writes through the same store path as seed, in synced transactions of
 				o.Progress = func(done int) { _ = bar.Set(done) }
 			}
 			start := time.Now()
-			res, err := gen.Load(s, o)
+			res, err := synthetic.Load(s, o)
 			if bar != nil {
 				_ = bar.Finish()
 			}
@@ -69,6 +69,6 @@ It writes through the same store path as seed, in synced transactions of
 	addDataFlag(cmd, &data)
 	cmd.Flags().IntVar(&incidents, "incidents", 1000, "number of incidents to generate")
 	cmd.Flags().Uint64Var(&seedValue, "seed", 1, "seed of the corpus: the same seed and size give the same data")
-	cmd.Flags().IntVar(&batch, "batch", gen.DefaultBatch, "incidents per transaction")
+	cmd.Flags().IntVar(&batch, "batch", synthetic.DefaultBatch, "incidents per transaction")
 	return cmd
 }

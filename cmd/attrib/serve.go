@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/attrib/attrib/auth"
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/server"
 )
@@ -24,7 +23,7 @@ func newServeCmd() *cobra.Command {
 		memoryLimit            string
 		drain, gc              time.Duration
 		readsNeedToken         bool
-		lim                    graph.Limits
+		lim                    server.Limits
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -110,7 +109,7 @@ backups to holders of an admin's token, or of ATTRIB_ADMIN_TOKEN when set
 			go func() { defer close(gcDone); s.RunGC(gcCtx, gc, log) }()
 			// The GC pass must end before the deferred Close.
 			defer func() { stopGC(); <-gcDone }()
-			h := server.Handler(server.Config{Store: s, Index: x, Logger: log, Limits: lim, MaxBody: lim.MaxBody,
+			h := server.Handler(server.Config{Store: s, Index: x, Logger: log, Limits: lim,
 				Tokens: tokens, ReadsNeedToken: readsNeedToken,
 				Admin: server.AdminToken(os.Getenv("ATTRIB_ADMIN_TOKEN"))})
 			err = server.Serve(cmd.Context(), ln, h, drain)

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/attrib/attrib/auth"
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
 )
@@ -30,7 +29,7 @@ func TestGraphiQLSendsAuthorizationHeader(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits, Tokens: tokens}))
+	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: server.DefaultLimits, Tokens: tokens}))
 	defer srv.Close()
 
 	headers, _ := json.Marshal(map[string]string{"Authorization": "Bearer " + token})

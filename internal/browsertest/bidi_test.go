@@ -10,7 +10,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/attrib/attrib/graph"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/server"
 	"github.com/attrib/attrib/store"
@@ -85,7 +84,7 @@ func TestCQ2ResultReadsRightToLeft(t *testing.T) {
 	RequireChromium(t)
 	requireAssets(t)
 	s := seedtest.Open(t, t.TempDir(), store.Options{})
-	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: graph.DefaultLimits}))
+	srv := httptest.NewServer(server.Handler(server.Config{Store: s, Limits: server.DefaultLimits}))
 	defer srv.Close()
 
 	var got []bidiString

@@ -2,11 +2,9 @@ package crashtest
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -18,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/attrib/attrib/internal/gqltest"
 	"github.com/attrib/attrib/store"
 )
 
@@ -165,51 +164,15 @@ func (p *proc) kill() {
 	<-p.done
 }
 
-// gqlError is one entry of a GraphQL reply's errors.
-type gqlError struct {
-	Message    string         `json:"message"`
-	Extensions map[string]any `json:"extensions"`
-}
-
 // gql posts one GraphQL request as the writer (token "" for anonymous)
 // and decodes its data into out. Any transport error, non-200 status or
 // GraphQL error is an error: only a clean reply acknowledges a write.
 func gql(ctx context.Context, c *http.Client, base, token, query string, vars map[string]any, out any) error {
-	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	r, err := gqltest.Send(c, base+"/graphql", gqltest.Request{Query: query, Variables: vars, Token: token, Context: ctx})
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	var r struct {
-		Data   json.RawMessage `json:"data"`
-		Errors []gqlError      `json:"errors"`
-	}
-	if err := json.Unmarshal(raw, &r); err != nil {
-		return fmt.Errorf("reply %d is not JSON: %.200s", resp.StatusCode, raw)
-	}
-	if resp.StatusCode != http.StatusOK || len(r.Errors) > 0 {
-		return fmt.Errorf("reply %d: %+v", resp.StatusCode, r.Errors)
-	}
-	if out != nil {
-		return json.Unmarshal(r.Data, out)
-	}
-	return nil
+	return r.Err(out)
 }
 
 const upsertIncident = `mutation($in: IncidentInput!) { upsertIncident(input: $in) { id name } }`

@@ -1,4 +1,4 @@
-package gen
+package synthetic
 
 import (
 	"crypto/sha256"

@@ -1,4 +1,4 @@
-package gen
+package synthetic
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-// Package gen writes a deterministic synthetic corpus shaped like a national
+// Package synthetic writes a deterministic synthetic corpus shaped like a national
 // CERT's: about 200 states with their ISO 3166-1 codes, ministries, cyber
 // agencies, news agencies and spokespeople, and N incidents, each reported by
 // its own Arabic or English document with 1 to 5 attribution claims and 0 to
@@ -9,7 +9,7 @@
 // first thousand incidents of the 10k one.
 //
 // It is for benchmarks and demos: the facts are invented, the shape is not.
-package gen
+package synthetic
 
 import (
 	"bufio"
