@@ -279,9 +279,14 @@ func (r *queryResolver) AttributionSummary(ctx context.Context, incident string,
 	}
 	var s *graphalgo.Summary
 	var rlags []graphalgo.ResponseLag
+	var stances *graphalgo.StanceSummary
+	var strongest []*model.AttributionChain
 	err := r.reader(ctx).View(func(tx *view.Txn) error {
 		var err error
 		if s, err = graphalgo.Summarize(tx, incident, dateArg(asOf)); err != nil {
+			return err
+		}
+		if stances, strongest, err = summarizeStances(tx, s); err != nil {
 			return err
 		}
 		rlags, err = graphalgo.TimeToResponse(tx, incident, dateArg(asOf))
@@ -321,6 +326,7 @@ func (r *queryResolver) AttributionSummary(ctx context.Context, incident string,
 	if out.Positions == nil {
 		out.Positions = []*model.AttributionPosition{}
 	}
+	addStanceSummary(out, stances, strongest)
 	return out, nil
 }
 

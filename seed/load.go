@@ -3,6 +3,7 @@ package seed
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/attrib/attrib/store"
 )
@@ -57,6 +58,29 @@ func Put(tx *store.Txn, b *Bundle, onChange func(before, after any) error) (Resu
 				if err := onChange(before, n); err != nil {
 					return res, err
 				}
+			}
+		}
+	}
+	for _, c := range b.Cites {
+		n, err := tx.Node(c.Claim)
+		if err != nil {
+			return res, fmt.Errorf("citations of %s: %w", c.Claim, err)
+		}
+		before := *n
+		for _, add := range c.Citations {
+			if !slices.ContainsFunc(n.Citations, func(h store.Citation) bool {
+				return h.Document == add.Document && h.Start == add.Start && h.End == add.End
+			}) {
+				n.Citations = append(n.Citations, add)
+			}
+		}
+		changed, err := tx.PutNode(n)
+		if err != nil {
+			return res, err
+		}
+		if changed && onChange != nil {
+			if err := onChange(&before, n); err != nil {
+				return res, err
 			}
 		}
 	}
