@@ -40,11 +40,11 @@ var (
 )
 
 type stanceOut struct {
-	ID     string `json:"id"`
-	Kind   string `json:"kind"`
+	ID     string                `json:"id"`
+	Kind   string                `json:"kind"`
 	Date   struct{ Date string } `json:"date"`
-	Text   string `json:"text"`
-	Band   string `json:"band"`
+	Text   string                `json:"text"`
+	Band   string                `json:"band"`
 	Holder struct {
 		ID string `json:"id"`
 	} `json:"holder"`
@@ -183,8 +183,8 @@ type chainOut struct {
 		} `json:"claim"`
 	} `json:"weakest"`
 	Links []struct {
-		Kind  string  `json:"kind"`
-		Band  *string `json:"band"`
+		Kind  string              `json:"kind"`
+		Band  *string             `json:"band"`
 		From  struct{ ID string } `json:"from"`
 		To    struct{ ID string } `json:"to"`
 		Claim *struct {
@@ -357,7 +357,7 @@ func TestTheSummaryShowsStancesAndTheStrongestChain(t *testing.T) {
 	var got struct {
 		AttributionSummary struct {
 			Claims []struct {
-				Attribution struct{ ID string } `json:"attribution"`
+				Attribution struct{ ID string }   `json:"attribution"`
 				EndorsedBy  []struct{ ID string } `json:"endorsedBy"`
 				DeniedBy    []struct{ ID string } `json:"deniedBy"`
 			} `json:"claims"`
