@@ -114,5 +114,10 @@ func ValidateEdge(e *store.Edge, fromType, toType string) error {
 	if len(e.Citations) == 0 && !Unsourced(fromType) {
 		return fmt.Errorf("edge %s %s: has no citation; every fact needs one", e.Type, e.ID)
 	}
+	for i, c := range e.Citations {
+		if c.Role != "" && !slices.Contains(CitationRoles, c.Role) {
+			return fmt.Errorf("edge %s %s: citation %d: role %q is not one of %v", e.Type, e.ID, i+1, c.Role, CitationRoles)
+		}
+	}
 	return nil
 }
