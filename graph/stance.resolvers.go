@@ -94,8 +94,8 @@ func (r *mutationResolver) AddCitation(ctx context.Context, claim string, cite [
 	return written[model.Node](ctx, r.Resolver, res, err)
 }
 
-func (r *queryResolver) AttributionChains(ctx context.Context, from string, to *string, maxHops *int) (*model.AttributionChains, error) {
-	for arg, id := range map[string]*string{"from": &from, "to": to} {
+func (r *queryResolver) AttributionChains(ctx context.Context, from string, to *string, maxHops *int, through *string) (*model.AttributionChains, error) {
+	for arg, id := range map[string]*string{"from": &from, "to": to, "through": through} {
 		if id != nil {
 			if _, _, err := store.DecodeNodeID(*id); err != nil {
 				return nil, errInvalid(arg, "%v", err)
@@ -104,7 +104,7 @@ func (r *queryResolver) AttributionChains(ctx context.Context, from string, to *
 	}
 	out := &model.AttributionChains{Chains: []*model.AttributionChain{}}
 	err := r.reader(ctx).View(func(tx *view.Txn) error {
-		cs, err := graphalgo.AttributionChains(tx, from, str(to), intOr(maxHops, 0))
+		cs, err := graphalgo.AttributionChains(tx, from, str(to), str(through), intOr(maxHops, 0))
 		if err != nil {
 			return err
 		}

@@ -71,23 +71,24 @@ type Chains struct {
 // at most maxHops claims (0 means 4; at most MaxChainHops). A chain that
 // reaches an Organization may end with its PART_OF link to a State, as a
 // state body's chain ends at its state; that step is not a claim and does
-// not count to the chain's strength. With to set, only chains ending there.
-// No party appears twice in a chain. Only what the reader may see is
+// not count to the chain's strength. With to set, only chains ending there;
+// with through set, only chains that pass through it on the way. No party
+// appears twice in a chain. Only what the reader may see is
 // followed; retracted claims and stances are left out. Strongest first, at
 // most MaxChains, with Truncated set when there were more.
-func AttributionChains(tx *view.Txn, from, to string, maxHops int) (*Chains, error) {
+func AttributionChains(tx *view.Txn, from, to, through string, maxHops int) (*Chains, error) {
 	if maxHops == 0 {
 		maxHops = defaultHops
 	}
 	if maxHops < 1 || maxHops > MaxChainHops {
 		return nil, fmt.Errorf("%w: maxHops must be between 1 and %d, got %d", ErrBounds, MaxChainHops, maxHops)
 	}
-	return findChains(tx, from, to, maxHops, "")
+	return findChains(tx, from, to, through, maxHops, "")
 }
 
 // findChains is AttributionChains counting only claims dated by asOf ("" for
 // all).
-func findChains(tx *view.Txn, from, to string, maxHops int, asOf string) (*Chains, error) {
+func findChains(tx *view.Txn, from, to, through string, maxHops int, asOf string) (*Chains, error) {
 	start, err := tx.Node(from)
 	if err != nil {
 		return nil, err
@@ -95,12 +96,14 @@ func findChains(tx *view.Txn, from, to string, maxHops int, asOf string) (*Chain
 	if !slices.Contains(ontology.Attributable, start.Type) {
 		return nil, fmt.Errorf("%w: from names a %s; a chain starts at an Incident, a Campaign or a ThreatActor", store.ErrInvalid, start.Type)
 	}
-	if to != "" {
-		if _, err := tx.Node(to); err != nil {
-			return nil, err
+	for _, id := range []string{to, through} {
+		if id != "" {
+			if _, err := tx.Node(id); err != nil {
+				return nil, err
+			}
 		}
 	}
-	w := &chainWalk{tx: tx, to: to, maxHops: maxHops, asOf: asOf,
+	w := &chainWalk{tx: tx, to: to, through: through, maxHops: maxHops, asOf: asOf,
 		about: map[string][]ChainLink{}, opposed: map[string][]StanceRef{}}
 	if err := w.walk(from, []string{from}, nil); err != nil && !errors.Is(err, errStop) {
 		return nil, err
@@ -115,6 +118,7 @@ var errStop = errors.New("stop")
 type chainWalk struct {
 	tx        *view.Txn
 	to        string
+	through   string
 	maxHops   int
 	asOf      string
 	steps     int
@@ -167,6 +171,9 @@ func (w *chainWalk) walk(at string, seen []string, links []ChainLink) error {
 
 // emit adds a finished chain, or stops the walk when there are enough.
 func (w *chainWalk) emit(links []ChainLink) error {
+	if w.through != "" && !slices.ContainsFunc(links[:len(links)-1], func(l ChainLink) bool { return l.To == w.through }) {
+		return nil
+	}
 	if len(w.out) == MaxChains {
 		w.truncated = true
 		return errStop

@@ -251,7 +251,7 @@ func SummarizeStances(tx *view.Txn, s *Summary) (*StanceSummary, error) {
 		}
 		return out.Stances[i].ID < out.Stances[j].ID
 	})
-	chains, err := findChains(tx, s.Incident, "", defaultHops, s.AsOf)
+	chains, err := findChains(tx, s.Incident, "", "", defaultHops, s.AsOf)
 	if err != nil {
 		return nil, err
 	}

@@ -51,7 +51,7 @@ type QueryResolver interface {
 	Neighbourhood(ctx context.Context, id string, depth *int) (*model.Neighbourhood, error)
 	Timeline(ctx context.Context, actor *string, target *string, incident *string, from *model.Date, to *model.Date, asOf *model.Date) (*model.Timeline, error)
 	AttributionSummary(ctx context.Context, incident string, asOf *model.Date) (*model.AttributionSummary, error)
-	AttributionChains(ctx context.Context, from string, to *string, maxHops *int) (*model.AttributionChains, error)
+	AttributionChains(ctx context.Context, from string, to *string, maxHops *int, through *string) (*model.AttributionChains, error)
 	Disputes(ctx context.Context, incident *string, first *int) ([]*model.Dispute, error)
 	Changes(ctx context.Context, first *int, after *string, since *string) (*model.ChangeConnection, error)
 	Assessments(ctx context.Context, about *string) ([]*model.Assessment, error)
@@ -171,6 +171,14 @@ func (ec *executionContext) field_Query_attributionChains_args(ctx context.Conte
 		return nil, err
 	}
 	args["maxHops"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "through",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["through"] = arg3
 	return args, nil
 }
 
@@ -2946,7 +2954,7 @@ func (ec *executionContext) _Query_attributionChains(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().AttributionChains(ctx, fc.Args["from"].(string), fc.Args["to"].(*string), fc.Args["maxHops"].(*int))
+			return ec.Resolvers.Query().AttributionChains(ctx, fc.Args["from"].(string), fc.Args["to"].(*string), fc.Args["maxHops"].(*int), fc.Args["through"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.AttributionChains) graphql.Marshaler {

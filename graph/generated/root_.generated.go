@@ -520,7 +520,7 @@ type ComplexityRoot struct {
 	Query struct {
 		Assessments        func(childComplexity int, about *string) int
 		AttackPatterns     func(childComplexity int, first *int, after *string, name *string, externalID *string, usedBy *string, deprecated *bool) int
-		AttributionChains  func(childComplexity int, from string, to *string, maxHops *int) int
+		AttributionChains  func(childComplexity int, from string, to *string, maxHops *int, through *string) int
 		AttributionSummary func(childComplexity int, incident string, asOf *model.Date) int
 		Attributions       func(childComplexity int, first *int, after *string, attributor *string, blamed *string, incident *string, minConfidence *int, from *model.Date, to *model.Date, asOf *model.Date, lang *string, sort *model.SortOrder) int
 		Campaigns          func(childComplexity int, first *int, after *string, name *string, attributedTo *string, uses *string, from *model.Date, to *model.Date, deprecated *bool) int
@@ -2985,7 +2985,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.AttributionChains(childComplexity, args["from"].(string), args["to"].(*string), args["maxHops"].(*int)), true
+		return e.ComplexityRoot.Query.AttributionChains(childComplexity, args["from"].(string), args["to"].(*string), args["maxHops"].(*int), args["through"].(*string)), true
 	case "Query.attributionSummary":
 		if e.ComplexityRoot.Query.AttributionSummary == nil {
 			break
@@ -5710,10 +5710,11 @@ extend type Query {
   Every chain of attribution claims from an incident, campaign or threat
   actor (from) to a blamed party: a claim about from that blames X, then a
   claim about X that blames Y, and so on, and a state body's PART_OF link to
-  its state at the end. to: only chains ending there. maxHops: at most 6
-  claims long. Strongest first; at most 50.
+  its state at the end. to: only chains ending there; through: only chains
+  that pass through that party on the way. maxHops: at most 6 claims long.
+  Strongest first; at most 50.
   """
-  attributionChains(from: ID!, to: ID, maxHops: Int = 4): AttributionChains!
+  attributionChains(from: ID!, to: ID, maxHops: Int = 4, through: ID): AttributionChains!
   """
   Claims that are denied or contested, with their endorsements and
   oppositions side by side, by the claim's date. incident: only claims about
