@@ -566,6 +566,15 @@ func TestWritesAnswerAsIfHiddenFactsWereAbsent(t *testing.T) {
 		return in
 	}
 	addClaim := `mutation($in: AttributionInput!) { addAttribution(input: $in) { id } }`
+	addStance := `mutation($in: StanceInput!) { addStance(input: $in) { id } }`
+	stance := func(id string) map[string]any {
+		return map[string]any{"in": map[string]any{"date": "2022-09-08", "kind": "DENIES", "on": id, "holder": ir, "band": "UNSTATED",
+			"cite": []map[string]any{{"document": facts[0].ids[0], "exact": "the " + facts[0].marker + " team found"}}}}
+	}
+	addCitation := `mutation($claim: ID!, $cite: [QuoteInput!]!) { addCitation(claim: $claim, cite: $cite, role: SECONDARY) { id } }`
+	citeAgain := func(id string) map[string]any {
+		return map[string]any{"claim": id, "cite": []map[string]any{{"document": facts[0].ids[0], "exact": "the " + facts[0].marker + " team found"}}}
+	}
 	retract := `mutation($id: ID!) { retract(id: $id, reason: "test") { seq } }`
 	for _, c := range []struct {
 		name, query string
@@ -575,6 +584,8 @@ func TestWritesAnswerAsIfHiddenFactsWereAbsent(t *testing.T) {
 		{"blamed", addClaim, func(id string) map[string]any { return map[string]any{"in": attribution(id)} }, []string{claim, statement}},
 		{"cited", addClaim, func(id string) map[string]any { return map[string]any{"in": cited(id)} }, []string{doc}},
 		{"retracted", retract, func(id string) map[string]any { return map[string]any{"id": id} }, []string{doc, claim, statement}},
+		{"stance on", addStance, stance, []string{claim}},
+		{"cited again", addCitation, citeAgain, []string{claim, statement}},
 	} {
 		for _, id := range c.ids {
 			got := e.gql(aliceToken, c.query, c.vars(id))

@@ -456,3 +456,76 @@ func TestTheExampleCorpusVerifies(t *testing.T) {
 		t.Errorf("only %d citations into the example documents", checked)
 	}
 }
+
+// addStance and addCitation over GraphQL: an editor's token, a refusal
+// naming the field, the stance and the role read back, the change in the
+// audit trail, and a retry with the same key writing nothing.
+func TestStanceMutationsOverGraphQL(t *testing.T) {
+	e := newEnv(t, false)
+	var d struct{ AddDocument struct{ ID string } }
+	e.must(aliceToken, `mutation($in: DocumentInput!) { addDocument(input: $in) { id } }`, map[string]any{"in": map[string]any{
+		"title": "Tehran rejects the claim", "language": "en",
+		"text": "Tehran rejected the Albanian claim as baseless. Rama said Iran orchestrated and sponsored the attack."}}, &d)
+	doc := d.AddDocument.ID
+	in := map[string]any{"date": "2022-09-07", "kind": "DENIES", "on": claimAL, "holder": stateID("IR"), "band": "UNSTATED",
+		"text": "baseless", "cite": []map[string]any{{"document": doc, "exact": "rejected the Albanian claim as baseless", "role": "SECONDARY"}}}
+	add := `mutation($in: StanceInput!) { addStance(input: $in, idempotencyKey: "s1") { id kind text holder { name } on { ... on Attribution { id } } citations { role } history { mutation by } } }`
+	if r := e.gql("", add, map[string]any{"in": in}); r.code() != "FORBIDDEN" {
+		t.Errorf("an anonymous stance: %s", r.Body)
+	}
+	bad := map[string]any{}
+	for k, v := range in {
+		bad[k] = v
+	}
+	bad["holder"] = store.NodeID("Person", "edi-rama")
+	if r := e.gql(aliceToken, add, map[string]any{"in": bad}); r.code() != "VALIDATION" || r.Errors[0].Extensions["field"] != "input.holder" {
+		t.Errorf("a person as holder: %s", r.Body)
+	}
+	var got struct {
+		AddStance struct {
+			ID        string
+			Kind      string
+			Text      string
+			Holder    struct{ Name string }
+			On        struct{ ID string }
+			Citations []struct{ Role string }
+			History   []struct{ Mutation, By string }
+		}
+	}
+	e.must(aliceToken, add, map[string]any{"in": in}, &got)
+	s := got.AddStance
+	if s.Kind != "DENIES" || s.Text != "baseless" || s.On.ID != claimAL || !strings.HasPrefix(s.Holder.Name, "Iran") ||
+		len(s.Citations) != 1 || s.Citations[0].Role != "SECONDARY" || len(s.History) != 3 || s.History[0].Mutation != "addStance" || s.History[0].By != "alice" {
+		t.Errorf("stance %+v", s)
+	}
+	var again struct{ AddStance struct{ ID string } }
+	e.must(aliceToken, add, map[string]any{"in": in}, &again)
+	var feed struct{ Changes struct{ TotalCount int } }
+	e.must(adminToken, `{ changes { totalCount } }`, nil, &feed)
+	before := feed.Changes.TotalCount
+	if again.AddStance.ID != s.ID {
+		t.Errorf("the retry made %s, not %s", again.AddStance.ID, s.ID)
+	}
+
+	cite := `mutation($cite: [QuoteInput!]!) { addCitation(claim: "` + claimAL + `", cite: $cite, role: SECONDARY, idempotencyKey: "c1") {
+  ... on Attribution { id citations { exact role } } } }`
+	var c struct {
+		AddCitation struct {
+			ID        string
+			Citations []struct{ Exact, Role string }
+		}
+	}
+	e.must(aliceToken, cite, map[string]any{"cite": []map[string]any{{"document": doc, "exact": "Iran orchestrated and sponsored the attack"}}}, &c)
+	cs := c.AddCitation.Citations
+	if c.AddCitation.ID != claimAL || len(cs) != 3 || cs[2].Role != "SECONDARY" || cs[2].Exact != "Iran orchestrated and sponsored the attack" {
+		t.Errorf("cited again: %+v", c.AddCitation)
+	}
+	noKey := strings.Replace(cite, `, idempotencyKey: "c1"`, "", 1)
+	if r := e.gql(aliceToken, noKey, map[string]any{"cite": []map[string]any{{"document": doc, "exact": "not there"}}}); r.code() != "VALIDATION" || r.Errors[0].Extensions["field"] != "cite[0].exact" {
+		t.Errorf("a missing quote: %s", r.Body)
+	}
+	e.must(adminToken, `{ changes { totalCount } }`, nil, &feed)
+	if feed.Changes.TotalCount != before+1 {
+		t.Errorf("the stance's retry and the citation made %d changes, want 1", feed.Changes.TotalCount-before)
+	}
+}

@@ -5589,7 +5589,8 @@ attribution.
 """
 type Stance implements Node & Sourced & Audited {
   id: ID!
-  kind: StanceKind!
+  "ENDORSES, DENIES, CONTESTS or QUALIFIES (a StanceKind; a String, as every node type's kind is, so one selection may ask several types for it)."
+  kind: String!
   "When the position was taken."
   date: DateInfo!
   "The words as written."

@@ -700,15 +700,15 @@ func (ec *executionContext) _Stance_kind(ctx context.Context, field graphql.Coll
 			return obj.Kind, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.StanceKind) graphql.Marshaler {
-			return ec.marshalNStanceKind2githubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐStanceKind(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Stance_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Stance", field, false, false, "StanceKind")
+	return graphql.NewScalarFieldContext("Stance", field, false, false, "String")
 }
 
 func (ec *executionContext) _Stance_date(ctx context.Context, field graphql.CollectedField, obj *model.Stance) (ret graphql.Marshaler) {

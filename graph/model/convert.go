@@ -69,7 +69,7 @@ func fromNode(n *store.Node) (Node, error) {
 	case ontology.Assessment:
 		return assessment(n), nil
 	case ontology.Stance:
-		s := &Stance{ID: n.ID, Kind: StanceKind(p.String("kind")), Date: dateInfo(p), Text: optString(p, "text"),
+		s := &Stance{ID: n.ID, Kind: p.String("kind"), Date: dateInfo(p), Text: optString(p, "text"),
 			TextEn: optString(p, "text_en"), Band: EstimativeBand(p.String("band")), Citations: cs}
 		if c, ok := ontology.Band(s.Band).Confidence(); ok {
 			s.Confidence = &c

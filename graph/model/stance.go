@@ -4,7 +4,7 @@ package model
 type Stance struct {
 	Audit
 	ID         string
-	Kind       StanceKind
+	Kind       string
 	Date       *DateInfo
 	Text       *string
 	TextEn     *string
