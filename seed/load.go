@@ -3,8 +3,10 @@ package seed
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 
+	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
 )
 
@@ -39,13 +41,14 @@ func Put(tx *store.Txn, b *Bundle, onChange func(before, after any) error) (Resu
 	for i := range b.Nodes {
 		n := &b.Nodes[i]
 		var before any
-		if onChange != nil {
+		if onChange != nil || slices.Contains(ontology.ClaimTypes, n.Type) {
 			old, err := tx.Node(n.ID)
 			if err != nil && !errors.Is(err, store.ErrNotFound) {
 				return res, err
 			}
 			if old != nil {
 				before = old
+				keepReports(n, old)
 			}
 		}
 		changed, err := tx.PutNode(n)
@@ -110,4 +113,21 @@ func Put(tx *store.Txn, b *Bundle, onChange func(before, after any) error) (Resu
 		}
 	}
 	return res, nil
+}
+
+// keepReports keeps, on a claim loaded again, the citations other reports
+// added to the stored claim (addCitation, a facts file's citations): the
+// same claim with the same properties is the same claim, and loading the
+// seed again must not drop what analysts cited it from since.
+func keepReports(n, old *store.Node) {
+	if !slices.Contains(ontology.ClaimTypes, n.Type) || !reflect.DeepEqual(map[string]any(n.Props), map[string]any(old.Props)) {
+		return
+	}
+	for _, c := range old.Citations {
+		if !slices.ContainsFunc(n.Citations, func(h store.Citation) bool {
+			return h.Document == c.Document && h.Start == c.Start && h.End == c.End
+		}) {
+			n.Citations = append(n.Citations, c)
+		}
+	}
 }

@@ -127,6 +127,11 @@ func TestIngestDirectoryIsOneTransaction(t *testing.T) {
 	if err != nil || !strings.Contains(out, "0 nodes and 0 edges written") {
 		t.Fatalf("second ingest: %s, %v", out, err)
 	}
+	// Loading the seed again keeps the wire report cited on Albania's claim.
+	out, err = run(t, "seed", "--data", data)
+	if err != nil || !strings.Contains(out, "0 nodes and 0 edges written") {
+		t.Fatalf("seeding again over the corpus: %s, %v", out, err)
+	}
 	if _, err := run(t, "ingest", "--data", data, dir, "--facts", filepath.Join(dir, last)); err == nil || !strings.Contains(err.Error(), "--facts") {
 		t.Fatalf("--facts with a directory: %v", err)
 	}
