@@ -6,13 +6,16 @@ package server_test
 
 import (
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/attrib/attrib/graph"
+	"github.com/attrib/attrib/internal/browsertest"
 	"github.com/attrib/attrib/internal/exampletest"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/server"
@@ -527,5 +530,31 @@ func TestStanceMutationsOverGraphQL(t *testing.T) {
 	e.must(adminToken, `{ changes { totalCount } }`, nil, &feed)
 	if feed.Changes.TotalCount != before+1 {
 		t.Errorf("the stance's retry and the citation made %d changes, want 1", feed.Changes.TotalCount-before)
+	}
+}
+
+// The graph view draws a stance labelled by its holder and kind, as the
+// JGF export labels it: opened live and from the export, the labels match.
+func TestGraphViewDrawsStances(t *testing.T) {
+	requirePageAssets(t)
+	ts, _ := newExampleServer(t)
+	tab := browsertest.NewTab(t, 1200, 800, 2*time.Minute)
+	defer tab.Close()
+	root := store.NodeID("Stance", "ir-denies-al")
+	openGraph(tab, ts.URL+"/graph?root="+url.QueryEscape(root)+"&depth=2")
+	live := browsertest.Eval[[]string](tab, "read the live view", jsLabels)
+	if !slices.Contains(live, root+"|Iran: denies") {
+		t.Errorf("the live view labels the denial otherwise: %q", live)
+	}
+	exportURL := "/export?root=" + url.QueryEscape(root) + "&depth=2&format=jgf"
+	openGraph(tab, ts.URL+"/graph?file="+url.QueryEscape(exportURL))
+	got := browsertest.Eval[[]string](tab, "read the JGF file's view", jsLabels)
+	// A file names only the parties it holds (others show as "?"), so
+	// the stances compared are Iran's, whose holder the file holds.
+	for _, key := range []string{"ir-denies-al", "ir-denies-gb", "ir-denies-us"} {
+		want := store.NodeID("Stance", key) + "|Iran: denies"
+		if !slices.Contains(live, want) || !slices.Contains(got, want) {
+			t.Errorf("%s: the live view draws\n%s\nthe JGF export\n%s", key, strings.Join(live, "\n"), strings.Join(got, "\n"))
+		}
 	}
 }
