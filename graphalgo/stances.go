@@ -29,12 +29,17 @@ func StancesOn(tx *view.Txn, claim string) ([]StanceRef, error) {
 		return nil, err
 	}
 	var out []StanceRef
+	seen := map[string]bool{}
 	for _, r := range refs {
+		if seen[r.Other] {
+			continue
+		}
+		seen[r.Other] = true
 		s, ok, err := stanceRef(tx, r.Other)
 		if err != nil {
 			return nil, err
 		}
-		if ok && !slices.ContainsFunc(out, func(o StanceRef) bool { return o.ID == s.ID }) {
+		if ok {
 			s.On = claim
 			out = append(out, s)
 		}
@@ -139,20 +144,27 @@ func Disputes(tx *view.Txn, incident string, limit int) ([]Dispute, error) {
 		if err != nil {
 			return nil, err
 		}
+		seen := map[string]bool{}
 		for _, id := range ids {
 			refs, err := tx.Edges(id, store.Out, ontology.On)
 			if err != nil {
 				return nil, err
 			}
 			for _, r := range refs {
-				if !slices.Contains(candidates, r.Other) {
+				if !seen[r.Other] {
+					seen[r.Other] = true
 					candidates = append(candidates, r.Other)
 				}
 			}
 		}
 	}
 	var out []Dispute
+	done := map[string]bool{}
 	for _, c := range candidates {
+		if done[c] {
+			continue
+		}
+		done[c] = true
 		n, err := tx.Node(c)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
