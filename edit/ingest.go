@@ -3,6 +3,7 @@ package edit
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/seed"
@@ -44,7 +45,10 @@ func (e *Editor) Ingest(by, marking string, b *seed.Bundle) (seed.Result, error)
 		}
 		return nil
 	}
-	err = citeClaims(imp, b, marking)
+	err = keepLiveReports(imp, b)
+	if err == nil {
+		err = citeClaims(imp, b, marking)
+	}
 	if err == nil {
 		err = stage()
 	}
@@ -186,4 +190,27 @@ func markingOrClear(m string) string {
 		return "CLEAR"
 	}
 	return m
+}
+
+// keepLiveReports keeps, on each claim of the bundle already stored with
+// the same properties, the citations other reports added to it since, so
+// that ingesting a file again does not drop them (seed.KeepReports).
+func keepLiveReports(imp *store.Import, b *seed.Bundle) error {
+	return imp.Live(func(tx *store.Txn) error {
+		for i := range b.Nodes {
+			n := &b.Nodes[i]
+			if !slices.Contains(ontology.ClaimTypes, n.Type) {
+				continue
+			}
+			old, err := tx.Node(n.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			seed.KeepReports(n, old)
+		}
+		return nil
+	})
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/attrib/attrib/auth"
 	"github.com/attrib/attrib/internal/seedtest"
+	"github.com/attrib/attrib/seed"
 	"github.com/attrib/attrib/store"
 )
 
@@ -168,4 +169,37 @@ func TestSecondReportJoinsTheClaim(t *testing.T) {
 	if _, err := e.AddAttribution(alice, uk, Opts{}); err == nil || !strings.Contains(err.Error(), "already exists with other content") {
 		t.Errorf("other content under the same key: %v", err)
 	}
+}
+
+// Ingesting a claim's facts file again keeps the reports cited on the
+// claim since.
+func TestIngestAgainKeepsLaterReports(t *testing.T) {
+	s := seedtest.Store(t)
+	e := New(s)
+	alice := auth.Principal{Name: "alice", Role: auth.Editor}
+	doc, err := e.AddDocument(alice, Document{Key: "wire", Title: "t", Text: "Iran orchestrated and sponsored the attack, Rama said.", Language: "en"}, Opts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	claim := store.NodeID("Attribution", "al-blames-ir")
+	if _, err := e.AddCitation(alice, Citation{Claim: claim, Role: "SECONDARY", Cite: []Quote{{Document: doc.ID, Exact: "Iran orchestrated and sponsored the attack"}}}, Opts{}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := seed.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Ingest("tester", "", b); err != nil {
+		t.Fatal(err)
+	}
+	_ = s.View(func(tx *store.Txn) error {
+		n, err := tx.Node(claim)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(n.Citations) != 3 || n.Citations[2].Document != doc.ID {
+			t.Errorf("after ingesting the seed again the claim cites %d passages: %+v", len(n.Citations), n.Citations)
+		}
+		return nil
+	})
 }

@@ -48,7 +48,7 @@ func Put(tx *store.Txn, b *Bundle, onChange func(before, after any) error) (Resu
 			}
 			if old != nil {
 				before = old
-				keepReports(n, old)
+				KeepReports(n, old)
 			}
 		}
 		changed, err := tx.PutNode(n)
@@ -115,11 +115,11 @@ func Put(tx *store.Txn, b *Bundle, onChange func(before, after any) error) (Resu
 	return res, nil
 }
 
-// keepReports keeps, on a claim loaded again, the citations other reports
+// KeepReports keeps, on a claim loaded again, the citations other reports
 // added to the stored claim (addCitation, a facts file's citations): the
 // same claim with the same properties is the same claim, and loading the
 // seed again must not drop what analysts cited it from since.
-func keepReports(n, old *store.Node) {
+func KeepReports(n, old *store.Node) {
 	if !slices.Contains(ontology.ClaimTypes, n.Type) || !reflect.DeepEqual(map[string]any(n.Props), map[string]any(old.Props)) {
 		return
 	}
