@@ -573,7 +573,17 @@ func (w *writer) fact(pl plan, o Opts) (string, error) {
 		keepMeta(n, old, o.Marking)
 		if pl.addOnly {
 			if !sameRecord(old, n) {
-				return "", fieldErr("input.key", "%s %s already exists with other content; a claim is never changed in place: retract it and add a new one", pl.typ, pl.key)
+				// The same claim from another report: its citations join
+				// the stored claim's, and nothing else changes.
+				same, err := sameClaim(w.tx, old, n, pl.links)
+				if err != nil {
+					return "", err
+				}
+				if !same {
+					return "", fieldErr("input.key", "%s %s already exists with other content; a claim is never changed in place: retract it and add a new one (to cite it from another document, give the same content or use addCitation)", pl.typ, pl.key)
+				}
+				n.Citations = mergeCitations(old.Citations, cs)
+				return id, w.putNode(n, old)
 			}
 		} else {
 			// An update overwrites the properties it gives and adds its

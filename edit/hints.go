@@ -38,6 +38,9 @@ var linkFields = []linkField{
 	{"addStatement", "input.onBehalfOf", ontology.OnBehalfOf},
 	{"addStatement", "input.about", ontology.About},
 	{"addAssessment", "input.about", ontology.Assesses},
+	{"addStance", "input.on", ontology.On},
+	{"addStance", "input.holder", ontology.HeldBy},
+	{"addStance", "input.via", ontology.Via},
 }
 
 // mismatch refuses target, named in field of mutation, where a link of

@@ -90,6 +90,17 @@ func TestTypeMismatchNamesWhatFits(t *testing.T) {
 		case "addAssessment":
 			in := Assessment{Judgement: "j", Band: "LIKELY", About: []string{id}}
 			return func() (Result, error) { return e.AddAssessment(alice, in, Opts{}) }
+		case "addStance":
+			in := Stance{Dated: day, Kind: "DENIES", On: claim, Holder: ir, Band: "UNSTATED", Cite: quote}
+			switch field {
+			case "input.on":
+				in.On = id
+			case "input.holder":
+				in.Holder = id
+			case "input.via":
+				in.Via = []string{id}
+			}
+			return func() (Result, error) { return e.AddStance(alice, in, Opts{}) }
 		}
 		t.Fatalf("no input for %s %s: add it to this test", mutation, field)
 		return nil

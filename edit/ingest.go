@@ -3,6 +3,7 @@ package edit
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/seed"
@@ -44,7 +45,13 @@ func (e *Editor) Ingest(by, marking string, b *seed.Bundle) (seed.Result, error)
 		}
 		return nil
 	}
-	err = stage()
+	err = keepLiveReports(imp, b)
+	if err == nil {
+		err = citeClaims(imp, b, marking)
+	}
+	if err == nil {
+		err = stage()
+	}
 	if err == nil {
 		err = viasSpeakFor(imp, b)
 	}
@@ -88,10 +95,15 @@ func viasSpeakFor(imp *store.Import, b *seed.Bundle) error {
 			if e.Type != ontology.Via {
 				continue
 			}
-			if typ, _, err := store.DecodeNodeID(e.From); err != nil || typ != ontology.Attribution {
+			typ, _, err := store.DecodeNodeID(e.From)
+			if err != nil || (typ != ontology.Attribution && typ != ontology.Stance) {
 				continue
 			}
-			claimants, err := out(e.From, ontology.AttributedBy)
+			whose := ontology.AttributedBy
+			if typ == ontology.Stance {
+				whose = ontology.HeldBy
+			}
+			claimants, err := out(e.From, whose)
 			if err != nil {
 				return err
 			}
@@ -116,4 +128,89 @@ func factRef(id string) string {
 		return "an unknown node"
 	}
 	return typ + ":" + key
+}
+
+// citeClaims adds the bundle's further reports of claims (Bundle.Cites) to
+// the claims they cite: to the bundle's own node when it defines the claim,
+// else to the stored claim, which is staged again with its citations
+// merged and its marking and author kept. A claim already citing the same
+// span is left as it is, so a second ingest writes nothing.
+func citeClaims(imp *store.Import, b *seed.Bundle, marking string) error {
+	if len(b.Cites) == 0 {
+		return nil
+	}
+	inBundle := map[string]int{}
+	for i, n := range b.Nodes {
+		inBundle[n.ID] = i
+	}
+	var live []store.Node
+	at := map[string]int{}
+	err := imp.Live(func(tx *store.Txn) error {
+		for _, c := range b.Cites {
+			if i, ok := inBundle[c.Claim]; ok {
+				b.Nodes[i].Citations = mergeCitations(b.Nodes[i].Citations, c.Citations)
+				continue
+			}
+			if i, ok := at[c.Claim]; ok {
+				live[i].Citations = mergeCitations(live[i].Citations, c.Citations)
+				continue
+			}
+			n, err := tx.Node(c.Claim)
+			if errors.Is(err, store.ErrNotFound) {
+				return fmt.Errorf("citations of %s: no such claim in the file or the data directory", factRef(c.Claim))
+			}
+			if err != nil {
+				return err
+			}
+			if n.Retraction != nil {
+				return fmt.Errorf("citations of %s: the claim is retracted; unretract it before citing it again", factRef(c.Claim))
+			}
+			if ontology.MarkingLevel(marking) > ontology.MarkingLevel(n.Marking) {
+				return fmt.Errorf("citations of %s: the claim is marked %s and this ingest %s; a claim may not cite a document marked above it, so ingest the report at the claim's marking or add a claim of its own", factRef(c.Claim), markingOrClear(n.Marking), marking)
+			}
+			n.Citations = mergeCitations(n.Citations, c.Citations)
+			at[c.Claim] = len(live)
+			live = append(live, *n)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i := range live {
+		if err := imp.StageNode(&live[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func markingOrClear(m string) string {
+	if m == "" {
+		return "CLEAR"
+	}
+	return m
+}
+
+// keepLiveReports keeps, on each claim of the bundle already stored with
+// the same properties, the citations other reports added to it since, so
+// that ingesting a file again does not drop them (seed.KeepReports).
+func keepLiveReports(imp *store.Import, b *seed.Bundle) error {
+	return imp.Live(func(tx *store.Txn) error {
+		for i := range b.Nodes {
+			n := &b.Nodes[i]
+			if !slices.Contains(ontology.ClaimTypes, n.Type) {
+				continue
+			}
+			old, err := tx.Node(n.ID)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			seed.KeepReports(n, old)
+		}
+		return nil
+	})
 }

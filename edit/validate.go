@@ -106,6 +106,9 @@ type Quote struct {
 	Exact    string `json:"exact"`
 	Prefix   string `json:"prefix,omitempty"`
 	Suffix   string `json:"suffix,omitempty"`
+	// Role is PRIMARY when the document is the claimant's own statement or
+	// publication, SECONDARY when it reports it; empty leaves it unstated.
+	Role string `json:"role,omitempty"`
 }
 
 func checkQuotes(field string, qs []Quote, needed bool) error {
@@ -120,7 +123,8 @@ func checkQuotes(field string, qs []Quote, needed bool) error {
 		if err := firstErr(required(f+".document", q.Document, MaxKey*2),
 			required(f+".exact", q.Exact, MaxString),
 			checkLen(f+".prefix", q.Prefix, MaxString),
-			checkLen(f+".suffix", q.Suffix, MaxString)); err != nil {
+			checkLen(f+".suffix", q.Suffix, MaxString),
+			checkEnum(f+".role", &qs[i].Role, ontology.CitationRoles, true)); err != nil {
 			return err
 		}
 	}
@@ -155,7 +159,7 @@ func resolve(tx *store.Txn, field string, qs []Quote, marking, clearance string)
 		if err != nil {
 			return nil, fieldErr(f+".exact", "%s", err.Error())
 		}
-		out = append(out, store.Citation{Document: q.Document, Exact: span.Exact, Prefix: span.Prefix, Suffix: span.Suffix, Start: span.Start, End: span.End})
+		out = append(out, store.Citation{Document: q.Document, Exact: span.Exact, Prefix: span.Prefix, Suffix: span.Suffix, Start: span.Start, End: span.End, Role: q.Role})
 	}
 	return out, nil
 }

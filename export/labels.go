@@ -57,6 +57,12 @@ func (s *source) nodeLabel(n *store.Node) (string, error) {
 		return ActLabel(by, statementKind(n.Props.String("kind"))), nil
 	case ontology.Assessment:
 		return "Assessment · " + Words(n.Props.String("band")), nil
+	case ontology.Stance:
+		by, err := s.partyNames(n.ID, ontology.HeldBy)
+		if err != nil {
+			return "", err
+		}
+		return ActLabel(by, n.Props.String("kind")), nil
 	}
 	return NameLabel(n), nil
 }

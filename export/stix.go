@@ -62,6 +62,7 @@ var folded = map[string]bool{
 	ontology.AttributedBy: true, ontology.Blames: true, ontology.Concerns: true, ontology.Via: true,
 	ontology.RespondedBy: true, ontology.DirectedAt: true, ontology.Answers: true, ontology.Follows: true,
 	ontology.SaidBy: true, ontology.OnBehalfOf: true, ontology.About: true,
+	ontology.On: true, ontology.HeldBy: true,
 }
 
 // relationshipTypes names the STIX relationship of each edge type that is
@@ -86,6 +87,8 @@ func primaryID(typ, id string) string {
 		return stixID("incident", id, "")
 	case ontology.Attribution, ontology.Document:
 		return stixID("report", id, "")
+	case ontology.Stance:
+		return stixID("opinion", id, "")
 	default: // Response, Statement
 		return stixID("note", id, "")
 	}
@@ -374,6 +377,8 @@ func (sw *stixWriter) node(n *store.Node) error {
 		return sw.attribution(n)
 	case ontology.ThreatActor, ontology.Campaign, ontology.Malware, ontology.Tool, ontology.AttackPattern:
 		return sw.cti(n)
+	case ontology.Stance:
+		return sw.opinion(n)
 	}
 	// Response, Statement, and any node type added after this mapping was
 	// written: a note about what the node links to, so an export never
@@ -408,10 +413,7 @@ func (sw *stixWriter) attribution(n *store.Node) error {
 			if err != nil {
 				return err
 			}
-			id := stixID("relationship", n.ID, sub.To+"\x00"+bl.To)
-			if _, key, _ := store.DecodeNodeID(n.ID); pairs == 1 && strings.HasPrefix(key, "relationship--") {
-				id = key // a claim that came from a bundle keeps its relationship's id
-			}
+			id := attributedToID(n.ID, sub.To, bl.To, pairs)
 			rel := sw.common("relationship", id, v, append(slices.Clone(sub.Citations), bl.Citations...))
 			rel["relationship_type"] = "attributed-to"
 			rel["source_ref"] = source

@@ -103,11 +103,13 @@ func (r *queryResolver) Timeline(ctx context.Context, actor *string, target *str
 }
 
 func (r *queryResolver) AttributionSummary(ctx context.Context, incident string, asOf *model.Date) (*model.AttributionSummary, error) {
-	s, lags, err := r.q(ctx).AttributionSummary(incident, dateArg(asOf))
+	s, lags, stances, err := r.q(ctx).AttributionSummary(incident, dateArg(asOf))
 	if err != nil {
 		return nil, fail("attributionSummary", err)
 	}
-	return summary(s, lags, asOf), nil
+	out := summary(s, lags, asOf)
+	addStanceSummary(out, stances)
+	return out, nil
 }
 
 func (r *searchEdgeResolver) Document(ctx context.Context, obj *model.SearchEdge) (*model.Document, error) {

@@ -36,6 +36,9 @@ func quotes(in []*model.QuoteInput) []edit.Quote {
 	out := make([]edit.Quote, len(in))
 	for i, q := range in {
 		out[i] = edit.Quote{Document: q.Document, Exact: q.Exact, Prefix: str(q.Prefix), Suffix: str(q.Suffix)}
+		if q.Role != nil {
+			out[i].Role = string(*q.Role)
+		}
 	}
 	return out
 }

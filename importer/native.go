@@ -163,7 +163,7 @@ var (
 	fileFields        = []string{"format", "nodes", "edges", "documents"}
 	nodeFields        = []string{"id", "type", "properties", "citations", "marking", "created_by", "retraction"}
 	edgeFields        = append([]string{"from", "to"}, nodeFields...)
-	citationFields    = []string{"document", "exact", "prefix", "suffix", "start", "end", "translation"}
+	citationFields    = []string{"document", "exact", "prefix", "suffix", "start", "end", "translation", "role"}
 	translationFields = []string{"lang", "text", "translator", "authoritative"}
 	retractionFields  = []string{"by", "at", "reason"}
 )

@@ -203,6 +203,8 @@ func planSTIX(data []byte, tx *store.Txn) (*plan, error) {
 			sp.relationship(o)
 		}
 	}
+	// Opinions are about claims, which the relationships made.
+	sp.opinions(objs)
 	sp.unmerged()
 	return sp.p, nil
 }
@@ -282,6 +284,9 @@ func (sp *stixPlanner) object(o *stixObject) {
 	}
 	if sp.ctiObject(o) {
 		return
+	}
+	if h.Type == "opinion" {
+		return // kept as a stance once the claims are made (opinions)
 	}
 	switch h.Type {
 	case "identity":

@@ -29,11 +29,16 @@ const (
 	Malware       = "Malware"
 	Tool          = "Tool"
 	AttackPattern = "AttackPattern"
+	// Stance is one party's position on a claim (an Attribution or
+	// another Stance): it endorses, denies, contests or qualifies it. It
+	// is a claim of its own, with its date, words, band and citations; a
+	// denial is never a negative attribution.
+	Stance = "Stance"
 )
 
 // NodeTypes lists every node type.
 var NodeTypes = []string{Document, State, Organization, Person, Incident, Attribution, Response, Statement, Assessment,
-	ThreatActor, Campaign, Malware, Tool, AttackPattern}
+	ThreatActor, Campaign, Malware, Tool, AttackPattern, Stance}
 
 // CTITypes are the node types that threat intelligence tracks, each named,
 // with aliases, and importable from STIX.
@@ -65,6 +70,10 @@ const (
 	// Targets joins a CTI object to the state or organization (or sector,
 	// an Organization of kind SECTOR) it goes after.
 	Targets = "TARGETS"
+	// On joins a stance to the claim it takes a position on.
+	On = "ON"
+	// HeldBy joins a stance to the party whose position it is.
+	HeldBy = "HELD_BY"
 )
 
 // EdgeRule says which node types an edge type may join.
@@ -97,7 +106,7 @@ var speakers = []string{Person, Organization}
 var EdgeRules = map[string]EdgeRule{
 	Targeted:     {From: []string{Incident}, To: actors},
 	AttributedBy: {From: []string{Attribution}, To: Claimants},
-	Via:          {From: []string{Attribution, Response, Statement}, To: speakers},
+	Via:          {From: []string{Attribution, Response, Statement, Stance}, To: speakers},
 	Blames:       {From: []string{Attribution}, To: Blameable},
 	Concerns:     {From: []string{Attribution}, To: Attributable},
 	RespondedBy:  {From: []string{Response}, To: []string{State}},
@@ -115,7 +124,41 @@ var EdgeRules = map[string]EdgeRule{
 	Assesses:     {From: []string{Assessment}},
 	Uses:         {From: users, To: []string{Malware, Tool, AttackPattern}},
 	Targets:      {From: []string{ThreatActor, Campaign, Malware, Tool, AttackPattern}, To: actors},
+	On:           {From: []string{Stance}, To: StanceTargets},
+	HeldBy:       {From: []string{Stance}, To: Claimants},
 }
+
+// ClaimTypes are the node types that are claims: each is one party's word,
+// never changed in place, and may be cited from more than one report.
+var ClaimTypes = []string{Attribution, Response, Statement, Stance}
+
+// StanceTargets are the claims a stance may take a position on.
+var StanceTargets = []string{Attribution, Stance}
+
+// Stance kinds.
+const (
+	Endorses  = "ENDORSES"
+	Denies    = "DENIES"
+	Contests  = "CONTESTS"
+	Qualifies = "QUALIFIES"
+)
+
+// StanceKinds lists the positions a stance may take on a claim.
+var StanceKinds = []string{Endorses, Denies, Contests, Qualifies}
+
+// Opposes reports whether a stance of kind k opposes its claim.
+func Opposes(k string) bool { return k == Denies || k == Contests }
+
+// Citation roles: whether a citation is the claimant's own statement or
+// publication (PRIMARY) or a report of it (SECONDARY). A citation with no
+// role states neither.
+const (
+	Primary   = "PRIMARY"
+	Secondary = "SECONDARY"
+)
+
+// CitationRoles lists the roles a citation may have.
+var CitationRoles = []string{Primary, Secondary}
 
 // Unsourced reports whether facts of node type typ, and the edges leaving
 // them, may stand without a citation: an analyst's assessment is the
@@ -178,6 +221,7 @@ var Enums = map[string]map[string][]string{
 	Statement:    {"kind": {"QUOTE", "PARAPHRASE"}},
 	Attribution:  {"band": bandNames()},
 	Assessment:   {"band": bandNames()},
+	Stance:       {"kind": StanceKinds, "band": bandNames()},
 }
 
 // Markings are the TLP 2.0 markings, from least to most restricted. An
@@ -227,7 +271,20 @@ var Involvements = []string{"ORCHESTRATED", "SPONSORED", "STATE_LINKED_ACTORS", 
 var DatePrecisions = []string{"DAY", "MONTH", "YEAR"}
 
 // Dated lists the node types that carry a date of their own.
-var Dated = []string{Incident, Attribution, Response, Statement, Assessment}
+var Dated = []string{Incident, Attribution, Response, Statement, Assessment, Stance}
+
+// BandRank orders bands by certainty for comparing the strength of claims:
+// REMOTE is 1 and ALMOST_CERTAIN 7. UNSTATED (and an unknown band) is 0,
+// weaker than every stated band: a claim that states no certainty gives a
+// chain nothing to rest on.
+func BandRank(b Band) int {
+	for i, x := range Bands {
+		if x == b && b != Unstated {
+			return i + 1
+		}
+	}
+	return 0
+}
 
 func bandNames() []string {
 	s := make([]string, len(Bands))

@@ -54,6 +54,19 @@ func ValidateNode(n *store.Node) error {
 			return fmt.Errorf("Attribution %s: band is missing (UNSTATED when the words state no certainty)", n.ID)
 		}
 	}
+	if n.Type == Stance {
+		if n.Props.String("kind") == "" {
+			return fmt.Errorf("Stance %s: kind is missing (one of %v)", n.ID, StanceKinds)
+		}
+		if n.Props.String("band") == "" {
+			return fmt.Errorf("Stance %s: band is missing (UNSTATED when the words state no certainty)", n.ID)
+		}
+	}
+	for i, c := range n.Citations {
+		if c.Role != "" && !slices.Contains(CitationRoles, c.Role) {
+			return fmt.Errorf("%s %s: citation %d: role %q is not one of %v", n.Type, n.ID, i+1, c.Role, CitationRoles)
+		}
+	}
 	if slices.Contains(CTITypes, n.Type) {
 		if n.Props.String("name_en") == "" {
 			return fmt.Errorf("%s %s: name_en is missing", n.Type, n.ID)
@@ -100,6 +113,11 @@ func ValidateEdge(e *store.Edge, fromType, toType string) error {
 	}
 	if len(e.Citations) == 0 && !Unsourced(fromType) {
 		return fmt.Errorf("edge %s %s: has no citation; every fact needs one", e.Type, e.ID)
+	}
+	for i, c := range e.Citations {
+		if c.Role != "" && !slices.Contains(CitationRoles, c.Role) {
+			return fmt.Errorf("edge %s %s: citation %d: role %q is not one of %v", e.Type, e.ID, i+1, c.Role, CitationRoles)
+		}
 	}
 	return nil
 }

@@ -116,20 +116,59 @@ func (q *Q) Timeline(t TimelineOf) (*Chronicle, error) {
 
 // AttributionSummary answers who blamed whom for incident (see
 // Summarize), counting the claims dated by asOf ("" for all), with the
-// times to response.
-func (q *Q) AttributionSummary(incident, asOf string) (*Summary, []ResponseLag, error) {
+// times to response and what the stances on its claims add.
+func (q *Q) AttributionSummary(incident, asOf string) (*Summary, []ResponseLag, *StanceSummary, error) {
 	if err := checkID("incident", incident); err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var s *Summary
 	var lags []ResponseLag
+	var stances *StanceSummary
 	err := q.view(func(tx *view.Txn) error {
 		var err error
 		if s, err = Summarize(tx, incident, asOf); err != nil {
 			return err
 		}
+		if stances, err = SummarizeStances(tx, s); err != nil {
+			return err
+		}
 		lags, err = TimeToResponse(tx, incident, asOf)
 		return err
 	})
-	return s, lags, err
+	return s, lags, stances, err
+}
+
+// AttributionChains answers the chains of claims from from to a blamed
+// party (see the function AttributionChains); to and through are "" when
+// not given, maxHops 0 for the default.
+func (q *Q) AttributionChains(from, to, through string, maxHops int) (*Chains, error) {
+	for _, a := range []struct{ arg, id string }{{"from", from}, {"to", to}, {"through", through}} {
+		if a.id != "" {
+			if err := checkID(a.arg, a.id); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var cs *Chains
+	err := q.view(func(tx *view.Txn) (err error) {
+		cs, err = AttributionChains(tx, from, to, through, maxHops)
+		return err
+	})
+	return cs, err
+}
+
+// Disputes answers the disputed claims, of one incident when incident is
+// not "" (see the function Disputes).
+func (q *Q) Disputes(incident string, limit int) ([]Dispute, error) {
+	if incident != "" {
+		if err := checkID("incident", incident); err != nil {
+			return nil, err
+		}
+	}
+	var ds []Dispute
+	err := q.view(func(tx *view.Txn) (err error) {
+		ds, err = Disputes(tx, incident, limit)
+		return err
+	})
+	return ds, err
 }

@@ -2,7 +2,9 @@ package search
 
 import (
 	"slices"
+	"unicode"
 
+	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
 )
 
@@ -111,6 +113,11 @@ func fields(n *store.Node, langOf func(doc string) string) map[string][]value {
 	for _, k := range []string{"text_ar", "certainty_text", "basis_text"} {
 		add("note_ar", p.String(k))
 	}
+	if n.Type == ontology.Stance {
+		// A stance's words are in the language they were written in.
+		add("note_"+scriptLang(p.String("text")), p.String("text"))
+		add("note_en", p.String("text_en"))
+	}
 	if list, ok := p["effects"].([]any); ok {
 		for _, e := range list {
 			m, _ := e.(map[string]any)
@@ -141,6 +148,16 @@ func fields(n *store.Node, langOf func(doc string) string) map[string][]value {
 		}
 	}
 	return f
+}
+
+// scriptLang is "ar" for a text in Arabic script, else "en".
+func scriptLang(s string) string {
+	for _, r := range s {
+		if unicode.Is(unicode.Arabic, r) {
+			return "ar"
+		}
+	}
+	return "en"
 }
 
 // lang maps a language tag onto the two analysed languages: Arabic, and

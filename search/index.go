@@ -46,8 +46,8 @@ var (
 // Version 3 added the markings and the cited documents, and lists every
 // citation in both quote fields; version 4 a document's English title and
 // summary; version 5 threat actors, campaigns, malware, tools and attack
-// patterns, with their aliases.
-const mappingVersion = "5"
+// patterns, with their aliases; version 6 stances and their words.
+const mappingVersion = "6"
 
 // batchSize is how many nodes one bleve batch indexes during a rebuild.
 const batchSize = 200
@@ -322,7 +322,7 @@ func (x *Index) fill(idx bleve.Index, progress func(done, total int)) error {
 
 // nodeTypes are the node types the index covers: every one a source
 // speaks of, with the threat-intelligence types and their aliases.
-var nodeTypes = append([]string{"Document", "State", "Organization", "Person", "Incident", "Attribution", "Response", "Statement"},
+var nodeTypes = append([]string{"Document", "State", "Organization", "Person", "Incident", "Attribution", "Response", "Statement", ontology.Stance},
 	ontology.CTITypes...)
 
 func (x *Index) current() bleve.Index {

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -37,6 +38,16 @@ const Translator = "attrib maintainers"
 type Bundle struct {
 	Nodes []store.Node
 	Edges []store.Edge
+	// Cites are citations the file adds to claims already in the graph
+	// (or defined by another file): another report of the same claim.
+	Cites []Cites
+}
+
+// Cites are citations to add to the node Claim, which the bundle need not
+// define.
+type Cites struct {
+	Claim     string
+	Citations []store.Citation
 }
 
 // Default returns the embedded default seed, resolved.
@@ -56,6 +67,13 @@ type factsFile struct {
 	Documents       []docSpec  `yaml:"documents"`
 	Nodes           []nodeSpec `yaml:"nodes"`
 	Edges           []edgeSpec `yaml:"edges"`
+	Citations       []citeSpec `yaml:"citations"`
+}
+
+// citeSpec adds citations to a claim defined elsewhere.
+type citeSpec struct {
+	Of   string      `yaml:"of"`
+	Cite []quoteSpec `yaml:"cite"`
 }
 
 type docSpec struct {
@@ -85,6 +103,7 @@ type quoteSpec struct {
 	Suffix string `yaml:"suffix"`
 	Doc    string `yaml:"doc"`
 	En     string `yaml:"en"`
+	Role   string `yaml:"role"`
 }
 
 // Read parses the facts file at name in fsys; the documents it names are
@@ -177,6 +196,27 @@ func ParseOnto(raw []byte, readDoc func(file string) ([]byte, error), typeOf fun
 		}
 		seen[e.ID] = true
 		b.Edges = append(b.Edges, *e)
+	}
+	for _, c := range f.Citations {
+		id, err := r.ref(c.Of)
+		if err != nil {
+			return nil, fmt.Errorf("citations of %s: %w", c.Of, err)
+		}
+		typ, ok := types[id]
+		if !ok && typeOf != nil {
+			typ, ok = typeOf(id)
+		}
+		if !ok {
+			return nil, fmt.Errorf("citations of %s: no such node in the file (nor in the data directory)", c.Of)
+		}
+		if !slices.Contains(ontology.ClaimTypes, typ) {
+			return nil, fmt.Errorf("citations of %s: a %s is not a claim; only %v take further reports", c.Of, typ, ontology.ClaimTypes)
+		}
+		cs, err := r.cite(c.Cite, "citations of "+c.Of)
+		if err != nil {
+			return nil, err
+		}
+		b.Cites = append(b.Cites, Cites{Claim: id, Citations: cs})
 	}
 	sort.Slice(b.Nodes, func(i, j int) bool { return b.Nodes[i].ID < b.Nodes[j].ID })
 	sort.Slice(b.Edges, func(i, j int) bool { return b.Edges[i].ID < b.Edges[j].ID })
@@ -288,6 +328,12 @@ func (r *resolver) cite(qs []quoteSpec, fact string) ([]store.Citation, error) {
 		c := store.Citation{Document: doc.ID, Exact: span.Exact, Prefix: span.Prefix, Suffix: span.Suffix, Start: span.Start, End: span.End}
 		if q.En != "" {
 			c.Translation = &store.Translation{Lang: "en", Text: q.En, Translator: Translator}
+		}
+		if q.Role != "" {
+			if !slices.Contains(ontology.CitationRoles, q.Role) {
+				return nil, fmt.Errorf("%s: quote %q: role %q is not one of %v", fact, q.Exact, q.Role, ontology.CitationRoles)
+			}
+			c.Role = q.Role
 		}
 		out = append(out, c)
 	}

@@ -25,6 +25,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/attrib/attrib/importer"
+	"github.com/attrib/attrib/internal/exampletest"
 	"github.com/attrib/attrib/internal/seedtest"
 	"github.com/attrib/attrib/search"
 	"github.com/attrib/attrib/server"
@@ -43,7 +44,8 @@ var docPages = []string{"../README.md", "../docs/examples.md"}
 //
 //	<!-- docs-test: import testdata/attack-ics/ics-attack.json -->
 //
-// The path is relative to the repository root.
+// The path is relative to the repository root. The example corpus
+// (examples/albania-2022) is ingested, as attrib ingest DIR does.
 const docFixturePrefix = "<!-- docs-test: import "
 
 type docBlock struct {
@@ -140,7 +142,11 @@ func (d *docServers) get(fixture string) *httptest.Server {
 	}
 	t := d.t
 	s := seedtest.Open(t, t.TempDir(), store.Options{})
-	if fixture != "" {
+	switch fixture {
+	case "":
+	case exampletest.Corpus:
+		exampletest.Ingest(t, s)
+	default:
 		data, err := os.ReadFile(filepath.Join("..", filepath.FromSlash(fixture)))
 		if err != nil {
 			t.Fatalf("fixture: %v", err)

@@ -72,7 +72,14 @@ func writeMarked(t *testing.T, e *env, levels []string) []markedFacts {
 				"kind": "QUOTE", "summary": "A spokesman speaks of " + m + " evidence", "text": m + " evidence exists",
 				"speaker": []string{store.NodeID("Person", "edi-rama")}, "about": []string{incident, ir},
 				"cite": []map[string]any{{"document": d.AddDocument.ID, "exact": m + " evidence exists"}}}}, &s)
-		out = append(out, markedFacts{level: level, marker: m, ids: []string{d.AddDocument.ID, a.AddAttribution.ID, s.AddStatement.ID}})
+		// A stance on the seed's own (CLEAR) claim, so that chains,
+		// disputes and summaries over visible claims reach it.
+		var st struct{ AddStance struct{ ID string } }
+		e.must(adminToken, `mutation($in: StanceInput!, $marking: String) { addStance(input: $in, marking: $marking) { id } }`,
+			map[string]any{"marking": level, "in": map[string]any{"key": "leak-" + strings.ToLower(level), "date": "2022-09-08",
+				"kind": "DENIES", "on": store.NodeID("Attribution", "al-blames-ir"), "holder": ir, "band": "UNSTATED",
+				"text": m + " evidence exists", "cite": []map[string]any{{"document": d.AddDocument.ID, "exact": m + " evidence exists", "role": "SECONDARY"}}}}, &st)
+		out = append(out, markedFacts{level: level, marker: m, ids: []string{d.AddDocument.ID, a.AddAttribution.ID, s.AddStatement.ID, st.AddStance.ID}})
 	}
 	return out
 }
@@ -497,6 +504,10 @@ var equalityQueries = []string{
 	`{ paths(from: "` + incident + `", to: "` + ir + `", maxHops: 2) { length links { id type } } }`,
 	`{ neighbourhood(id: "` + incident + `", depth: 2) { depth nodes { distance node { __typename ... on Attribution { id certaintyText } ... on Statement { id } ... on Document { id title } } } links { id type } } }`,
 	`{ neighbourhood(id: "` + ir + `") { nodes { node { __typename } } links { id } } }`,
+	`{ attributionChains(from: "` + incident + `", to: "` + ir + `") { truncated chains { strength disputed end { id } deniedBy { id } weakest { claim { id } }
+	  links { kind band claim { id certaintyText stances { id text } } opposedBy { id text holder { id } } } } } }`,
+	`{ disputes { claim { __typename ... on Attribution { id certaintyText } } endorsements { id } oppositions { id text citations { exact role } } } }`,
+	`{ attributionSummary(incident: "` + incident + `") { claims { attribution { id } endorsedBy { id } deniedBy { id } } stances { stance { id text } days } strongestChains { strength end { id } deniedBy { id } } } }`,
 	// Scores (and so the order of hits) are bleve's, over every indexed
 	// record: a search is compared by what it counts.
 	`{ search(query: "Iran almost certainly responsible") { totalCount } }`,
@@ -555,6 +566,15 @@ func TestWritesAnswerAsIfHiddenFactsWereAbsent(t *testing.T) {
 		return in
 	}
 	addClaim := `mutation($in: AttributionInput!) { addAttribution(input: $in) { id } }`
+	addStance := `mutation($in: StanceInput!) { addStance(input: $in) { id } }`
+	stance := func(id string) map[string]any {
+		return map[string]any{"in": map[string]any{"date": "2022-09-08", "kind": "DENIES", "on": id, "holder": ir, "band": "UNSTATED",
+			"cite": []map[string]any{{"document": facts[0].ids[0], "exact": "the " + facts[0].marker + " team found"}}}}
+	}
+	addCitation := `mutation($claim: ID!, $cite: [QuoteInput!]!) { addCitation(claim: $claim, cite: $cite, role: SECONDARY) { id } }`
+	citeAgain := func(id string) map[string]any {
+		return map[string]any{"claim": id, "cite": []map[string]any{{"document": facts[0].ids[0], "exact": "the " + facts[0].marker + " team found"}}}
+	}
 	retract := `mutation($id: ID!) { retract(id: $id, reason: "test") { seq } }`
 	for _, c := range []struct {
 		name, query string
@@ -564,6 +584,8 @@ func TestWritesAnswerAsIfHiddenFactsWereAbsent(t *testing.T) {
 		{"blamed", addClaim, func(id string) map[string]any { return map[string]any{"in": attribution(id)} }, []string{claim, statement}},
 		{"cited", addClaim, func(id string) map[string]any { return map[string]any{"in": cited(id)} }, []string{doc}},
 		{"retracted", retract, func(id string) map[string]any { return map[string]any{"id": id} }, []string{doc, claim, statement}},
+		{"stance on", addStance, stance, []string{claim}},
+		{"cited again", addCitation, citeAgain, []string{claim, statement}},
 	} {
 		for _, id := range c.ids {
 			got := e.gql(aliceToken, c.query, c.vars(id))

@@ -126,6 +126,10 @@ func appendCitation(b []byte, c *Citation) []byte {
 		b = strconv.AppendBool(b, t.Authoritative)
 		b = append(b, '}')
 	}
+	if c.Role != "" {
+		b = append(b, `,"role":`...)
+		b = appendString(b, c.Role)
+	}
 	return append(b, '}')
 }
 

@@ -31,6 +31,9 @@ type Citation struct {
 	Start       int          `json:"start"`
 	End         int          `json:"end"`
 	Translation *Translation `json:"translation,omitempty"`
+	// Role is PRIMARY when the cited text is the claimant's own statement
+	// or publication, SECONDARY when it reports it; empty when unstated.
+	Role string `json:"role,omitempty"`
 }
 
 // Translation is a non-authoritative rendering of a citation's quote: the

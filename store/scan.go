@@ -120,6 +120,8 @@ func (tx *Txn) ScanIndexes(fn func(IndexEntry) error) error {
 		switch k[0] {
 		case prefixNode, prefixEdge, prefixMeta:
 			continue
+		case prefixCount:
+			continue // not entries but their counts: CountMismatches checks them
 		}
 		// Every index carries what it needs in its value: the visibility
 		// of what it lists, or (code) the node's ID.

@@ -24,6 +24,7 @@ type AttributionResolver interface {
 	Subject(ctx context.Context, obj *model.Attribution) (model.Subject, error)
 	Responses(ctx context.Context, obj *model.Attribution) ([]*model.Response, error)
 	Links(ctx context.Context, obj *model.Attribution, typeArg *string, direction *model.Direction) ([]*model.Link, error)
+	Stances(ctx context.Context, obj *model.Attribution) ([]*model.Stance, error)
 
 	History(ctx context.Context, obj *model.Attribution) ([]*model.Change, error)
 }
@@ -591,6 +592,38 @@ func (ec *executionContext) fieldContext_Attribution_links(ctx context.Context, 
 	if fc.Args, err = ec.field_Attribution_links_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Attribution_stances(ctx context.Context, field graphql.CollectedField, obj *model.Attribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attribution_stances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Attribution().Stances(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Stance) graphql.Marshaler {
+			return ec.marshalNStance2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐStanceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attribution_stances(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Attribution",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Stance(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -2015,7 +2048,7 @@ func (ec *executionContext) fieldContext_StatementEdge_node(_ context.Context, f
 
 // region    **************************** object.gotpl ****************************
 
-var attributionImplementors = []string{"Attribution", "Node", "Sourced", "Audited"}
+var attributionImplementors = []string{"Attribution", "Node", "Sourced", "Audited", "Claim"}
 
 func (ec *executionContext) _Attribution(ctx context.Context, sel ast.SelectionSet, obj *model.Attribution) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, attributionImplementors)
@@ -2117,6 +2150,12 @@ func (ec *executionContext) _Attribution(ctx context.Context, sel ast.SelectionS
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Attribution_links(ctx, field, obj)
+				})
+		case "stances":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Attribution_stances(ctx, field, obj)
 				})
 		case "marking":
 			out.Values[i] = ec._Attribution_marking(ctx, field, obj)
@@ -2802,6 +2841,29 @@ func (ec *executionContext) marshalNStatementEdge2ᚖgithubᚗcomᚋattribᚋatt
 		return graphql.Null
 	}
 	return ec._StatementEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAttribution2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐAttribution(ctx context.Context, sel ast.SelectionSet, v *model.Attribution) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Attribution(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOEstimativeBand2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐEstimativeBand(ctx context.Context, v any) (*model.EstimativeBand, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.EstimativeBand)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEstimativeBand2ᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐEstimativeBand(ctx context.Context, sel ast.SelectionSet, v *model.EstimativeBand) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 // endregion ***************************** type.gotpl *****************************

@@ -26,11 +26,14 @@ type ResolverRoot interface {
 	Assessment() AssessmentResolver
 	AttackPattern() AttackPatternResolver
 	Attribution() AttributionResolver
+	AttributionChain() AttributionChainResolver
 	AttributionClaim() AttributionClaimResolver
 	AttributionPosition() AttributionPositionResolver
 	AttributionSummary() AttributionSummaryResolver
 	Campaign() CampaignResolver
+	ChainLink() ChainLinkResolver
 	Citation() CitationResolver
+	Dispute() DisputeResolver
 	Document() DocumentResolver
 	Incident() IncidentResolver
 	Link() LinkResolver
@@ -41,9 +44,11 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Response() ResponseResolver
 	SearchEdge() SearchEdgeResolver
+	Stance() StanceResolver
 	State() StateResolver
 	Statement() StatementResolver
 	Subgraph() SubgraphResolver
+	SummaryStance() SummaryStanceResolver
 	ThreatActor() ThreatActorResolver
 	TimeToAttribution() TimeToAttributionResolver
 	TimeToResponse() TimeToResponseResolver
@@ -125,8 +130,24 @@ type ComplexityRoot struct {
 		Marking       func(childComplexity int) int
 		Responses     func(childComplexity int) int
 		Retracted     func(childComplexity int) int
+		Stances       func(childComplexity int) int
 		Subject       func(childComplexity int) int
 		Via           func(childComplexity int) int
+	}
+
+	AttributionChain struct {
+		ContestedBy func(childComplexity int) int
+		DeniedBy    func(childComplexity int) int
+		Disputed    func(childComplexity int) int
+		End         func(childComplexity int) int
+		Links       func(childComplexity int) int
+		Strength    func(childComplexity int) int
+		Weakest     func(childComplexity int) int
+	}
+
+	AttributionChains struct {
+		Chains    func(childComplexity int) int
+		Truncated func(childComplexity int) int
 	}
 
 	AttributionClaim struct {
@@ -136,6 +157,8 @@ type ComplexityRoot struct {
 		Confidence  func(childComplexity int) int
 		Date        func(childComplexity int) int
 		Days        func(childComplexity int) int
+		DeniedBy    func(childComplexity int) int
+		EndorsedBy  func(childComplexity int) int
 		Involvement func(childComplexity int) int
 	}
 
@@ -167,6 +190,8 @@ type ComplexityRoot struct {
 		Latest             func(childComplexity int) int
 		Lowest             func(childComplexity int) int
 		Positions          func(childComplexity int) int
+		Stances            func(childComplexity int) int
+		StrongestChains    func(childComplexity int) int
 		Subject            func(childComplexity int) int
 		TimeToResponse     func(childComplexity int) int
 	}
@@ -207,6 +232,16 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ChainLink struct {
+		Band      func(childComplexity int) int
+		Citations func(childComplexity int) int
+		Claim     func(childComplexity int) int
+		From      func(childComplexity int) int
+		Kind      func(childComplexity int) int
+		OpposedBy func(childComplexity int) int
+		To        func(childComplexity int) int
+	}
+
 	Change struct {
 		After    func(childComplexity int) int
 		At       func(childComplexity int) int
@@ -237,6 +272,7 @@ type ComplexityRoot struct {
 		End         func(childComplexity int) int
 		Exact       func(childComplexity int) int
 		Prefix      func(childComplexity int) int
+		Role        func(childComplexity int) int
 		Start       func(childComplexity int) int
 		Suffix      func(childComplexity int) int
 		Translation func(childComplexity int) int
@@ -247,6 +283,13 @@ type ComplexityRoot struct {
 		Date      func(childComplexity int) int
 		Inferred  func(childComplexity int) int
 		Precision func(childComplexity int) int
+	}
+
+	Dispute struct {
+		Claim          func(childComplexity int) int
+		Endorsements   func(childComplexity int) int
+		Oppositions    func(childComplexity int) int
+		Qualifications func(childComplexity int) int
 	}
 
 	Document struct {
@@ -389,8 +432,10 @@ type ComplexityRoot struct {
 	Mutation struct {
 		AddAssessment       func(childComplexity int, input model.AssessmentInput, marking *string, idempotencyKey *string) int
 		AddAttribution      func(childComplexity int, input model.AttributionInput, marking *string, idempotencyKey *string) int
+		AddCitation         func(childComplexity int, claim string, cite []*model.QuoteInput, role *model.CitationRole, marking *string, idempotencyKey *string) int
 		AddDocument         func(childComplexity int, input model.DocumentInput, marking *string, idempotencyKey *string) int
 		AddResponse         func(childComplexity int, input model.ResponseInput, marking *string, idempotencyKey *string) int
+		AddStance           func(childComplexity int, input model.StanceInput, marking *string, idempotencyKey *string) int
 		AddStatement        func(childComplexity int, input model.StatementInput, marking *string, idempotencyKey *string) int
 		ImportGraph         func(childComplexity int, data string) int
 		Retract             func(childComplexity int, id string, reason string, idempotencyKey *string) int
@@ -475,10 +520,12 @@ type ComplexityRoot struct {
 	Query struct {
 		Assessments        func(childComplexity int, about *string) int
 		AttackPatterns     func(childComplexity int, first *int, after *string, name *string, externalID *string, usedBy *string, deprecated *bool) int
+		AttributionChains  func(childComplexity int, from string, to *string, maxHops *int, through *string) int
 		AttributionSummary func(childComplexity int, incident string, asOf *model.Date) int
 		Attributions       func(childComplexity int, first *int, after *string, attributor *string, blamed *string, incident *string, minConfidence *int, from *model.Date, to *model.Date, asOf *model.Date, lang *string, sort *model.SortOrder) int
 		Campaigns          func(childComplexity int, first *int, after *string, name *string, attributedTo *string, uses *string, from *model.Date, to *model.Date, deprecated *bool) int
 		Changes            func(childComplexity int, first *int, after *string, since *string) int
+		Disputes           func(childComplexity int, incident *string, first *int) int
 		Documents          func(childComplexity int, first *int, after *string, language *string, kind *string, from *model.Date, to *model.Date, sort *model.SortOrder) int
 		ExportSubgraph     func(childComplexity int, root *string, roots []string, depth *int, format *model.ExportFormat, edgeTypes []string, direction *model.Direction, nodeTypes []model.NodeType, includeRetracted *bool) int
 		Incidents          func(childComplexity int, first *int, after *string, target *string, from *model.Date, to *model.Date, actor *string, kind *string, minConfidence *int, lang *string, asOf *model.Date, sort *model.SortOrder) int
@@ -557,6 +604,26 @@ type ComplexityRoot struct {
 		Start      func(childComplexity int) int
 	}
 
+	Stance struct {
+		Band       func(childComplexity int) int
+		Citations  func(childComplexity int) int
+		Confidence func(childComplexity int) int
+		CreatedBy  func(childComplexity int) int
+		Date       func(childComplexity int) int
+		History    func(childComplexity int) int
+		Holder     func(childComplexity int) int
+		ID         func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		Links      func(childComplexity int, typeArg *string, direction *model.Direction) int
+		Marking    func(childComplexity int) int
+		On         func(childComplexity int) int
+		Retracted  func(childComplexity int) int
+		Stances    func(childComplexity int) int
+		Text       func(childComplexity int) int
+		TextEn     func(childComplexity int) int
+		Via        func(childComplexity int) int
+	}
+
 	State struct {
 		Aliases              func(childComplexity int) int
 		Allies               func(childComplexity int) int
@@ -623,6 +690,11 @@ type ComplexityRoot struct {
 		Documents func(childComplexity int) int
 		Links     func(childComplexity int) int
 		Nodes     func(childComplexity int) int
+	}
+
+	SummaryStance struct {
+		Days   func(childComplexity int) int
+		Stance func(childComplexity int) int
 	}
 
 	TextRange struct {
@@ -1090,6 +1162,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Attribution.Retracted(childComplexity), true
+	case "Attribution.stances":
+		if e.ComplexityRoot.Attribution.Stances == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attribution.Stances(childComplexity), true
 	case "Attribution.subject":
 		if e.ComplexityRoot.Attribution.Subject == nil {
 			break
@@ -1102,6 +1180,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Attribution.Via(childComplexity), true
+
+	case "AttributionChain.contestedBy":
+		if e.ComplexityRoot.AttributionChain.ContestedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionChain.ContestedBy(childComplexity), true
+	case "AttributionChain.deniedBy":
+		if e.ComplexityRoot.AttributionChain.DeniedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionChain.DeniedBy(childComplexity), true
+	case "AttributionChain.disputed":
+		if e.ComplexityRoot.AttributionChain.Disputed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionChain.Disputed(childComplexity), true
+	case "AttributionChain.end":
+		if e.ComplexityRoot.AttributionChain.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionChain.End(childComplexity), true
+	case "AttributionChain.links":
+		if e.ComplexityRoot.AttributionChain.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionChain.Links(childComplexity), true
+	case "AttributionChain.strength":
+		if e.ComplexityRoot.AttributionChain.Strength == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionChain.Strength(childComplexity), true
+	case "AttributionChain.weakest":
+		if e.ComplexityRoot.AttributionChain.Weakest == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionChain.Weakest(childComplexity), true
+
+	case "AttributionChains.chains":
+		if e.ComplexityRoot.AttributionChains.Chains == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionChains.Chains(childComplexity), true
+	case "AttributionChains.truncated":
+		if e.ComplexityRoot.AttributionChains.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionChains.Truncated(childComplexity), true
 
 	case "AttributionClaim.attribution":
 		if e.ComplexityRoot.AttributionClaim.Attribution == nil {
@@ -1139,6 +1273,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AttributionClaim.Days(childComplexity), true
+	case "AttributionClaim.deniedBy":
+		if e.ComplexityRoot.AttributionClaim.DeniedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionClaim.DeniedBy(childComplexity), true
+	case "AttributionClaim.endorsedBy":
+		if e.ComplexityRoot.AttributionClaim.EndorsedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionClaim.EndorsedBy(childComplexity), true
 	case "AttributionClaim.involvement":
 		if e.ComplexityRoot.AttributionClaim.Involvement == nil {
 			break
@@ -1257,6 +1403,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AttributionSummary.Positions(childComplexity), true
+	case "AttributionSummary.stances":
+		if e.ComplexityRoot.AttributionSummary.Stances == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionSummary.Stances(childComplexity), true
+	case "AttributionSummary.strongestChains":
+		if e.ComplexityRoot.AttributionSummary.StrongestChains == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AttributionSummary.StrongestChains(childComplexity), true
 	case "AttributionSummary.subject":
 		if e.ComplexityRoot.AttributionSummary.Subject == nil {
 			break
@@ -1445,6 +1603,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CampaignEdge.Node(childComplexity), true
 
+	case "ChainLink.band":
+		if e.ComplexityRoot.ChainLink.Band == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainLink.Band(childComplexity), true
+	case "ChainLink.citations":
+		if e.ComplexityRoot.ChainLink.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainLink.Citations(childComplexity), true
+	case "ChainLink.claim":
+		if e.ComplexityRoot.ChainLink.Claim == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainLink.Claim(childComplexity), true
+	case "ChainLink.from":
+		if e.ComplexityRoot.ChainLink.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainLink.From(childComplexity), true
+	case "ChainLink.kind":
+		if e.ComplexityRoot.ChainLink.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainLink.Kind(childComplexity), true
+	case "ChainLink.opposedBy":
+		if e.ComplexityRoot.ChainLink.OpposedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainLink.OpposedBy(childComplexity), true
+	case "ChainLink.to":
+		if e.ComplexityRoot.ChainLink.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChainLink.To(childComplexity), true
+
 	case "Change.after":
 		if e.ComplexityRoot.Change.After == nil {
 			break
@@ -1568,6 +1769,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Citation.Prefix(childComplexity), true
+	case "Citation.role":
+		if e.ComplexityRoot.Citation.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Role(childComplexity), true
 	case "Citation.start":
 		if e.ComplexityRoot.Citation.Start == nil {
 			break
@@ -1611,6 +1818,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DateInfo.Precision(childComplexity), true
+
+	case "Dispute.claim":
+		if e.ComplexityRoot.Dispute.Claim == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.Claim(childComplexity), true
+	case "Dispute.endorsements":
+		if e.ComplexityRoot.Dispute.Endorsements == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.Endorsements(childComplexity), true
+	case "Dispute.oppositions":
+		if e.ComplexityRoot.Dispute.Oppositions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.Oppositions(childComplexity), true
+	case "Dispute.qualifications":
+		if e.ComplexityRoot.Dispute.Qualifications == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dispute.Qualifications(childComplexity), true
 
 	case "Document.citations":
 		if e.ComplexityRoot.Document.Citations == nil {
@@ -2231,6 +2463,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddAttribution(childComplexity, args["input"].(model.AttributionInput), args["marking"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.addCitation":
+		if e.ComplexityRoot.Mutation.AddCitation == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addCitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddCitation(childComplexity, args["claim"].(string), args["cite"].([]*model.QuoteInput), args["role"].(*model.CitationRole), args["marking"].(*string), args["idempotencyKey"].(*string)), true
 	case "Mutation.addDocument":
 		if e.ComplexityRoot.Mutation.AddDocument == nil {
 			break
@@ -2253,6 +2496,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.AddResponse(childComplexity, args["input"].(model.ResponseInput), args["marking"].(*string), args["idempotencyKey"].(*string)), true
+	case "Mutation.addStance":
+		if e.ComplexityRoot.Mutation.AddStance == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_addStance_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.AddStance(childComplexity, args["input"].(model.StanceInput), args["marking"].(*string), args["idempotencyKey"].(*string)), true
 	case "Mutation.addStatement":
 		if e.ComplexityRoot.Mutation.AddStatement == nil {
 			break
@@ -2721,6 +2975,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AttackPatterns(childComplexity, args["first"].(*int), args["after"].(*string), args["name"].(*string), args["externalId"].(*string), args["usedBy"].(*string), args["deprecated"].(*bool)), true
+	case "Query.attributionChains":
+		if e.ComplexityRoot.Query.AttributionChains == nil {
+			break
+		}
+
+		args, err := ec.field_Query_attributionChains_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AttributionChains(childComplexity, args["from"].(string), args["to"].(*string), args["maxHops"].(*int), args["through"].(*string)), true
 	case "Query.attributionSummary":
 		if e.ComplexityRoot.Query.AttributionSummary == nil {
 			break
@@ -2765,6 +3030,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Changes(childComplexity, args["first"].(*int), args["after"].(*string), args["since"].(*string)), true
+	case "Query.disputes":
+		if e.ComplexityRoot.Query.Disputes == nil {
+			break
+		}
+
+		args, err := ec.field_Query_disputes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Disputes(childComplexity, args["incident"].(*string), args["first"].(*int)), true
 	case "Query.documents":
 		if e.ComplexityRoot.Query.Documents == nil {
 			break
@@ -3211,6 +3487,114 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchEdge.Start(childComplexity), true
 
+	case "Stance.band":
+		if e.ComplexityRoot.Stance.Band == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stance.Band(childComplexity), true
+	case "Stance.citations":
+		if e.ComplexityRoot.Stance.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stance.Citations(childComplexity), true
+	case "Stance.confidence":
+		if e.ComplexityRoot.Stance.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stance.Confidence(childComplexity), true
+	case "Stance.createdBy":
+		if e.ComplexityRoot.Stance.CreatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stance.CreatedBy(childComplexity), true
+	case "Stance.date":
+		if e.ComplexityRoot.Stance.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stance.Date(childComplexity), true
+	case "Stance.history":
+		if e.ComplexityRoot.Stance.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stance.History(childComplexity), true
+	case "Stance.holder":
+		if e.ComplexityRoot.Stance.Holder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stance.Holder(childComplexity), true
+	case "Stance.id":
+		if e.ComplexityRoot.Stance.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stance.ID(childComplexity), true
+	case "Stance.kind":
+		if e.ComplexityRoot.Stance.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stance.Kind(childComplexity), true
+	case "Stance.links":
+		if e.ComplexityRoot.Stance.Links == nil {
+			break
+		}
+
+		args, err := ec.field_Stance_links_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Stance.Links(childComplexity, args["type"].(*string), args["direction"].(*model.Direction)), true
+	case "Stance.marking":
+		if e.ComplexityRoot.Stance.Marking == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stance.Marking(childComplexity), true
+	case "Stance.on":
+		if e.ComplexityRoot.Stance.On == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stance.On(childComplexity), true
+	case "Stance.retracted":
+		if e.ComplexityRoot.Stance.Retracted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stance.Retracted(childComplexity), true
+	case "Stance.stances":
+		if e.ComplexityRoot.Stance.Stances == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stance.Stances(childComplexity), true
+	case "Stance.text":
+		if e.ComplexityRoot.Stance.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stance.Text(childComplexity), true
+	case "Stance.textEn":
+		if e.ComplexityRoot.Stance.TextEn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stance.TextEn(childComplexity), true
+	case "Stance.via":
+		if e.ComplexityRoot.Stance.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Stance.Via(childComplexity), true
+
 	case "State.aliases":
 		if e.ComplexityRoot.State.Aliases == nil {
 			break
@@ -3514,6 +3898,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subgraph.Nodes(childComplexity), true
+
+	case "SummaryStance.days":
+		if e.ComplexityRoot.SummaryStance.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SummaryStance.Days(childComplexity), true
+	case "SummaryStance.stance":
+		if e.ComplexityRoot.SummaryStance.Stance == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SummaryStance.Stance(childComplexity), true
 
 	case "TextRange.end":
 		if e.ComplexityRoot.TextRange.End == nil {
@@ -4025,6 +4422,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("PersonInput", ec.unmarshalInputPersonInput),
 			graphql.NewInputUnmarshaler("QuoteInput", ec.unmarshalInputQuoteInput),
 			graphql.NewInputUnmarshaler("ResponseInput", ec.unmarshalInputResponseInput),
+			graphql.NewInputUnmarshaler("StanceInput", ec.unmarshalInputStanceInput),
 			graphql.NewInputUnmarshaler("StateInput", ec.unmarshalInputStateInput),
 			graphql.NewInputUnmarshaler("StatementInput", ec.unmarshalInputStatementInput),
 			graphql.NewInputUnmarshaler("ThreatActorInput", ec.unmarshalInputThreatActorInput),
@@ -5148,6 +5546,224 @@ enum SortOrder {
   NAME_ASC
 }
 `, BuiltIn: false},
+	{Name: "../../schema/stance.graphqls", Input: `# Claims about claims: stances (endorsements, denials, ...), the roles of
+# citations (a claimant's own words or a report of them), attribution
+# chains from an incident to a state, and disputes.
+
+"What position a stance takes on a claim."
+enum StanceKind {
+  ENDORSES
+  DENIES
+  CONTESTS
+  QUALIFIES
+}
+
+"""
+Whether a cited document is the claimant's own statement or publication
+(PRIMARY) or a report of it (SECONDARY), such as a wire story quoting a
+minister.
+"""
+enum CitationRole {
+  PRIMARY
+  SECONDARY
+}
+
+extend type Citation {
+  "PRIMARY or SECONDARY; null when the citation does not say."
+  role: CitationRole
+}
+
+extend enum NodeType {
+  Stance
+}
+
+"A claim a stance may take a position on."
+union Claim = Attribution | Stance
+
+"""
+One party's position on a claim (an Attribution or another Stance): it
+endorses, denies, contests or qualifies it. A stance is a claim of its own,
+with its date, speaker, words, band and citations. A state rejecting an
+accusation is a DENIES stance on each claim it answers, never a negative
+attribution.
+"""
+type Stance implements Node & Sourced & Audited {
+  id: ID!
+  "ENDORSES, DENIES, CONTESTS or QUALIFIES (a StanceKind; a String, as every node type's kind is, so one selection may ask several types for it)."
+  kind: String!
+  "When the position was taken."
+  date: DateInfo!
+  "The words as written."
+  text: String
+  "The words in English, when written in another language."
+  textEn: String
+  "How certain the words are; UNSTATED when they state no certainty."
+  band: EstimativeBand!
+  "STIX 2.1 confidence of the band; null when UNSTATED."
+  confidence: Int
+  citations: [Citation!]!
+  "The State or Organization whose position this is."
+  holder: Party!
+  "The agency or person who spoke for the holder."
+  via: [Speaker!]!
+  "The claim the stance is about."
+  on: Claim!
+  "Stances taken on this stance."
+  stances: [Stance!]!
+  links(type: String, direction: Direction = BOTH): [Link!]!
+  marking: String!
+  createdBy: String
+  retracted: Retraction
+  history: [Change!]!
+}
+
+extend type Attribution {
+  "Positions parties took on this claim, by date: endorsements, denials, contests, qualifications."
+  stances: [Stance!]!
+}
+
+"""
+One step of an attribution chain: a claim that its subject (the incident,
+or the party reached so far) is the work of the next party. The last step
+may instead be PART_OF: a state body blamed by a claim is part of its state,
+as a cited link says; such a step is no claim and has no band.
+"""
+type ChainLink {
+  "ATTRIBUTION or PART_OF."
+  kind: String!
+  "The claim, with its claimant, date, band, words and citations; null for a PART_OF step."
+  claim: Attribution
+  from: Node!
+  to: Party!
+  "The claim's band; null for a PART_OF step."
+  band: EstimativeBand
+  "The citations of a PART_OF step (a claim carries its own)."
+  citations: [Citation!]!
+  "Stances that deny or contest this step's claim."
+  opposedBy: [Stance!]!
+}
+
+"""
+A path from an incident, campaign or group, through attribution claims, to
+a blamed party. Claims of different claimants are never merged: each link
+is one claim.
+"""
+type AttributionChain {
+  links: [ChainLink!]!
+  "The party the chain ends at."
+  end: Party!
+  """
+  The band of its weakest claim. UNSTATED is weaker than every stated band:
+  a claim that states no certainty gives the chain nothing to rest on.
+  """
+  strength: EstimativeBand!
+  "The weakest link (the first of the weakest, when tied)."
+  weakest: ChainLink!
+  "True when any claim of the chain is denied or contested."
+  disputed: Boolean!
+  "Parties that deny a claim of the chain."
+  deniedBy: [Party!]!
+  "Parties that contest a claim of the chain."
+  contestedBy: [Party!]!
+}
+
+"Attribution chains, strongest first."
+type AttributionChains {
+  chains: [AttributionChain!]!
+  "True when there were more chains than the 50 returned: name to, or lower maxHops."
+  truncated: Boolean!
+}
+
+"A claim that is denied or contested, side by side with who endorses it."
+type Dispute {
+  claim: Claim!
+  "ENDORSES stances, by date."
+  endorsements: [Stance!]!
+  "DENIES and CONTESTS stances, by date."
+  oppositions: [Stance!]!
+  "QUALIFIES stances, by date."
+  qualifications: [Stance!]!
+}
+
+"A stance on one of the claims of a summary, with the days from the incident."
+type SummaryStance {
+  stance: Stance!
+  "Days from the subject's date to the stance; null when the subject has none."
+  days: Int
+}
+
+extend type AttributionClaim {
+  "Parties that endorse the claim (stances dated by asOf)."
+  endorsedBy: [Party!]!
+  "Parties that deny or contest the claim (stances dated by asOf)."
+  deniedBy: [Party!]!
+}
+
+extend type AttributionSummary {
+  "Every stance on the summary's claims taken by asOf, by date, with the days from the incident."
+  stances: [SummaryStance!]!
+  "For each State blamed at the end of a chain, the strongest chain to it."
+  strongestChains: [AttributionChain!]!
+}
+
+extend type Query {
+  """
+  Every chain of attribution claims from an incident, campaign or threat
+  actor (from) to a blamed party: a claim about from that blames X, then a
+  claim about X that blames Y, and so on, and a state body's PART_OF link to
+  its state at the end. to: only chains ending there; through: only chains
+  that pass through that party on the way. maxHops: at most 6 claims long.
+  Strongest first; at most 50.
+  """
+  attributionChains(from: ID!, to: ID, maxHops: Int = 4, through: ID): AttributionChains!
+  """
+  Claims that are denied or contested, with their endorsements and
+  oppositions side by side, by the claim's date. incident: only claims about
+  it. At most 100.
+  """
+  disputes(incident: ID, first: Int = 20): [Dispute!]!
+}
+
+extend input QuoteInput {
+  "PRIMARY when the document is the claimant's own words, SECONDARY when it reports them."
+  role: CitationRole
+}
+
+input StanceInput {
+  "Names the stance; by default it is derived from the input."
+  key: String
+  date: String!
+  datePrecision: String
+  dateInferred: Boolean
+  dateBasis: String
+  "ENDORSES, DENIES, CONTESTS or QUALIFIES."
+  kind: StanceKind!
+  "The claim it is about: an Attribution or a Stance."
+  on: ID!
+  "The State or Organization whose position it is."
+  holder: ID!
+  "Persons or Organizations who spoke for the holder; each must be a member or part of it."
+  via: [ID!]
+  "An EstimativeBand name; UNSTATED when the words state no certainty."
+  band: String!
+  "The words as written."
+  text: String
+  textEn: String
+  cite: [QuoteInput!]!
+}
+
+extend type Mutation {
+  "Add a party's position on a claim."
+  addStance(input: StanceInput!, marking: String, idempotencyKey: String): Stance!
+  """
+  Cite an existing claim (an Attribution, Response, Statement or Stance)
+  from another document, instead of adding a duplicate claim: each
+  rendering stays anchored in its own document. role applies to each quote
+  that gives none.
+  """
+  addCitation(claim: ID!, cite: [QuoteInput!]!, role: CitationRole, marking: String, idempotencyKey: String): Node!
+}
+`, BuiltIn: false},
 	{Name: "../../schema/write.graphqls", Input: `# Writes: analysts add what they read. Every mutation is one synced
 # transaction with its audit entries; it needs an editor's bearer token.
 
@@ -5777,6 +6393,8 @@ func (ec *executionContext) childFields_Attribution(ctx context.Context, field g
 		return ec.fieldContext_Attribution_responses(ctx, field)
 	case "links":
 		return ec.fieldContext_Attribution_links(ctx, field)
+	case "stances":
+		return ec.fieldContext_Attribution_stances(ctx, field)
 	case "marking":
 		return ec.fieldContext_Attribution_marking(ctx, field)
 	case "createdBy":
@@ -5787,6 +6405,36 @@ func (ec *executionContext) childFields_Attribution(ctx context.Context, field g
 		return ec.fieldContext_Attribution_history(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Attribution", field.Name)
+}
+
+func (ec *executionContext) childFields_AttributionChain(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "links":
+		return ec.fieldContext_AttributionChain_links(ctx, field)
+	case "end":
+		return ec.fieldContext_AttributionChain_end(ctx, field)
+	case "strength":
+		return ec.fieldContext_AttributionChain_strength(ctx, field)
+	case "weakest":
+		return ec.fieldContext_AttributionChain_weakest(ctx, field)
+	case "disputed":
+		return ec.fieldContext_AttributionChain_disputed(ctx, field)
+	case "deniedBy":
+		return ec.fieldContext_AttributionChain_deniedBy(ctx, field)
+	case "contestedBy":
+		return ec.fieldContext_AttributionChain_contestedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttributionChain", field.Name)
+}
+
+func (ec *executionContext) childFields_AttributionChains(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "chains":
+		return ec.fieldContext_AttributionChains_chains(ctx, field)
+	case "truncated":
+		return ec.fieldContext_AttributionChains_truncated(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AttributionChains", field.Name)
 }
 
 func (ec *executionContext) childFields_AttributionClaim(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5805,6 +6453,10 @@ func (ec *executionContext) childFields_AttributionClaim(ctx context.Context, fi
 		return ec.fieldContext_AttributionClaim_confidence(ctx, field)
 	case "involvement":
 		return ec.fieldContext_AttributionClaim_involvement(ctx, field)
+	case "endorsedBy":
+		return ec.fieldContext_AttributionClaim_endorsedBy(ctx, field)
+	case "deniedBy":
+		return ec.fieldContext_AttributionClaim_deniedBy(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AttributionClaim", field.Name)
 }
@@ -5869,6 +6521,10 @@ func (ec *executionContext) childFields_AttributionSummary(ctx context.Context, 
 		return ec.fieldContext_AttributionSummary_timeToResponse(ctx, field)
 	case "firstResponse":
 		return ec.fieldContext_AttributionSummary_firstResponse(ctx, field)
+	case "stances":
+		return ec.fieldContext_AttributionSummary_stances(ctx, field)
+	case "strongestChains":
+		return ec.fieldContext_AttributionSummary_strongestChains(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AttributionSummary", field.Name)
 }
@@ -5945,6 +6601,26 @@ func (ec *executionContext) childFields_CampaignEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type CampaignEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ChainLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ChainLink_kind(ctx, field)
+	case "claim":
+		return ec.fieldContext_ChainLink_claim(ctx, field)
+	case "from":
+		return ec.fieldContext_ChainLink_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ChainLink_to(ctx, field)
+	case "band":
+		return ec.fieldContext_ChainLink_band(ctx, field)
+	case "citations":
+		return ec.fieldContext_ChainLink_citations(ctx, field)
+	case "opposedBy":
+		return ec.fieldContext_ChainLink_opposedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChainLink", field.Name)
+}
+
 func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "seq":
@@ -6011,6 +6687,8 @@ func (ec *executionContext) childFields_Citation(ctx context.Context, field grap
 		return ec.fieldContext_Citation_end(ctx, field)
 	case "translation":
 		return ec.fieldContext_Citation_translation(ctx, field)
+	case "role":
+		return ec.fieldContext_Citation_role(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Citation", field.Name)
 }
@@ -6027,6 +6705,20 @@ func (ec *executionContext) childFields_DateInfo(ctx context.Context, field grap
 		return ec.fieldContext_DateInfo_basis(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DateInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Dispute(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "claim":
+		return ec.fieldContext_Dispute_claim(ctx, field)
+	case "endorsements":
+		return ec.fieldContext_Dispute_endorsements(ctx, field)
+	case "oppositions":
+		return ec.fieldContext_Dispute_oppositions(ctx, field)
+	case "qualifications":
+		return ec.fieldContext_Dispute_qualifications(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Dispute", field.Name)
 }
 
 func (ec *executionContext) childFields_Document(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6547,6 +7239,46 @@ func (ec *executionContext) childFields_SearchEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type SearchEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Stance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Stance_id(ctx, field)
+	case "kind":
+		return ec.fieldContext_Stance_kind(ctx, field)
+	case "date":
+		return ec.fieldContext_Stance_date(ctx, field)
+	case "text":
+		return ec.fieldContext_Stance_text(ctx, field)
+	case "textEn":
+		return ec.fieldContext_Stance_textEn(ctx, field)
+	case "band":
+		return ec.fieldContext_Stance_band(ctx, field)
+	case "confidence":
+		return ec.fieldContext_Stance_confidence(ctx, field)
+	case "citations":
+		return ec.fieldContext_Stance_citations(ctx, field)
+	case "holder":
+		return ec.fieldContext_Stance_holder(ctx, field)
+	case "via":
+		return ec.fieldContext_Stance_via(ctx, field)
+	case "on":
+		return ec.fieldContext_Stance_on(ctx, field)
+	case "stances":
+		return ec.fieldContext_Stance_stances(ctx, field)
+	case "links":
+		return ec.fieldContext_Stance_links(ctx, field)
+	case "marking":
+		return ec.fieldContext_Stance_marking(ctx, field)
+	case "createdBy":
+		return ec.fieldContext_Stance_createdBy(ctx, field)
+	case "retracted":
+		return ec.fieldContext_Stance_retracted(ctx, field)
+	case "history":
+		return ec.fieldContext_Stance_history(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Stance", field.Name)
+}
+
 func (ec *executionContext) childFields_State(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6681,6 +7413,16 @@ func (ec *executionContext) childFields_Subgraph(ctx context.Context, field grap
 		return ec.fieldContext_Subgraph_documents(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Subgraph", field.Name)
+}
+
+func (ec *executionContext) childFields_SummaryStance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "stance":
+		return ec.fieldContext_SummaryStance_stance(ctx, field)
+	case "days":
+		return ec.fieldContext_SummaryStance_days(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SummaryStance", field.Name)
 }
 
 func (ec *executionContext) childFields_TextRange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -20,6 +20,9 @@ type AttributionClaimResolver interface {
 	Attribution(ctx context.Context, obj *model.AttributionClaim) (*model.Attribution, error)
 	Attributor(ctx context.Context, obj *model.AttributionClaim) (model.Party, error)
 	Blamed(ctx context.Context, obj *model.AttributionClaim) ([]model.Party, error)
+
+	EndorsedBy(ctx context.Context, obj *model.AttributionClaim) ([]model.Party, error)
+	DeniedBy(ctx context.Context, obj *model.AttributionClaim) ([]model.Party, error)
 }
 type AttributionPositionResolver interface {
 	Blamed(ctx context.Context, obj *model.AttributionPosition) (model.Party, error)
@@ -235,6 +238,70 @@ func (ec *executionContext) _AttributionClaim_involvement(ctx context.Context, f
 }
 func (ec *executionContext) fieldContext_AttributionClaim_involvement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AttributionClaim", field, false, false, "String")
+}
+
+func (ec *executionContext) _AttributionClaim_endorsedBy(ctx context.Context, field graphql.CollectedField, obj *model.AttributionClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttributionClaim_endorsedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AttributionClaim().EndorsedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Party) graphql.Marshaler {
+			return ec.marshalNParty2ᚕgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐPartyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttributionClaim_endorsedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttributionClaim",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttributionClaim_deniedBy(ctx context.Context, field graphql.CollectedField, obj *model.AttributionClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttributionClaim_deniedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AttributionClaim().DeniedBy(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Party) graphql.Marshaler {
+			return ec.marshalNParty2ᚕgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐPartyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttributionClaim_deniedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttributionClaim",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AttributionPosition_blamed(ctx context.Context, field graphql.CollectedField, obj *model.AttributionPosition) (ret graphql.Marshaler) {
@@ -694,6 +761,70 @@ func (ec *executionContext) fieldContext_AttributionSummary_firstResponse(_ cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_TimeToResponse(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttributionSummary_stances(ctx context.Context, field graphql.CollectedField, obj *model.AttributionSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttributionSummary_stances(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Stances, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SummaryStance) graphql.Marshaler {
+			return ec.marshalNSummaryStance2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐSummaryStanceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttributionSummary_stances(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttributionSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SummaryStance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AttributionSummary_strongestChains(ctx context.Context, field graphql.CollectedField, obj *model.AttributionSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AttributionSummary_strongestChains(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StrongestChains, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AttributionChain) graphql.Marshaler {
+			return ec.marshalNAttributionChain2ᚕᚖgithubᚗcomᚋattribᚋattribᚋgraphᚋmodelᚐAttributionChainᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AttributionSummary_strongestChains(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AttributionSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AttributionChain(ctx, field)
 		},
 	}
 	return fc, nil
@@ -1759,6 +1890,18 @@ func (ec *executionContext) _AttributionClaim(ctx context.Context, sel ast.Selec
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "endorsedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AttributionClaim_endorsedBy(ctx, field, obj)
+				})
+		case "deniedBy":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AttributionClaim_deniedBy(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -1893,6 +2036,16 @@ func (ec *executionContext) _AttributionSummary(ctx context.Context, sel ast.Sel
 		case "firstResponse":
 			out.Values[i] = ec._AttributionSummary_firstResponse(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "stances":
+			out.Values[i] = ec._AttributionSummary_stances(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "strongestChains":
+			out.Values[i] = ec._AttributionSummary_strongestChains(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:

@@ -68,6 +68,13 @@ func fromNode(n *store.Node) (Node, error) {
 			Effective: optString(p, "effective"), Citations: cs}, nil
 	case ontology.Assessment:
 		return assessment(n), nil
+	case ontology.Stance:
+		s := &Stance{ID: n.ID, Kind: p.String("kind"), Date: dateInfo(p), Text: optString(p, "text"),
+			TextEn: optString(p, "text_en"), Band: EstimativeBand(p.String("band")), Citations: cs}
+		if c, ok := ontology.Band(s.Band).Confidence(); ok {
+			s.Confidence = &c
+		}
+		return s, nil
 	case ontology.Statement:
 		return &Statement{ID: n.ID, Date: dateInfo(p), Summary: p.String("summary_en"),
 			Text: optString(p, "text_ar"), Kind: p.String("kind"), Citations: cs}, nil
@@ -87,6 +94,10 @@ func Citations(in []store.Citation) []*Citation {
 		mc := &Citation{DocumentID: c.Document, Exact: c.Exact, Prefix: c.Prefix, Suffix: c.Suffix, Start: c.Start, End: c.End}
 		if t := c.Translation; t != nil {
 			mc.Translation = &Translation{Lang: t.Lang, Text: t.Text, Translator: t.Translator, Authoritative: t.Authoritative}
+		}
+		if c.Role != "" {
+			r := CitationRole(c.Role)
+			mc.Role = &r
 		}
 		out[i] = mc
 	}

@@ -35,6 +35,7 @@ type Citation struct {
 	Start       int
 	End         int
 	Translation *Translation
+	Role        *CitationRole
 }
 
 // Translation is a non-authoritative rendering of a quote.

@@ -24,6 +24,11 @@ type Capability interface {
 	IsCapability()
 }
 
+// A claim a stance may take a position on.
+type Claim interface {
+	IsClaim()
+}
+
 // Anything with a global, opaque, URL-safe ID. The same seed gives the same
 // IDs in every data directory.
 type Node interface {
@@ -347,6 +352,8 @@ type QuoteInput struct {
 	Exact    string  `json:"exact"`
 	Prefix   *string `json:"prefix,omitempty"`
 	Suffix   *string `json:"suffix,omitempty"`
+	// PRIMARY when the document is the claimant's own words, SECONDARY when it reports them.
+	Role *CitationRole `json:"role,omitempty"`
 }
 
 type ResponseConnection struct {
@@ -378,6 +385,29 @@ type ResponseInput struct {
 	Deadline  *string       `json:"deadline,omitempty"`
 	Effective *string       `json:"effective,omitempty"`
 	Cite      []*QuoteInput `json:"cite"`
+}
+
+type StanceInput struct {
+	// Names the stance; by default it is derived from the input.
+	Key           *string `json:"key,omitempty"`
+	Date          string  `json:"date"`
+	DatePrecision *string `json:"datePrecision,omitempty"`
+	DateInferred  *bool   `json:"dateInferred,omitempty"`
+	DateBasis     *string `json:"dateBasis,omitempty"`
+	// ENDORSES, DENIES, CONTESTS or QUALIFIES.
+	Kind StanceKind `json:"kind"`
+	// The claim it is about: an Attribution or a Stance.
+	On string `json:"on"`
+	// The State or Organization whose position it is.
+	Holder string `json:"holder"`
+	// Persons or Organizations who spoke for the holder; each must be a member or part of it.
+	Via []string `json:"via,omitempty"`
+	// An EstimativeBand name; UNSTATED when the words state no certainty.
+	Band string `json:"band"`
+	// The words as written.
+	Text   *string       `json:"text,omitempty"`
+	TextEn *string       `json:"textEn,omitempty"`
+	Cite   []*QuoteInput `json:"cite"`
 }
 
 type StateConnection struct {
@@ -486,6 +516,64 @@ type ToolInput struct {
 	Uses        []string      `json:"uses,omitempty"`
 	Targets     []string      `json:"targets,omitempty"`
 	Cite        []*QuoteInput `json:"cite"`
+}
+
+// Whether a cited document is the claimant's own statement or publication
+// (PRIMARY) or a report of it (SECONDARY), such as a wire story quoting a
+// minister.
+type CitationRole string
+
+const (
+	CitationRolePrimary   CitationRole = "PRIMARY"
+	CitationRoleSecondary CitationRole = "SECONDARY"
+)
+
+var AllCitationRole = []CitationRole{
+	CitationRolePrimary,
+	CitationRoleSecondary,
+}
+
+func (e CitationRole) IsValid() bool {
+	switch e {
+	case CitationRolePrimary, CitationRoleSecondary:
+		return true
+	}
+	return false
+}
+
+func (e CitationRole) String() string {
+	return string(e)
+}
+
+func (e *CitationRole) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CitationRole(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CitationRole", str)
+	}
+	return nil
+}
+
+func (e CitationRole) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CitationRole) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CitationRole) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Which way a link is followed from a node.
@@ -752,6 +840,7 @@ const (
 	NodeTypeMalware       NodeType = "Malware"
 	NodeTypeTool          NodeType = "Tool"
 	NodeTypeAttackPattern NodeType = "AttackPattern"
+	NodeTypeStance        NodeType = "Stance"
 )
 
 var AllNodeType = []NodeType{
@@ -768,11 +857,12 @@ var AllNodeType = []NodeType{
 	NodeTypeMalware,
 	NodeTypeTool,
 	NodeTypeAttackPattern,
+	NodeTypeStance,
 }
 
 func (e NodeType) IsValid() bool {
 	switch e {
-	case NodeTypeDocument, NodeTypeState, NodeTypeOrganization, NodeTypePerson, NodeTypeIncident, NodeTypeAttribution, NodeTypeResponse, NodeTypeStatement, NodeTypeThreatActor, NodeTypeCampaign, NodeTypeMalware, NodeTypeTool, NodeTypeAttackPattern:
+	case NodeTypeDocument, NodeTypeState, NodeTypeOrganization, NodeTypePerson, NodeTypeIncident, NodeTypeAttribution, NodeTypeResponse, NodeTypeStatement, NodeTypeThreatActor, NodeTypeCampaign, NodeTypeMalware, NodeTypeTool, NodeTypeAttackPattern, NodeTypeStance:
 		return true
 	}
 	return false
@@ -872,6 +962,66 @@ func (e *SortOrder) UnmarshalJSON(b []byte) error {
 }
 
 func (e SortOrder) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What position a stance takes on a claim.
+type StanceKind string
+
+const (
+	StanceKindEndorses  StanceKind = "ENDORSES"
+	StanceKindDenies    StanceKind = "DENIES"
+	StanceKindContests  StanceKind = "CONTESTS"
+	StanceKindQualifies StanceKind = "QUALIFIES"
+)
+
+var AllStanceKind = []StanceKind{
+	StanceKindEndorses,
+	StanceKindDenies,
+	StanceKindContests,
+	StanceKindQualifies,
+}
+
+func (e StanceKind) IsValid() bool {
+	switch e {
+	case StanceKindEndorses, StanceKindDenies, StanceKindContests, StanceKindQualifies:
+		return true
+	}
+	return false
+}
+
+func (e StanceKind) String() string {
+	return string(e)
+}
+
+func (e *StanceKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StanceKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StanceKind", str)
+	}
+	return nil
+}
+
+func (e StanceKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StanceKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StanceKind) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -77,6 +77,8 @@ type AttributionClaim struct {
 	Days          *int
 	Confidence    *int
 	Involvement   []string
+	EndorsedByIDs []string
+	DeniedByIDs   []string
 }
 
 // AttributionPosition is one blamed party and who agrees.
@@ -99,6 +101,8 @@ type AttributionSummary struct {
 	Latest             *AttributionClaim
 	TimeToResponse     []*TimeToResponse
 	FirstResponse      *TimeToResponse
+	Stances            []*SummaryStance
+	StrongestChains    []*AttributionChain
 }
 
 // DateOf reads a dated node's date, precision and provenance.

@@ -91,6 +91,8 @@
       }
       case "Assessment":
         return `Assessment · ${words(n.band)}`;
+      case "Stance":
+        return `${parties(n.holder ? [n.holder] : [])}: ${words(n.kind)}`;
       case "State":
         return stateName(n);
       case "Document":
@@ -124,6 +126,8 @@
     Statement: `kind ${DATE} summary text citations { ...C }
       speaker { __typename ... on Person { id name } ... on Organization { id name } }
       onBehalfOf { ${STATE} }`,
+    Stance: `kind ${DATE} band text textEn citations { ...C }
+      holder { __typename ... on State { ${STATE} } ... on Organization { id name } ... on ThreatActor { id name } }`,
     Document: `title language published publisher`,
     // Aliased: Assessment's date and confidence differ in type from the
     // same names on other types, which GraphQL refuses in one selection.

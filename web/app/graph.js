@@ -43,6 +43,7 @@
     Statement: { shape: "round-tag", color: "#64748b", size: 18 },
     Document: { shape: "rectangle", color: "#94a3b8", size: 24 },
     Assessment: { shape: "octagon", color: "#be185d", size: 26 },
+    Stance: { shape: "round-triangle", color: "#0e7490", size: 22 },
     ThreatActor: { shape: "vee", color: "#991b1b", size: 32 },
     Campaign: { shape: "barrel", color: "#c2410c", size: 30 },
     Malware: { shape: "concave-hexagon", color: "#4d7c0f", size: 28 },
