@@ -172,6 +172,8 @@ func idOf(n model.Node) string {
 		return v.ID
 	case *model.AttackPattern:
 		return v.ID
+	case *model.Stance:
+		return v.ID
 	}
 	return ""
 }
