@@ -7,14 +7,12 @@ package graph
 
 import (
 	"context"
-	"strings"
 
 	"github.com/attrib/attrib/graph/generated"
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/query"
 	"github.com/attrib/attrib/store"
-	"github.com/attrib/attrib/view"
 )
 
 func (r *organizationResolver) PartOf(ctx context.Context, obj *model.Organization) ([]model.Actor, error) {
@@ -64,24 +62,13 @@ func (r *queryResolver) States(ctx context.Context, first *int, after *string, r
 }
 
 func (r *queryResolver) State(ctx context.Context, code string) (*model.State, error) {
-	var id string
-	err := r.reader(ctx).View(func(tx *view.Txn) error {
-		var err error
-		id, err = tx.StateByCode(strings.ToUpper(strings.TrimSpace(code)))
-		return err
-	})
-	if isNotFound(err) {
-		return nil, nil
-	}
-	if err != nil {
+	id, err := r.q(ctx).StateByCode(code)
+	if err != nil || id == "" {
 		return nil, err
 	}
 	n, err := r.node(ctx, id)
-	if err != nil || n == nil {
-		return nil, err
-	}
 	s, _ := n.(*model.State)
-	return s, nil
+	return s, err
 }
 
 func (r *queryResolver) Organizations(ctx context.Context) ([]*model.Organization, error) {

@@ -2,9 +2,12 @@ package query
 
 import (
 	"context"
+	"errors"
+	"strings"
 
 	"github.com/attrib/attrib/ontology"
 	"github.com/attrib/attrib/store"
+	"github.com/attrib/attrib/view"
 )
 
 // Attributions narrows the list of attributions (claims). IDs are nil when
@@ -181,6 +184,22 @@ func (q *Q) States(ctx context.Context, region *string, sort *Order, p Page) (Wi
 		}
 	}
 	return q.run(ctx, l, p)
+}
+
+// StateByCode returns the ID of the state with ISO 3166-1 alpha-2 code
+// code (in any case, spaces around it ignored), "" when there is none the
+// reader may see.
+func (q *Q) StateByCode(code string) (string, error) {
+	var id string
+	err := q.view(func(tx *view.Txn) error {
+		var err error
+		id, err = tx.StateByCode(strings.ToUpper(strings.TrimSpace(code)))
+		return err
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	return id, err
 }
 
 // Organizations lists every organization, by English name.
