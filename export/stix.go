@@ -543,7 +543,7 @@ func (sw *stixWriter) cti(n *store.Node) error {
 	}
 	switch typ {
 	case "intrusion-set", "threat-actor":
-		if m := stringList(p["motivation"]); len(m) > 0 {
+		if m := p.Strings("motivation"); len(m) > 0 {
 			o["primary_motivation"] = m[0]
 			if len(m) > 1 {
 				o["secondary_motivations"] = m[1:]
@@ -561,11 +561,11 @@ func (sw *stixWriter) cti(n *store.Node) error {
 		}
 	case "malware":
 		o["is_family"] = true
-		if k := stringList(p["kinds"]); len(k) > 0 {
+		if k := p.Strings("kinds"); len(k) > 0 {
 			o["malware_types"] = k
 		}
 	case "tool":
-		if k := stringList(p["kinds"]); len(k) > 0 {
+		if k := p.Strings("kinds"); len(k) > 0 {
 			o["tool_types"] = k
 		}
 	case "attack-pattern":
@@ -589,17 +589,6 @@ func (sw *stixWriter) cti(n *store.Node) error {
 		o["external_references"] = append(aliasRefs, refs...)
 	}
 	return sw.l.add(o)
-}
-
-func stringList(v any) []string {
-	list, _ := v.([]any)
-	out := make([]string, 0, len(list))
-	for _, x := range list {
-		if s, ok := x.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // note writes a Response or Statement as a STIX note about what it links

@@ -60,18 +60,6 @@ func maps(v any) []store.Props {
 	return out
 }
 
-// strs reads a list of strings from a record.
-func strs(v any) []string {
-	list, _ := v.([]any)
-	out := make([]string, 0, len(list))
-	for _, e := range list {
-		if s, ok := e.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // ThreatActors narrows the list of threat actors.
 type ThreatActors struct {
 	Named
@@ -143,7 +131,7 @@ type Capabilities struct {
 // Tool or AttackPattern) that f keeps, by name.
 func (q *Q) Capabilities(ctx context.Context, typ string, f Capabilities, p Page) (Window[*store.Node], error) {
 	l := f.list(typ, func(n *store.Node) bool {
-		return (f.Kind == nil || slices.Contains(strs(n.Props["kinds"]), *f.Kind)) &&
+		return (f.Kind == nil || slices.Contains(n.Props.Strings("kinds"), *f.Kind)) &&
 			(f.ExternalID == nil || slices.ContainsFunc(maps(n.Props["external_ids"]), func(x store.Props) bool {
 				id := x.String("external_id")
 				return id != "" && strings.EqualFold(id, *f.ExternalID)

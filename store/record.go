@@ -19,6 +19,19 @@ func (p Props) String(name string) string {
 	return s
 }
 
+// Strings returns the strings of list property name (its other elements
+// left out), or an empty list when absent or not a list.
+func (p Props) Strings(name string) []string {
+	list, _ := p[name].([]any)
+	out := make([]string, 0, len(list))
+	for _, e := range list {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // Citation ties a fact to the span of a Document's text that supports it,
 // with both W3C Web Annotation selectors: TextQuoteSelector (Exact, Prefix,
 // Suffix) and TextPositionSelector (Start, End, in Unicode code points,

@@ -30,7 +30,7 @@ func fromNode(n *store.Node) (Node, error) {
 	case ontology.Document:
 		text := p.String("text")
 		d := &Document{ID: n.ID, Title: p.String("title"), Language: p.String("language"),
-			Publisher: optString(p, "publisher"), Sources: stringList(p["sources"]),
+			Publisher: optString(p, "publisher"), Sources: p.Strings("sources"),
 			MediaType: p.String("media_type"), Kind: p.String("kind"), Text: text,
 			Citations: cs, TitleEn: rendering(p["title_en"]), SummaryEn: rendering(p["summary_en"])}
 		if s := p.String("published"); s != "" {
@@ -56,7 +56,7 @@ func fromNode(n *store.Node) (Node, error) {
 	case ontology.Attribution:
 		a := &Attribution{ID: n.ID, Date: dateInfo(p), CertaintyText: optString(p, "certainty_text"),
 			CertaintyEn: optString(p, "certainty_en"), Band: EstimativeBand(p.String("band")),
-			Involvement: stringList(p["involvement"]), BasisText: optString(p, "basis_text"),
+			Involvement: p.Strings("involvement"), BasisText: optString(p, "basis_text"),
 			BasisEn: optString(p, "basis_en"), Citations: cs}
 		if c, ok := ontology.Band(a.Band).Confidence(); ok {
 			a.Confidence = &c
@@ -113,17 +113,6 @@ func optString(p store.Props, name string) *string {
 		return &s
 	}
 	return nil
-}
-
-func stringList(v any) []string {
-	list, _ := v.([]any)
-	out := make([]string, 0, len(list))
-	for _, e := range list {
-		if s, ok := e.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 func aliases(v any) []*Alias {

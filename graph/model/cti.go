@@ -89,15 +89,15 @@ func fromCTI(n *store.Node) (Node, bool) {
 	switch n.Type {
 	case ontology.ThreatActor:
 		return &ThreatActor{cti: ctiOf(n), Kind: p.String("kind"), FirstSeen: optDate(p, "first_seen"),
-			LastSeen: optDate(p, "last_seen"), Motivation: stringList(p["motivation"]),
+			LastSeen: optDate(p, "last_seen"), Motivation: p.Strings("motivation"),
 			Sophistication: optString(p, "sophistication")}, true
 	case ontology.Campaign:
 		return &Campaign{cti: ctiOf(n), FirstSeen: optDate(p, "first_seen"), LastSeen: optDate(p, "last_seen"),
 			Objective: optString(p, "objective")}, true
 	case ontology.Malware:
-		return &Malware{cti: ctiOf(n), Kinds: stringList(p["kinds"])}, true
+		return &Malware{cti: ctiOf(n), Kinds: p.Strings("kinds")}, true
 	case ontology.Tool:
-		return &Tool{cti: ctiOf(n), Kinds: stringList(p["kinds"])}, true
+		return &Tool{cti: ctiOf(n), Kinds: p.Strings("kinds")}, true
 	case ontology.AttackPattern:
 		return &AttackPattern{cti: ctiOf(n), ExternalIds: externalIDs(p["external_ids"])}, true
 	}
