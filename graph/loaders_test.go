@@ -65,10 +65,12 @@ func TestLoadersBatchAPageOfAttributions(t *testing.T) {
 	}
 	// Page nodes, their edges, the attributors and incidents: a few batches
 	// per level, more on a loaded machine when the scheduler spreads the
-	// resolvers out (4 to 50 seen on 2 busy cores). Unbatched, it would be
-	// over 300: one read per attribution per field.
-	if n := loaders.Batches.Load(); n > 50 {
-		t.Errorf("100 attributions with attributors took %d store transactions, want at most 50", n)
+	// resolvers out (4 to 58 seen on 2 cores, 51 under the race
+	// detector there). Unbatched, it would be over 300: one read per
+	// attribution per field. The bound, a third of that, fails when
+	// batching is lost, not when the scheduler is slow.
+	if n := loaders.Batches.Load(); n > 100 {
+		t.Errorf("100 attributions with attributors took %d store transactions, want at most 100 (unbatched: over 300)", n)
 	} else {
 		t.Logf("100 attributions with attributors and incidents: %d batched store transactions", n)
 	}
