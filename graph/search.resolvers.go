@@ -103,7 +103,7 @@ func (r *queryResolver) Timeline(ctx context.Context, actor *string, target *str
 }
 
 func (r *queryResolver) AttributionSummary(ctx context.Context, incident string, asOf *model.Date) (*model.AttributionSummary, error) {
-	s, lags, stances, err := r.q(ctx).AttributionSummary(incident, dateArg(asOf))
+	s, lags, stances, err := r.q(ctx).AttributionSummary(incident, dateArg(asOf), wants(ctx, "strongestChains"))
 	if err != nil {
 		return nil, fail("attributionSummary", err)
 	}

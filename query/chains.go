@@ -2,7 +2,6 @@ package query
 
 import (
 	"errors"
-	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -98,7 +97,7 @@ func findChains(tx *view.Txn, from, to, through string, maxHops int, asOf string
 		return nil, err
 	}
 	if !slices.Contains(ontology.Attributable, start.Type) {
-		return nil, fmt.Errorf("%w: from names a %s; a chain starts at an Incident, a Campaign or a ThreatActor", store.ErrInvalid, start.Type)
+		return nil, invalid("from", "names a %s; a chain starts at an Incident, a Campaign or a ThreatActor", start.Type)
 	}
 	for _, id := range []string{to, through} {
 		if id != "" {
@@ -113,7 +112,36 @@ func findChains(tx *view.Txn, from, to, through string, maxHops int, asOf string
 		return nil, err
 	}
 	sort.SliceStable(w.out, func(i, j int) bool { return stronger(w.out[i], w.out[j]) })
+	if err := citePartOf(tx, w.out); err != nil {
+		return nil, err
+	}
 	return &Chains{Chains: w.out, Truncated: w.truncated}, nil
+}
+
+// citePartOf gives the PART_OF steps of chains their links' citations,
+// once the walk is done: each link is read once, and only for a chain
+// that is returned, not at every step the walk tries.
+func citePartOf(tx *view.Txn, chains []Chain) error {
+	cited := map[string][]store.Citation{}
+	for _, c := range chains {
+		for i := range c.Links {
+			l := &c.Links[i]
+			if l.Kind != LinkPartOf {
+				continue
+			}
+			cs, ok := cited[l.Edge]
+			if !ok {
+				e, err := tx.Edge(l.Edge)
+				if err != nil {
+					return err
+				}
+				cs = e.Citations
+				cited[l.Edge] = cs
+			}
+			l.Citations = cs
+		}
+	}
+	return nil
 }
 
 // errStop ends a walk that reached a bound.
@@ -279,11 +307,7 @@ func (w *chainWalk) partOf(id string) ([]ChainLink, error) {
 	var out []ChainLink
 	for _, r := range refs {
 		if t, _, err := store.DecodeNodeID(r.Other); err == nil && t == ontology.State {
-			e, err := w.tx.Edge(r.ID)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, ChainLink{Kind: LinkPartOf, From: id, To: r.Other, Edge: r.ID, Citations: e.Citations})
+			out = append(out, ChainLink{Kind: LinkPartOf, From: id, To: r.Other, Edge: r.ID})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].To < out[j].To })

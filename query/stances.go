@@ -224,10 +224,11 @@ type StanceSummary struct {
 }
 
 // SummarizeStances adds to summary s who endorses and who denies each of
-// its claims, the days from the subject to each stance, and the strongest
-// chain to each State blamed at a chain's end, counting only stances and
-// claims dated by s.AsOf.
-func SummarizeStances(tx *view.Txn, s *Summary) (*StanceSummary, error) {
+// its claims, the days from the subject to each stance, and, with chains,
+// the strongest chain to each State blamed at a chain's end, counting only
+// stances and claims dated by s.AsOf. The chains are a bounded search of
+// their own, so a summary asked without them does not make it.
+func SummarizeStances(tx *view.Txn, s *Summary, chains bool) (*StanceSummary, error) {
 	inc, err := tx.Node(s.Incident)
 	if err != nil {
 		return nil, err
@@ -263,13 +264,16 @@ func SummarizeStances(tx *view.Txn, s *Summary) (*StanceSummary, error) {
 		}
 		return out.Stances[i].ID < out.Stances[j].ID
 	})
-	chains, err := findChains(tx, s.Incident, "", "", defaultChainHops, s.AsOf)
+	if !chains {
+		return out, nil
+	}
+	found, err := findChains(tx, s.Incident, "", "", defaultChainHops, s.AsOf)
 	if err != nil {
 		return nil, err
 	}
 	best := map[string]int{}
 	var states []string
-	for i, c := range chains.Chains {
+	for i, c := range found.Chains {
 		if t, _, err := store.DecodeNodeID(c.End); err != nil || t != ontology.State {
 			continue
 		}
@@ -278,13 +282,13 @@ func SummarizeStances(tx *view.Txn, s *Summary) (*StanceSummary, error) {
 			states = append(states, c.End)
 		}
 		// Chains come strongest first: the first to each state is its best.
-		if !ok || stronger(c, chains.Chains[j]) {
+		if !ok || stronger(c, found.Chains[j]) {
 			best[c.End] = i
 		}
 	}
 	slices.Sort(states)
 	for _, st := range states {
-		out.Strongest = append(out.Strongest, chains.Chains[best[st]])
+		out.Strongest = append(out.Strongest, found.Chains[best[st]])
 	}
 	return out, nil
 }

@@ -116,8 +116,9 @@ func (q *Q) Timeline(t TimelineOf) (*Chronicle, error) {
 
 // AttributionSummary answers who blamed whom for incident (see
 // Summarize), counting the claims dated by asOf ("" for all), with the
-// times to response and what the stances on its claims add.
-func (q *Q) AttributionSummary(incident, asOf string) (*Summary, []ResponseLag, *StanceSummary, error) {
+// times to response and what the stances on its claims add; chains asks
+// for the strongest chain to each state too (see SummarizeStances).
+func (q *Q) AttributionSummary(incident, asOf string, chains bool) (*Summary, []ResponseLag, *StanceSummary, error) {
 	if err := checkID("incident", incident); err != nil {
 		return nil, nil, nil, err
 	}
@@ -129,7 +130,7 @@ func (q *Q) AttributionSummary(incident, asOf string) (*Summary, []ResponseLag, 
 		if s, err = Summarize(tx, incident, asOf); err != nil {
 			return err
 		}
-		if stances, err = SummarizeStances(tx, s); err != nil {
+		if stances, err = SummarizeStances(tx, s, chains); err != nil {
 			return err
 		}
 		lags, err = TimeToResponse(tx, incident, asOf)
