@@ -53,6 +53,13 @@ func runLimits(srv *handler.Server, lim Limits) {
 		}
 	})
 	srv.AroundFields(func(ctx context.Context, next graphql.Resolver) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		if fc != nil && !fc.IsResolver && !fc.IsMethod && len(fc.Field.Selections) == 0 {
+			// A scalar read from a struct field the parent already holds:
+			// nothing to time out, count or refuse, and a page resolves a
+			// thousand of these.
+			return next(ctx)
+		}
 		st, _ := ctx.Value(key{}).(*runState)
 		if st == nil {
 			return next(ctx)
@@ -63,7 +70,7 @@ func runLimits(srv *handler.Server, lim Limits) {
 		if err := st.err.Load(); err != nil {
 			return nil, copyError(err)
 		}
-		if err := checkFirst(ctx, lim.MaxPageSize); err != nil {
+		if err := checkFirst(fc, lim.MaxPageSize); err != nil {
 			return nil, err
 		}
 		if ctx.Err() != nil {
@@ -75,7 +82,6 @@ func runLimits(srv *handler.Server, lim Limits) {
 		if err != nil || lim.MaxObjects <= 0 {
 			return res, err
 		}
-		fc := graphql.GetFieldContext(ctx)
 		if fc == nil || len(fc.Field.Selections) == 0 {
 			return res, nil // a scalar or enum: not an object
 		}
@@ -91,8 +97,7 @@ func runLimits(srv *handler.Server, lim Limits) {
 // checkFirst refuses a `first` above the configured page size before the
 // field resolves, and lowers the schema's default when it is above; page()
 // enforces the built-in MaxPageSize in any case.
-func checkFirst(ctx context.Context, maxPage int) error {
-	fc := graphql.GetFieldContext(ctx)
+func checkFirst(fc *graphql.FieldContext, maxPage int) error {
 	if fc == nil || maxPage <= 0 || maxPage >= MaxPageSize {
 		return nil
 	}
@@ -111,7 +116,8 @@ func checkFirst(ctx context.Context, maxPage int) error {
 	if n > maxPage && fc.Field.Arguments.ForName("first") == nil {
 		// The schema's default page is larger than this server allows:
 		// serve the largest page allowed instead of refusing.
-		fc.Args["first"] = &maxPage
+		allowed := maxPage // its own variable: taking maxPage's address would move it to the heap on every call
+		fc.Args["first"] = &allowed
 		return nil
 	}
 	if n > maxPage {
