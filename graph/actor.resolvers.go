@@ -54,7 +54,7 @@ func (r *personResolver) Links(ctx context.Context, obj *model.Person, typeArg *
 }
 
 func (r *queryResolver) States(ctx context.Context, first *int, after *string, region *string, sort *model.SortOrder) (*model.StateConnection, error) {
-	w, err := r.q(ctx).States(ctx, region, (*query.Order)(sort), page(ctx, first, after))
+	w, err := r.list(ctx).States(ctx, region, (*query.Order)(sort), page(ctx, first, after))
 	edges, info, err := connection(w, err, func(c string, s *model.State) *model.StateEdge {
 		return &model.StateEdge{Cursor: c, Node: s}
 	})

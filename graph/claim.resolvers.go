@@ -54,7 +54,7 @@ func (r *attributionResolver) Links(ctx context.Context, obj *model.Attribution,
 }
 
 func (r *queryResolver) Attributions(ctx context.Context, first *int, after *string, attributor *string, blamed *string, incident *string, minConfidence *int, from *model.Date, to *model.Date, asOf *model.Date, lang *string, sort *model.SortOrder) (*model.AttributionConnection, error) {
-	w, err := r.q(ctx).Attributions(ctx, query.Attributions{Attributor: attributor, Blamed: blamed, Incident: incident,
+	w, err := r.list(ctx).Attributions(ctx, query.Attributions{Attributor: attributor, Blamed: blamed, Incident: incident,
 		MinConfidence: minConfidence, Dated: datedArgs(from, to, asOf, lang, sort)}, page(ctx, first, after))
 	edges, info, err := connection(w, err, func(c string, a *model.Attribution) *model.AttributionEdge {
 		return &model.AttributionEdge{Cursor: c, Node: a}
@@ -63,7 +63,7 @@ func (r *queryResolver) Attributions(ctx context.Context, first *int, after *str
 }
 
 func (r *queryResolver) Responses(ctx context.Context, first *int, after *string, actor *string, target *string, kind *string, incident *string, from *model.Date, to *model.Date, asOf *model.Date, lang *string, sort *model.SortOrder) (*model.ResponseConnection, error) {
-	w, err := r.q(ctx).Responses(ctx, query.Responses{Actor: actor, Target: target, Incident: incident, Kind: kind,
+	w, err := r.list(ctx).Responses(ctx, query.Responses{Actor: actor, Target: target, Incident: incident, Kind: kind,
 		Dated: datedArgs(from, to, asOf, lang, sort)}, page(ctx, first, after))
 	edges, info, err := connection(w, err, func(c string, x *model.Response) *model.ResponseEdge {
 		return &model.ResponseEdge{Cursor: c, Node: x}
@@ -72,7 +72,7 @@ func (r *queryResolver) Responses(ctx context.Context, first *int, after *string
 }
 
 func (r *queryResolver) Statements(ctx context.Context, first *int, after *string, speaker *string, actor *string, target *string, incident *string, kind *string, from *model.Date, to *model.Date, asOf *model.Date, lang *string, sort *model.SortOrder) (*model.StatementConnection, error) {
-	w, err := r.q(ctx).Statements(ctx, query.Statements{Speaker: speaker, Actor: actor, Target: target, Incident: incident,
+	w, err := r.list(ctx).Statements(ctx, query.Statements{Speaker: speaker, Actor: actor, Target: target, Incident: incident,
 		Kind: kind, Dated: datedArgs(from, to, asOf, lang, sort)}, page(ctx, first, after))
 	edges, info, err := connection(w, err, func(c string, x *model.Statement) *model.StatementEdge {
 		return &model.StatementEdge{Cursor: c, Node: x}

@@ -82,7 +82,7 @@ func (r *organizationResolver) AttributionsReceived(ctx context.Context, obj *mo
 }
 
 func (r *queryResolver) ThreatActors(ctx context.Context, first *int, after *string, name *string, kind *string, blamedBy *string, uses *string, deprecated *bool) (*model.ThreatActorConnection, error) {
-	w, err := r.q(ctx).ThreatActors(ctx, query.ThreatActors{Named: query.Named{Name: name, Deprecated: deprecated}, Kind: kind,
+	w, err := r.list(ctx).ThreatActors(ctx, query.ThreatActors{Named: query.Named{Name: name, Deprecated: deprecated}, Kind: kind,
 		BlamedBy: blamedBy, Uses: uses}, page(ctx, first, after))
 	edges, info, err := connection(w, err, func(c string, x *model.ThreatActor) *model.ThreatActorEdge {
 		return &model.ThreatActorEdge{Cursor: c, Node: x}
@@ -91,7 +91,7 @@ func (r *queryResolver) ThreatActors(ctx context.Context, first *int, after *str
 }
 
 func (r *queryResolver) Campaigns(ctx context.Context, first *int, after *string, name *string, attributedTo *string, uses *string, from *model.Date, to *model.Date, deprecated *bool) (*model.CampaignConnection, error) {
-	w, err := r.q(ctx).Campaigns(ctx, query.Campaigns{Named: query.Named{Name: name, Deprecated: deprecated},
+	w, err := r.list(ctx).Campaigns(ctx, query.Campaigns{Named: query.Named{Name: name, Deprecated: deprecated},
 		AttributedTo: attributedTo, Uses: uses, From: dateArg(from), To: dateArg(to)}, page(ctx, first, after))
 	edges, info, err := connection(w, err, func(c string, x *model.Campaign) *model.CampaignEdge {
 		return &model.CampaignEdge{Cursor: c, Node: x}
@@ -100,7 +100,7 @@ func (r *queryResolver) Campaigns(ctx context.Context, first *int, after *string
 }
 
 func (r *queryResolver) Malware(ctx context.Context, first *int, after *string, name *string, usedBy *string, kind *string, deprecated *bool) (*model.MalwareConnection, error) {
-	w, err := r.q(ctx).Capabilities(ctx, ontology.Malware, query.Capabilities{Named: query.Named{Name: name, Deprecated: deprecated},
+	w, err := r.list(ctx).Capabilities(ctx, ontology.Malware, query.Capabilities{Named: query.Named{Name: name, Deprecated: deprecated},
 		UsedBy: usedBy, Kind: kind}, page(ctx, first, after))
 	edges, info, err := connection(w, err, func(c string, x *model.Malware) *model.MalwareEdge {
 		return &model.MalwareEdge{Cursor: c, Node: x}
@@ -109,7 +109,7 @@ func (r *queryResolver) Malware(ctx context.Context, first *int, after *string, 
 }
 
 func (r *queryResolver) Tools(ctx context.Context, first *int, after *string, name *string, usedBy *string, kind *string, deprecated *bool) (*model.ToolConnection, error) {
-	w, err := r.q(ctx).Capabilities(ctx, ontology.Tool, query.Capabilities{Named: query.Named{Name: name, Deprecated: deprecated},
+	w, err := r.list(ctx).Capabilities(ctx, ontology.Tool, query.Capabilities{Named: query.Named{Name: name, Deprecated: deprecated},
 		UsedBy: usedBy, Kind: kind}, page(ctx, first, after))
 	edges, info, err := connection(w, err, func(c string, x *model.Tool) *model.ToolEdge {
 		return &model.ToolEdge{Cursor: c, Node: x}
@@ -118,7 +118,7 @@ func (r *queryResolver) Tools(ctx context.Context, first *int, after *string, na
 }
 
 func (r *queryResolver) AttackPatterns(ctx context.Context, first *int, after *string, name *string, externalID *string, usedBy *string, deprecated *bool) (*model.AttackPatternConnection, error) {
-	w, err := r.q(ctx).Capabilities(ctx, ontology.AttackPattern, query.Capabilities{Named: query.Named{Name: name, Deprecated: deprecated},
+	w, err := r.list(ctx).Capabilities(ctx, ontology.AttackPattern, query.Capabilities{Named: query.Named{Name: name, Deprecated: deprecated},
 		UsedBy: usedBy, ExternalID: externalID}, page(ctx, first, after))
 	edges, info, err := connection(w, err, func(c string, x *model.AttackPattern) *model.AttackPatternEdge {
 		return &model.AttackPatternEdge{Cursor: c, Node: x}

@@ -24,7 +24,7 @@ func (r *documentResolver) Links(ctx context.Context, obj *model.Document, typeA
 }
 
 func (r *queryResolver) Documents(ctx context.Context, first *int, after *string, language *string, kind *string, from *model.Date, to *model.Date, sort *model.SortOrder) (*model.DocumentConnection, error) {
-	w, err := r.q(ctx).Documents(ctx, query.Documents{Language: language, Kind: kind, From: dateArg(from), To: dateArg(to),
+	w, err := r.list(ctx).Documents(ctx, query.Documents{Language: language, Kind: kind, From: dateArg(from), To: dateArg(to),
 		Sort: (*query.Order)(sort)}, page(ctx, first, after))
 	edges, info, err := connection(w, err, func(c string, d *model.Document) *model.DocumentEdge {
 		return &model.DocumentEdge{Cursor: c, Node: d}

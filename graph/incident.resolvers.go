@@ -41,7 +41,7 @@ func (r *incidentResolver) Links(ctx context.Context, obj *model.Incident, typeA
 }
 
 func (r *queryResolver) Incidents(ctx context.Context, first *int, after *string, target *string, from *model.Date, to *model.Date, actor *string, kind *string, minConfidence *int, lang *string, asOf *model.Date, sort *model.SortOrder) (*model.IncidentConnection, error) {
-	w, err := r.q(ctx).Incidents(ctx, query.Incidents{Target: target, Kind: kind, Actor: actor, MinConfidence: minConfidence,
+	w, err := r.list(ctx).Incidents(ctx, query.Incidents{Target: target, Kind: kind, Actor: actor, MinConfidence: minConfidence,
 		Dated: datedArgs(from, to, asOf, lang, sort)}, page(ctx, first, after))
 	edges, info, err := connection(w, err, func(c string, i *model.Incident) *model.IncidentEdge {
 		cutAt(i, asOf)

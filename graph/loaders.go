@@ -24,9 +24,14 @@ type Loaders struct {
 
 	reader *view.Reader
 	nodes  *batcher[string, *store.Node]
-	docs   *batcher[string, *store.Node] // documents behind citations
-	edges  *batcher[edgeKey, []store.EdgeRef]
-	links  *batcher[string, *store.Edge]
+	// uncited loads the records of a list whose selection shows no
+	// citations, without them (view.Txn.NodeUncited). It has its own
+	// cache so that a record read without citations never answers a
+	// field that shows them.
+	uncited *batcher[string, *store.Node]
+	docs    *batcher[string, *store.Node] // documents behind citations
+	edges   *batcher[edgeKey, []store.EdgeRef]
+	links   *batcher[string, *store.Edge]
 }
 
 // edgeKey names one adjacency lookup: the edges of node ID in direction Dir
@@ -45,6 +50,7 @@ func NewLoaders(rd *view.Reader) *Loaders {
 		return rd.View(fn)
 	}
 	l.nodes = newLoader(read, (*view.Txn).Node)
+	l.uncited = newLoader(read, (*view.Txn).NodeUncited)
 	l.docs = newLoader(read, (*view.Txn).CitedDocument)
 	l.links = newLoader(read, (*view.Txn).Edge)
 	l.edges = newLoader(read, func(tx *view.Txn, k edgeKey) ([]store.EdgeRef, error) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/attrib/attrib/graph/model"
 	"github.com/attrib/attrib/query"
@@ -29,10 +30,29 @@ func (r *Resolver) q(ctx context.Context) *query.Q {
 	return &query.Q{Reader: l.reader, Loader: l, BruteForce: r.noDateIndex}
 }
 
+// list asks the questions of a root list field (a connection): like q,
+// and when the field's selection shows no citations anywhere, the list's
+// records are read without them (query.Q.Uncited).
+func (r *Resolver) list(ctx context.Context) *query.Q {
+	q := r.q(ctx)
+	q.Uncited = !showsCitations(ctx)
+	return q
+}
+
 // Nodes loads nodes for the query layer through the request's batching
 // node loader, leaving out those not found.
 func (l *Loaders) Nodes(ctx context.Context, ids []string) ([]*store.Node, error) {
-	ns, err := loadAllFound(ctx, l.nodes, ids)
+	return found(loadAllFound(ctx, l.nodes, ids))
+}
+
+// UncitedNodes is Nodes without the nodes' citations, through a loader of
+// its own.
+func (l *Loaders) UncitedNodes(ctx context.Context, ids []string) ([]*store.Node, error) {
+	return found(loadAllFound(ctx, l.uncited, ids))
+}
+
+// found drops the nodes not found from ns.
+func found(ns []*store.Node, err error) ([]*store.Node, error) {
 	if err != nil {
 		return nil, err
 	}
@@ -126,4 +146,54 @@ func fail(op string, err error) error {
 		return walkError(op, err)
 	}
 	return err
+}
+
+// citationFields are the fields that show a record's citations.
+var citationFields = map[string]bool{"citations": true, "references": true}
+
+// showsCitations reports whether the field being resolved selects, at any
+// depth and through any fragment, a field that shows citations. It errs
+// towards yes (a field under @skip still counts): a record read without
+// its citations must never answer a field that shows them.
+func showsCitations(ctx context.Context) bool {
+	if !graphql.HasOperationContext(ctx) {
+		return true
+	}
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil {
+		return true
+	}
+	return selects(fc.Field.Selections, citationFields, map[string]bool{})
+}
+
+// selects reports whether set selects a field named in names, at any
+// depth. walked holds the fragments already walked (and found without
+// one), so that a fragment spread many times is walked once.
+func selects(set ast.SelectionSet, names map[string]bool, walked map[string]bool) bool {
+	for _, s := range set {
+		switch s := s.(type) {
+		case *ast.Field:
+			if names[s.Name] || selects(s.SelectionSet, names, walked) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if selects(s.SelectionSet, names, walked) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			if walked[s.Name] {
+				continue
+			}
+			if s.Definition == nil {
+				return true
+			}
+			walked[s.Name] = true
+			if selects(s.Definition.SelectionSet, names, walked) {
+				return true
+			}
+		default:
+			return true
+		}
+	}
+	return false
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/attrib/attrib/view"
 )
 
-// byDate answers a page of a list in date order from the store's
+// byDate answers a page of list l in date order from the store's
 // date-ordered indexes: it walks the index from the page's start, skipping
 // what the reader may not see by the entries' own visibility, and reads
 // the page's records alone. A page of N costs about offset+N index entries
@@ -16,7 +16,7 @@ import (
 // rest of the index: entries, not records). ok is false
 // when the store has no such index (an old store opened read-only): the
 // caller then reads the records.
-func (q *Q) byDate(ctx context.Context, dq view.DatedQuery, p Page) (w Window[*store.Node], ok bool, err error) {
+func (q *Q) byDate(ctx context.Context, dq view.DatedQuery, l list, p Page) (w Window[*store.Node], ok bool, err error) {
 	offset, err := p.Offset()
 	if err != nil {
 		return w, false, err
@@ -34,7 +34,7 @@ func (q *Q) byDate(ctx context.Context, dq view.DatedQuery, p Page) (w Window[*s
 	if err != nil || !ok {
 		return w, ok, err
 	}
-	ns, err := q.nodes(ctx, dp.IDs)
+	ns, err := q.listed(ctx, l, dp.IDs)
 	if err != nil {
 		return w, true, err
 	}
@@ -113,7 +113,7 @@ func (q *Q) byDateKept(ctx context.Context, dq view.DatedQuery, l list, p Page) 
 				return w, true, err
 			}
 		}
-		ns, err := q.nodes(ctx, ids)
+		ns, err := q.listed(ctx, l, ids)
 		if err != nil {
 			return w, true, err
 		}

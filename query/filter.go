@@ -63,7 +63,8 @@ func (q *Q) dated(typ string, f Dated, also func(*store.Node) bool, indexable bo
 				return false, nil
 			}
 			return cites(ctx, n.Citations)
-		}}
+		},
+		readsCitations: f.Lang != nil}
 	if indexable && f.Lang == nil {
 		l.dated = f.bounds()
 	} else {

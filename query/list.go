@@ -22,6 +22,9 @@ type list struct {
 	narrow func(ctx context.Context, ids []string) ([]string, error)
 	// keep filters the loaded records; nil keeps all.
 	keep func(ctx context.Context, n *store.Node) (bool, error)
+	// readsCitations says keep reads the records' citations, so they are
+	// loaded even for a caller that shows none (Q.Uncited).
+	readsCitations bool
 	// key is the list's own order: by key, then by ID.
 	key func(n *store.Node) string
 	// sort is the order asked for (nil: the key's): DateAsc keeps the
@@ -62,7 +65,7 @@ type bounds struct{ from, to string }
 func (q *Q) run(ctx context.Context, l list, p Page) (Window[*store.Node], error) {
 	if l.dated != nil && !q.BruteForce {
 		if dq, ok := l.indexed(); ok {
-			w, ok, err := q.byDate(ctx, dq, p)
+			w, ok, err := q.byDate(ctx, dq, l, p)
 			if err != nil || ok {
 				return w, err
 			}
@@ -98,7 +101,7 @@ func (q *Q) collect(ctx context.Context, l list) ([]*store.Node, error) {
 			return nil, err
 		}
 	}
-	ns, err := q.nodes(ctx, ids)
+	ns, err := q.listed(ctx, l, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,9 @@ type Loader interface {
 	// Nodes returns the nodes of ids in order, leaving out those that do
 	// not exist or the reader may not see.
 	Nodes(ctx context.Context, ids []string) ([]*store.Node, error)
+	// UncitedNodes is Nodes without the nodes' citations (see
+	// view.Txn.NodeUncited).
+	UncitedNodes(ctx context.Context, ids []string) ([]*store.Node, error)
 }
 
 // Q asks questions of one reader.
@@ -38,6 +41,11 @@ type Q struct {
 	// store's date-ordered indexes: the plain answer the index walk is
 	// tested against.
 	BruteForce bool
+	// Uncited says the caller shows none of a list's citations: lists
+	// read their records without them, except where a filter reads them
+	// (lang). Nothing else changes; every other question reads records
+	// whole.
+	Uncited bool
 }
 
 // New asks questions of rd, reading records through rd.
@@ -48,10 +56,27 @@ func (q *Q) nodes(ctx context.Context, ids []string) ([]*store.Node, error) {
 	if q.Loader != nil {
 		return q.Loader.Nodes(ctx, ids)
 	}
+	return q.read(ids, (*view.Txn).Node)
+}
+
+// listed loads the records of list l: without their citations when the
+// caller shows none and l's filters read none.
+func (q *Q) listed(ctx context.Context, l list, ids []string) ([]*store.Node, error) {
+	if !q.Uncited || l.readsCitations {
+		return q.nodes(ctx, ids)
+	}
+	if q.Loader != nil {
+		return q.Loader.UncitedNodes(ctx, ids)
+	}
+	return q.read(ids, (*view.Txn).NodeUncited)
+}
+
+// read reads ids in one read with node, leaving out those not found.
+func (q *Q) read(ids []string, node func(*view.Txn, string) (*store.Node, error)) ([]*store.Node, error) {
 	out := make([]*store.Node, 0, len(ids))
 	err := q.Reader.View(func(tx *view.Txn) error {
 		for _, id := range ids {
-			n, err := tx.Node(id)
+			n, err := node(tx, id)
 			if errors.Is(err, store.ErrNotFound) {
 				continue
 			}

@@ -233,6 +233,30 @@ func (tx *Txn) Node(id string) (*Node, error) {
 	return &n, nil
 }
 
+// NodeUncited reads one node without its citations (Citations is nil):
+// for a reader that shows none of them. The quotes are most of a claim's
+// record; skipping them saves decoding them, and the caller checking the
+// clearance of every document they cite.
+func (tx *Txn) NodeUncited(id string) (*Node, error) {
+	var n Node
+	if err := tx.get(key(prefixNode, id), &uncited{Node: &n}); err != nil {
+		return nil, fmt.Errorf("node %s: %w", id, err)
+	}
+	return &n, nil
+}
+
+// uncited decodes a node record into Node, leaving its citations out: its
+// own Citations field hides the embedded one from the decoder.
+type uncited struct {
+	*Node
+	Citations skipped `json:"citations"`
+}
+
+// skipped decodes any JSON value to nothing.
+type skipped struct{}
+
+func (*skipped) UnmarshalJSON([]byte) error { return nil }
+
 // Edge reads one edge.
 func (tx *Txn) Edge(id string) (*Edge, error) {
 	var e Edge

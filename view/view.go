@@ -137,6 +137,28 @@ func (t *Txn) NodeMasked(id string) (*store.Node, error) {
 	return t.node(id, true)
 }
 
+// NodeUncited reads node id like Node, but without its citations
+// (Citations is nil): for a caller that shows none of them, such as a list
+// whose selection asks for no citations. Leaving them out never shows
+// more, and it saves checking the clearance of every document they cite.
+func (t *Txn) NodeUncited(id string) (*store.Node, error) {
+	if n := t.r.keptNode(id); n != nil && (n.Type != ontology.Document || t.r.scope.Sees(n.Meta)) {
+		bare := *n // the kept node is shared: copy it
+		bare.Citations = nil
+		return &bare, nil
+	}
+	n, err := t.tx.NodeUncited(id)
+	if err != nil {
+		return nil, err
+	}
+	seen := t.r.scope.Sees(n.Meta)
+	t.r.remember(id, seen)
+	if !seen {
+		return nil, hidden("node", id)
+	}
+	return n, nil
+}
+
 // Unmask drops the blanked citations NodeMasked left in n.
 func Unmask(n *store.Node) {
 	n.Citations = slices.DeleteFunc(n.Citations, func(c store.Citation) bool { return c.Document == "" })
