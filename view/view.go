@@ -142,21 +142,12 @@ func (t *Txn) NodeMasked(id string) (*store.Node, error) {
 // whose selection asks for no citations. Leaving them out never shows
 // more, and it saves checking the clearance of every document they cite.
 func (t *Txn) NodeUncited(id string) (*store.Node, error) {
-	if n := t.r.keptNode(id); n != nil && (n.Type != ontology.Document || t.r.scope.Sees(n.Meta)) {
+	if n := t.kept(id); n != nil {
 		bare := *n // the kept node is shared: copy it
 		bare.Citations = nil
 		return &bare, nil
 	}
-	n, err := t.tx.NodeUncited(id)
-	if err != nil {
-		return nil, err
-	}
-	seen := t.r.scope.Sees(n.Meta)
-	t.r.remember(id, seen)
-	if !seen {
-		return nil, hidden("node", id)
-	}
-	return n, nil
+	return t.shown(id, t.tx.NodeUncited)
 }
 
 // Unmask drops the blanked citations NodeMasked left in n.
@@ -166,11 +157,33 @@ func Unmask(n *store.Node) {
 
 func (t *Txn) node(id string, mask bool) (*store.Node, error) {
 	if !mask {
-		if n := t.r.keptNode(id); n != nil && (n.Type != ontology.Document || t.r.scope.Sees(n.Meta)) {
+		if n := t.kept(id); n != nil {
 			return n, nil
 		}
 	}
-	n, err := t.tx.Node(id)
+	n, err := t.shown(id, t.tx.Node)
+	if err != nil {
+		return nil, err
+	}
+	if n.Citations, err = t.citations(n.Citations, mask); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// kept returns the node the reader kept for id (see EdgesToLoad) when the
+// scope shows it, else nil.
+func (t *Txn) kept(id string) *store.Node {
+	if n := t.r.keptNode(id); n != nil && (n.Type != ontology.Document || t.r.scope.Sees(n.Meta)) {
+		return n
+	}
+	return nil
+}
+
+// shown reads node id with read, and answers it as absent when the scope
+// does not show it; either way the reader remembers which.
+func (t *Txn) shown(id string, read func(string) (*store.Node, error)) (*store.Node, error) {
+	n, err := read(id)
 	if err != nil {
 		return nil, err
 	}
@@ -178,9 +191,6 @@ func (t *Txn) node(id string, mask bool) (*store.Node, error) {
 	t.r.remember(id, seen)
 	if !seen {
 		return nil, hidden("node", id)
-	}
-	if n.Citations, err = t.citations(n.Citations, mask); err != nil {
-		return nil, err
 	}
 	return n, nil
 }
