@@ -25,12 +25,7 @@ func (q *Q) byDate(ctx context.Context, dq view.DatedQuery, l list, p Page) (w W
 	// Past the first page, or with no page at all, the total decides
 	// whether there is a previous page, as it does for lists in memory.
 	dq.Count = offset > 0 || p.First == 0 || p.Count
-	var dp view.DatedPage
-	err = q.view(func(tx *view.Txn) error {
-		var err error
-		dp, ok, err = tx.Dated(dq)
-		return err
-	})
+	dp, ok, err := q.datedPage(dq)
 	if err != nil || !ok {
 		return w, ok, err
 	}
@@ -97,12 +92,7 @@ func (q *Q) byDateKept(ctx context.Context, dq view.DatedQuery, l list, p Page) 
 	chunk := min(max(2*(offset+p.First+1), 64), 1024)
 	for pos := 0; ; pos += dq.Limit {
 		dq.Offset, dq.Limit, dq.Count = pos, chunk, false
-		var dp view.DatedPage
-		err = q.view(func(tx *view.Txn) error {
-			var err error
-			dp, ok, err = tx.Dated(dq)
-			return err
-		})
+		dp, ok, err := q.datedPage(dq)
 		if err != nil || !ok {
 			return w, ok, err
 		}
@@ -149,4 +139,14 @@ func (q *Q) byDateKept(ctx context.Context, dq view.DatedQuery, l list, p Page) 
 	w.Start = min(offset, kept)
 	w.HasPrev = w.Start > 0
 	return w, true, nil
+}
+
+// datedPage reads one page of a date index in one scoped read; ok is
+// false when the store has no such index.
+func (q *Q) datedPage(dq view.DatedQuery) (dp view.DatedPage, ok bool, err error) {
+	err = q.view(func(tx *view.Txn) error {
+		dp, ok, err = tx.Dated(dq)
+		return err
+	})
+	return dp, ok, err
 }

@@ -6,7 +6,25 @@ import (
 	"path"
 	"reflect"
 	"slices"
+
+	"github.com/attrib/attrib/store"
 )
+
+// StoredType gives ReadDir and ParseOnto the types of the nodes stored in
+// s, for facts files whose edges join nodes already in the graph (a State
+// of the seed, say).
+func StoredType(s *store.Store) func(id string) (string, bool) {
+	return func(id string) (string, bool) {
+		var typ string
+		_ = s.View(func(tx *store.Txn) error {
+			if n, err := tx.Node(id); err == nil {
+				typ = n.Type
+			}
+			return nil
+		})
+		return typ, typ != ""
+	}
+}
 
 // ReadDir reads every facts file (*.yaml, *.yml) at the top of fsys, in
 // name order, each with the documents it names from fsys, into one bundle.

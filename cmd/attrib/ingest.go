@@ -10,7 +10,6 @@ import (
 
 	"github.com/attrib/attrib/edit"
 	"github.com/attrib/attrib/seed"
-	"github.com/attrib/attrib/store"
 )
 
 func newIngestCmd() *cobra.Command {
@@ -62,7 +61,7 @@ before it, and a failure in any leaves nothing written.`,
 			}
 			defer s.Close()
 			// Edges may join nodes already stored (a State of the seed, say).
-			typeOf := storedType(s)
+			typeOf := seed.StoredType(s)
 			dir := filepath.Dir(facts)
 			used := false
 			b, err := seed.ParseOnto(raw, func(file string) ([]byte, error) {
@@ -94,21 +93,6 @@ before it, and a failure in any leaves nothing written.`,
 	return cmd
 }
 
-// storedType returns the type of a node stored in s, for facts files whose
-// edges join nodes already in the graph (a State of the seed, say).
-func storedType(s *store.Store) func(id string) (string, bool) {
-	return func(id string) (string, bool) {
-		var typ string
-		_ = s.View(func(tx *store.Txn) error {
-			if n, err := tx.Node(id); err == nil {
-				typ = n.Type
-			}
-			return nil
-		})
-		return typ, typ != ""
-	}
-}
-
 // ingestDir ingests every facts file of dir, in name order, as one bundle.
 func ingestDir(cmd *cobra.Command, data, dir, by, marking string) error {
 	s, err := openStore(data, nil)
@@ -116,7 +100,7 @@ func ingestDir(cmd *cobra.Command, data, dir, by, marking string) error {
 		return err
 	}
 	defer s.Close()
-	b, names, err := seed.ReadDir(os.DirFS(dir), storedType(s))
+	b, names, err := seed.ReadDir(os.DirFS(dir), seed.StoredType(s))
 	if err != nil {
 		return fmt.Errorf("%s: %w", dir, err)
 	}

@@ -38,16 +38,7 @@ func Dir(t testing.TB) string {
 // Bundle reads the corpus's facts files, whose edges may join nodes of s.
 func Bundle(t testing.TB, s *store.Store) *seed.Bundle {
 	t.Helper()
-	b, _, err := seed.ReadDir(os.DirFS(Dir(t)), func(id string) (string, bool) {
-		var typ string
-		_ = s.View(func(tx *store.Txn) error {
-			if n, err := tx.Node(id); err == nil {
-				typ = n.Type
-			}
-			return nil
-		})
-		return typ, typ != ""
-	})
+	b, _, err := seed.ReadDir(os.DirFS(Dir(t)), seed.StoredType(s))
 	if err != nil {
 		t.Fatal(err)
 	}
