@@ -42,6 +42,17 @@ func runLimits(srv *handler.Server, lim Limits) {
 				return nil
 			}
 			answered = true
+			if resp.HasNext == nil || !*resp.HasNext {
+				// The last response: the operation is over. gqlgen asks for
+				// no further one over GET or POST, so the nil case above
+				// never comes, and until cancelled the deadline's timer
+				// keeps this context, and through it the request's loaders
+				// and every record they read, for the whole Timeout. A
+				// server's request context is cancelled when its handler
+				// returns, but a caller's that lives on (an in-process
+				// client, a test) kept each request's memory that long.
+				cancel()
+			}
 			if err := st.err.Load(); err != nil {
 				cancel()
 				return &graphql.Response{Errors: gqlerror.List{copyError(err)}}
