@@ -6,8 +6,13 @@
 // bounded by --count requests and --duration; nothing listens beyond
 // 127.0.0.1.
 //
+// With --json each run also keeps its figures, and --compare sets such
+// runs on corpora of different sizes side by side: how each case's cost
+// grows with the corpus.
+//
 //	attrib gen --data /tmp/corpus-1k --incidents 1000
-//	attrib-load --data /tmp/corpus-1k
+//	attrib-load --data /tmp/corpus-1k --json /tmp/corpus-1k.json
+//	attrib-load --compare /tmp/corpus-1k.json /tmp/corpus-100k.json
 package main
 
 import (
@@ -39,14 +44,20 @@ func run() error {
 		count      = flag.Int("count", 2000, "most timed requests per measurement")
 		duration   = flag.Duration("duration", 2*time.Second, "longest time per measurement")
 		conns      = flag.Int("conns", 32, "connections of the concurrent measurement")
+		rounds     = flag.Int("rounds", 2, "times each one-connection measurement and each floor is taken, the fastest kept")
 		load       = flag.Int("load", 1000, "incidents of the bulk-load comparison (0 skips it)")
 		imports    = flag.Int("import", 100, "incidents of the import comparison (0 skips it)")
 		stixFile   = flag.String("stix", "testdata/attack-ics/ics-attack.json", "STIX bundle of the STIX import comparison (\"\" skips it)")
 		mutation   = flag.Bool("mutation", true, "measure one mutation against a raw synced Update")
 		noSearch   = flag.Bool("no-search", false, "leave out the search cases (they build the index when it is missing)")
 		cpuprofile = flag.String("cpuprofile", "", "write a CPU profile of the query measurements to this file")
+		jsonFile   = flag.String("json", "", "also write each case's figures in process to this file, for --compare")
+		compare    = flag.Bool("compare", false, "instead of measuring, compare the --json files given as arguments, smallest corpus first")
 	)
 	flag.Parse()
+	if *compare {
+		return compareSizes(flag.Args())
+	}
 	if *data == "" {
 		return errors.New("--data is required: generate a corpus first with 'attrib gen --data DIR --incidents N'")
 	}
@@ -87,12 +98,17 @@ func run() error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	rep, err := bench.Run(ctx, bench.Config{Store: s, Count: *count, Duration: *duration, Warm: 50, Conns: *conns, Log: os.Stderr, Index: x}, f)
+	rep, err := bench.Run(ctx, bench.Config{Store: s, Count: *count, Duration: *duration, Warm: 50, Conns: *conns, Rounds: *rounds, Log: os.Stderr, Index: x}, f)
 	if err != nil {
 		return err
 	}
 	rep.Markdown(os.Stdout, *conns)
 	pprof.StopCPUProfile()
+	if *jsonFile != "" {
+		if err := bench.WriteSummary(*jsonFile, rep.Summary(filepath.Base(abs))); err != nil {
+			return err
+		}
+	}
 
 	// The load comparison runs last, so its memory does not count in the
 	// idle RSS above.
@@ -157,4 +173,18 @@ func run() error {
 		m.Markdown(os.Stdout)
 	}
 	return nil
+}
+
+// compareSizes prints how each case's cost grows from the first summary's
+// corpus to the last's.
+func compareSizes(files []string) error {
+	runs := make([]bench.Summary, 0, len(files))
+	for _, f := range files {
+		s, err := bench.ReadSummary(f)
+		if err != nil {
+			return err
+		}
+		runs = append(runs, s)
+	}
+	return bench.CompareSizes(os.Stdout, runs)
 }
