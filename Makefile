@@ -69,7 +69,7 @@ check-generate:
 ## index; add BENCH_FLAGS=--no-search to skip the search cases).
 BENCH_DIR ?= bench-data
 BENCH_SIZES ?= 1000 10000
-BENCH_FLAGS ?= --count 2000 --duration 2s --conns 32 --load 1000 --rounds 3
+BENCH_FLAGS ?= --count 2000 --duration 2s --conns 32 --load 1000 --rounds 5
 bench:
 	mkdir -p $(BENCH_DIR)
 	$(GO) build -o $(BENCH_DIR)/attrib ./cmd/attrib

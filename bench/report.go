@@ -21,6 +21,14 @@ func (rep *Report) Markdown(w io.Writer, conns int) {
 			us(r.Raw.P50), us(r.InProc.P50), us(r.InProc.P99), us(fl), ratio(r.InProc.P50, fl),
 			us(r.HTTP.P50), us(r.HTTP.P99), us(fh), ratio(r.HTTP.P50, fh))
 	}
+	if n := len(b.Rounds); n > 0 {
+		fmt.Fprintf(w, "\nThe same ratios within each of %d rounds, in which each case was measured right beside its own floors (b) and (c): median (least-greatest).\n\n", n)
+		fmt.Fprintln(w, "| case | in-proc p50 ratio | in-proc CPU ratio | HTTP x1 p50 ratio |")
+		fmt.Fprintln(w, "|---|--:|--:|--:|")
+		for _, r := range rep.Cases {
+			fmt.Fprintf(w, "| %s | %s | %s | %s |\n", r.Name, rep.spread(r, rep.RoundRatio), rep.spread(r, rep.RoundCPURatio), rep.spread(r, rep.RoundHTTPRatio))
+		}
+	}
 	fmt.Fprintf(w, "\nCPU time per request (process user+system, all threads; steadier than wall time on a shared machine); gqlgen per output field %s CPU.\n\n", ns(rep.PerFieldCPU))
 	fmt.Fprintln(w, "| case | raw (a) CPU | in-proc CPU | floor a+b+c CPU | CPU ratio |")
 	fmt.Fprintln(w, "|---|--:|--:|--:|--:|")

@@ -51,6 +51,9 @@ type Result struct {
 	InProc       Stats // through the handler, no network
 	HTTP         Stats // loopback, one connection
 	HTTPConc     Stats // loopback, Conns connections
+	// Rounds are the one-connection measurements taken again, each with
+	// its floors beside it.
+	Rounds []Round
 	// RSSPeak and RSSAfter are, for a Heavy case, this process's RSS at
 	// its highest during the Conns-connection measurement and 10 s after
 	// it ended.
@@ -229,21 +232,53 @@ func Run(ctx context.Context, cfg Config, f Fixture) (*Report, error) {
 				return nil, err
 			}
 		}
-		// The one-connection measurements again, the fastest kept, as for
-		// the floors: a case must not be judged by a burst of other work
-		// any more than its floor is.
+		// Then rounds: the one-connection measurements again, each round
+		// with its own floors (b) and (c) taken right beside them. The
+		// fastest of each is kept, as for the floors; and the ratio of
+		// each round, whose figures the machine's other work touched
+		// alike, is kept too.
+		bareInProc, err := InProcess(h, TypenameQuery, nil)
+		if err != nil {
+			return nil, err
+		}
+		bareHTTP, err := OverHTTP(one, srvURL, TypenameQuery, nil)
+		if err != nil {
+			return nil, err
+		}
+		floorBare, err := InProcess(fh, TypenameQuery, nil)
+		if err != nil {
+			return nil, err
+		}
+		floorItems, err := InProcess(fh, floor.ItemsQuery(FloorItems), nil)
+		if err != nil {
+			return nil, err
+		}
 		for range rounds - 1 {
+			var rd Round
 			for _, m := range []struct {
 				what string
 				op   func() error
 				st   *Stats
-			}{{c.Name + " raw", raw, &r.Raw}, {c.Name + " in-proc", inproc, &r.InProc}, {c.Name + " http x1", httpOne, &r.HTTP}} {
-				st, err := measure(m.what, 1, m.op)
-				if err != nil {
+				keep *Stats
+			}{
+				{c.Name + " raw", raw, &rd.Raw, &r.Raw},
+				{c.Name + " in-proc", inproc, &rd.InProc, &r.InProc},
+				{c.Name + " http x1", httpOne, &rd.HTTP, &r.HTTP},
+				{"  round: typename in-proc", bareInProc, &rd.Bare, nil},
+				{"  round: typename http x1", bareHTTP, &rd.BareHTTP, nil},
+				{"  round: floor typename", floorBare, &rd.FloorBare, nil},
+				{"  round: floor items", floorItems, &rd.FloorItems, nil},
+			} {
+				if *m.st, err = measure(m.what, 1, m.op); err != nil {
 					return nil, err
 				}
-				keepFaster(m.st, st)
+				if m.keep != nil {
+					keepFaster(m.keep, *m.st)
+				}
 			}
+			r.Rounds = append(r.Rounds, rd)
+			logf("%-28s ratio %.2f, CPU ratio %.2f, HTTP x1 ratio %.2f", "  round: "+c.Name,
+				rep.RoundRatio(r, rd), rep.RoundCPURatio(r, rd), rep.RoundHTTPRatio(r, rd))
 		}
 		rep.Cases = append(rep.Cases, r)
 	}

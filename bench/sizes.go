@@ -25,6 +25,10 @@ type CaseSummary struct {
 	Floor    time.Duration `json:"floor_ns"` // a+b+c, in process
 	CPU      time.Duration `json:"cpu_ns"`
 	FloorCPU time.Duration `json:"floor_cpu_ns"`
+	// RoundRatio and RoundCPURatio spread the ratios of the rounds, each
+	// case beside its floors (Round); zero when the run had none.
+	RoundRatio    Spread `json:"round_ratio"`
+	RoundCPURatio Spread `json:"round_cpu_ratio"`
 }
 
 // Summary sums up rep for CompareSizes.
@@ -32,7 +36,8 @@ func (rep *Report) Summary(corpus string) Summary {
 	s := Summary{Corpus: corpus}
 	for _, r := range rep.Cases {
 		s.Cases = append(s.Cases, CaseSummary{Name: r.Name, Fields: r.Fields,
-			P50: r.InProc.P50, Floor: rep.Floor(r), CPU: r.InProc.CPU, FloorCPU: rep.FloorCPU(r)})
+			P50: r.InProc.P50, Floor: rep.Floor(r), CPU: r.InProc.CPU, FloorCPU: rep.FloorCPU(r),
+			RoundRatio: rep.spread(r, rep.RoundRatio), RoundCPURatio: rep.spread(r, rep.RoundCPURatio)})
 	}
 	return s
 }
@@ -77,11 +82,11 @@ func CompareSizes(w io.Writer, runs []Summary) error {
 	first, last := runs[0], runs[len(runs)-1]
 	fmt.Fprint(w, "| case |")
 	for _, r := range runs {
-		fmt.Fprintf(w, " %s p50, ratio |", r.Corpus)
+		fmt.Fprintf(w, " %s p50 | ratio |", r.Corpus)
 	}
 	fmt.Fprintf(w, " p50 %s / %s | CPU %s / %s |\n|---|", last.Corpus, first.Corpus, last.Corpus, first.Corpus)
 	for range runs {
-		fmt.Fprint(w, "--:|")
+		fmt.Fprint(w, "--:|--:|")
 	}
 	fmt.Fprintln(w, "--:|--:|")
 	for _, c := range first.Cases {
@@ -96,11 +101,20 @@ func CompareSizes(w io.Writer, runs []Summary) error {
 		}
 		fmt.Fprintf(w, "| %s |", c.Name)
 		for _, x := range cs {
-			fmt.Fprintf(w, " %s, %.2f |", us(x.P50), ratio(x.P50, x.Floor))
+			fmt.Fprintf(w, " %s | %.2f |", us(x.P50), x.ratio())
 		}
 		fmt.Fprintf(w, " %.2f | %.2f |\n", ratio(cs[len(cs)-1].P50, cs[0].P50), ratio(cs[len(cs)-1].CPU, cs[0].CPU))
 	}
+	fmt.Fprintln(w, "\np50 and CPU: the fastest of the run's rounds, in process. ratio: to the floor a+b+c, the median of the rounds' ratios where the run had rounds, else the fastest p50 over the floor.")
 	return nil
+}
+
+// ratio is c's ratio to its floor: the rounds' median when measured.
+func (c CaseSummary) ratio() float64 {
+	if c.RoundRatio.Median > 0 {
+		return c.RoundRatio.Median
+	}
+	return ratio(c.P50, c.Floor)
 }
 
 func (s Summary) find(name string) (CaseSummary, bool) {

@@ -13,7 +13,8 @@ func TestCompareSizesShowsGrowthFromSmallestToLargest(t *testing.T) {
 		{Name: "search", P50: time.Millisecond, Floor: time.Millisecond, CPU: time.Millisecond},
 	}}
 	big := Summary{Corpus: "corpus-100000", Cases: []CaseSummary{
-		{Name: "page100", P50: 3 * time.Millisecond, Floor: 2 * time.Millisecond, CPU: 3600 * time.Microsecond},
+		{Name: "page100", P50: 3 * time.Millisecond, Floor: 2 * time.Millisecond, CPU: 3600 * time.Microsecond,
+			RoundRatio: Spread{Median: 1.62, Min: 1.5, Max: 1.7}},
 	}}
 	// Through the file, as attrib-load --json and --compare use it.
 	dir := t.TempDir()
@@ -34,7 +35,9 @@ func TestCompareSizesShowsGrowthFromSmallestToLargest(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := b.String()
-	want := "| page100 | 2000.0 µs, 2.00 | 3000.0 µs, 1.50 | 1.50 | 1.20 |"
+	// The small run had no rounds: its ratio is its p50 over its floor;
+	// the big one's is the median of its rounds'.
+	want := "| page100 | 2000.0 µs | 2.00 | 3000.0 µs | 1.62 | 1.50 | 1.20 |"
 	if !strings.Contains(out, want) {
 		t.Errorf("comparison lacks %q:\n%s", want, out)
 	}
