@@ -62,8 +62,9 @@ check-generate:
 ## bench: generate the benchmark corpora (once; they are deterministic) and
 ## measure every query, search, export, import and a mutation against
 ## their floors at each size; results go to $(BENCH_DIR)/results-N.md, and
-## with two sizes or more, how each case grows from the first to the last
-## to $(BENCH_DIR)/results-sizes.md. Not
+## with two sizes or more, how each case's cost grows from the first size
+## to the last (the corpora measured in turn) to
+## $(BENCH_DIR)/results-sizes.md. Not
 ## part of make test. BENCH_SIZES=100000 adds the big corpus (about 5
 ## minutes to generate and 3 to index on 2 cores, 1.7 GB and a 0.6 GB
 ## index; add BENCH_FLAGS=--no-search to skip the search cases).
@@ -81,7 +82,7 @@ bench:
 			$(BENCH_DIR)/attrib reindex --data $(BENCH_DIR)/corpus-$$n && touch $(BENCH_DIR)/corpus-$$n.done; \
 		fi; \
 		echo "== $$n incidents"; \
-		$(BENCH_DIR)/attrib-load --data $(BENCH_DIR)/corpus-$$n --json $(BENCH_DIR)/results-$$n.json $(BENCH_FLAGS) | tee $(BENCH_DIR)/results-$$n.md; \
+		$(BENCH_DIR)/attrib-load --data $(BENCH_DIR)/corpus-$$n $(BENCH_FLAGS) | tee $(BENCH_DIR)/results-$$n.md; \
 	done
-	$(if $(word 2,$(BENCH_SIZES)),$(BENCH_DIR)/attrib-load --compare $(foreach n,$(BENCH_SIZES),$(BENCH_DIR)/results-$(n).json) | tee $(BENCH_DIR)/results-sizes.md)
+	$(if $(word 2,$(BENCH_SIZES)),$(BENCH_DIR)/attrib-load $(BENCH_FLAGS) --sizes $(foreach n,$(BENCH_SIZES),$(BENCH_DIR)/corpus-$(n)) | tee $(BENCH_DIR)/results-sizes.md)
 	ATTRIB_BENCH_DATA=$(abspath $(BENCH_DIR))/corpus-$(firstword $(BENCH_SIZES)) $(GO) test ./bench -run '^$$' -bench 'Query|Raw|Floor|Export' -benchtime 20x

@@ -51,11 +51,7 @@ func (rep *Report) RoundHTTPRatio(r Result, rd Round) float64 {
 }
 
 // Spread is the median, least and greatest of some ratios.
-type Spread struct {
-	Median float64 `json:"median"`
-	Min    float64 `json:"min"`
-	Max    float64 `json:"max"`
-}
+type Spread struct{ Median, Min, Max float64 }
 
 func (s Spread) String() string {
 	return fmt.Sprintf("%.2f (%.2f-%.2f)", s.Median, s.Min, s.Max)
@@ -63,14 +59,19 @@ func (s Spread) String() string {
 
 // spread of the ratio each round of r gives by f; zero without rounds.
 func (rep *Report) spread(r Result, f func(Result, Round) float64) Spread {
-	if len(r.Rounds) == 0 {
-		return Spread{}
-	}
 	xs := make([]float64, len(r.Rounds))
 	for i, rd := range r.Rounds {
 		xs[i] = f(r, rd)
 	}
-	slices.Sort(xs)
+	return spreadOf(xs)
+}
+
+// spreadOf is the Spread of xs; zero when xs is empty.
+func spreadOf(xs []float64) Spread {
+	if len(xs) == 0 {
+		return Spread{}
+	}
+	xs = slices.Sorted(slices.Values(xs))
 	m := xs[len(xs)/2]
 	if len(xs)%2 == 0 {
 		m = (xs[len(xs)/2-1] + xs[len(xs)/2]) / 2

@@ -6,13 +6,12 @@
 // bounded by --count requests and --duration; nothing listens beyond
 // 127.0.0.1.
 //
-// With --json each run also keeps its figures, and --compare sets such
-// runs on corpora of different sizes side by side: how each case's cost
-// grows with the corpus.
+// With --sizes it measures instead how each case's cost grows with the
+// corpus, on corpora of growing size measured in turn.
 //
 //	attrib gen --data /tmp/corpus-1k --incidents 1000
-//	attrib-load --data /tmp/corpus-1k --json /tmp/corpus-1k.json
-//	attrib-load --compare /tmp/corpus-1k.json /tmp/corpus-100k.json
+//	attrib-load --data /tmp/corpus-1k
+//	attrib-load --sizes /tmp/corpus-1k /tmp/corpus-100k
 package main
 
 import (
@@ -44,25 +43,24 @@ func run() error {
 		count      = flag.Int("count", 2000, "most timed requests per measurement")
 		duration   = flag.Duration("duration", 2*time.Second, "longest time per measurement")
 		conns      = flag.Int("conns", 32, "connections of the concurrent measurement")
-		rounds     = flag.Int("rounds", 2, "times each one-connection measurement and each floor is taken, the fastest kept")
+		rounds     = flag.Int("rounds", 2, "passes over each case: the first, then rounds that measure the case beside its floors (the fastest of each figure kept); with --sizes, rounds over the corpora")
 		load       = flag.Int("load", 1000, "incidents of the bulk-load comparison (0 skips it)")
 		imports    = flag.Int("import", 100, "incidents of the import comparison (0 skips it)")
 		stixFile   = flag.String("stix", "testdata/attack-ics/ics-attack.json", "STIX bundle of the STIX import comparison (\"\" skips it)")
 		mutation   = flag.Bool("mutation", true, "measure one mutation against a raw synced Update")
 		noSearch   = flag.Bool("no-search", false, "leave out the search cases (they build the index when it is missing)")
 		cpuprofile = flag.String("cpuprofile", "", "write a CPU profile of the query measurements to this file")
-		jsonFile   = flag.String("json", "", "also write each case's figures in process to this file, for --compare")
-		compare    = flag.Bool("compare", false, "instead of measuring, compare the --json files given as arguments, smallest corpus first")
+		sizes      = flag.Bool("sizes", false, "instead, measure how each case's cost grows over the corpora whose data directories are the arguments, smallest first")
 	)
 	flag.Parse()
-	if *compare {
-		return compareSizes(flag.Args())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if *sizes {
+		return growth(ctx, flag.Args(), bench.Config{Count: *count, Duration: *duration, Warm: 50, Rounds: *rounds, Log: os.Stderr})
 	}
 	if *data == "" {
 		return errors.New("--data is required: generate a corpus first with 'attrib gen --data DIR --incidents N'")
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 
 	abs, err := filepath.Abs(*data)
 	if err != nil {
@@ -104,11 +102,6 @@ func run() error {
 	}
 	rep.Markdown(os.Stdout, *conns)
 	pprof.StopCPUProfile()
-	if *jsonFile != "" {
-		if err := bench.WriteSummary(*jsonFile, rep.Summary(filepath.Base(abs))); err != nil {
-			return err
-		}
-	}
 
 	// The load comparison runs last, so its memory does not count in the
 	// idle RSS above.
@@ -175,16 +168,29 @@ func run() error {
 	return nil
 }
 
-// compareSizes prints how each case's cost grows from the first summary's
-// corpus to the last's.
-func compareSizes(files []string) error {
-	runs := make([]bench.Summary, 0, len(files))
-	for _, f := range files {
-		s, err := bench.ReadSummary(f)
+// growth measures how each case's cost grows over the corpora in dirs,
+// smallest first, and prints it.
+func growth(ctx context.Context, dirs []string, cfg bench.Config) error {
+	if len(dirs) < 2 {
+		return errors.New("--sizes needs the data directories of two corpora or more, smallest first")
+	}
+	corpora := make([]bench.Corpus, len(dirs))
+	for i, d := range dirs {
+		abs, err := filepath.Abs(d)
 		if err != nil {
 			return err
 		}
-		runs = append(runs, s)
+		s, err := store.Open(abs, store.Options{ReadOnly: true})
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		corpora[i] = bench.Corpus{Name: filepath.Base(abs), Store: s}
 	}
-	return bench.CompareSizes(os.Stdout, runs)
+	gs, err := bench.MeasureGrowth(ctx, cfg, corpora)
+	if err != nil {
+		return err
+	}
+	bench.GrowthMarkdown(os.Stdout, corpora, gs, max(1, cfg.Rounds))
+	return nil
 }
