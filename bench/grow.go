@@ -11,7 +11,7 @@ import (
 	"github.com/attrib/attrib/store"
 )
 
-// Corpus is one store of a growth measurement, with its fixture.
+// Corpus is one store of a growth measurement, named for the table.
 type Corpus struct {
 	Name  string
 	Store *store.Store

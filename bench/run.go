@@ -30,11 +30,11 @@ type Config struct {
 	Duration time.Duration
 	Warm     int
 	Conns    int // the concurrent-connection measurement (32)
-	// Rounds is how many times each one-connection measurement and each
-	// floor is taken, the fastest kept (at least 2). On a shared machine
-	// one measurement can be slowed by other work by half; the fastest of
-	// several is what the request costs, and floors and cases get as many
-	// tries, so neither is favoured.
+	// Rounds is how many passes Run makes over each case (at least 2):
+	// the first, then rounds that measure the case beside its floors
+	// (Round). On a shared machine other work can slow a measurement by
+	// half for minutes; figures of one round are slowed alike. For
+	// MeasureGrowth it is the number of rounds over the corpora.
 	Rounds int
 	Log    io.Writer // progress lines; nil for none
 	// Index serves the search cases; nil leaves them out.

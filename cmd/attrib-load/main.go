@@ -180,7 +180,7 @@ func growth(ctx context.Context, dirs []string, cfg bench.Config) error {
 		if err != nil {
 			return err
 		}
-		s, err := store.Open(abs, store.Options{ReadOnly: true})
+		s, err := store.Open(abs, store.Options{})
 		if err != nil {
 			return err
 		}
