@@ -62,11 +62,7 @@ func run() error {
 		return errors.New("--data is required: generate a corpus first with 'attrib gen --data DIR --incidents N'")
 	}
 
-	abs, err := filepath.Abs(*data)
-	if err != nil {
-		return err
-	}
-	s, err := store.Open(abs, store.Options{})
+	s, abs, err := openCorpus(*data)
 	if err != nil {
 		return err
 	}
@@ -176,11 +172,7 @@ func growth(ctx context.Context, dirs []string, cfg bench.Config) error {
 	}
 	corpora := make([]bench.Corpus, len(dirs))
 	for i, d := range dirs {
-		abs, err := filepath.Abs(d)
-		if err != nil {
-			return err
-		}
-		s, err := store.Open(abs, store.Options{})
+		s, abs, err := openCorpus(d)
 		if err != nil {
 			return err
 		}
@@ -193,4 +185,15 @@ func growth(ctx context.Context, dirs []string, cfg bench.Config) error {
 	}
 	bench.GrowthMarkdown(os.Stdout, corpora, gs, max(1, cfg.Rounds))
 	return nil
+}
+
+// openCorpus opens the store in data directory dir read-write, as 'attrib
+// serve' does, so that Open brings an older store's indexes up to date
+// before it is measured. abs is dir made absolute.
+func openCorpus(dir string) (s *store.Store, abs string, err error) {
+	if abs, err = filepath.Abs(dir); err != nil {
+		return nil, "", err
+	}
+	s, err = store.Open(abs, store.Options{})
+	return s, abs, err
 }
