@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"time"
 
 	"github.com/attrib/attrib/server"
@@ -43,7 +42,6 @@ func MeasureGrowth(ctx context.Context, cfg Config, corpora []Corpus) ([]Growth,
 	}
 	type side struct {
 		cases    []Case
-		handler  http.Handler
 		inproc   []func() error
 		rawReads []func() error
 	}
@@ -53,14 +51,15 @@ func MeasureGrowth(ctx context.Context, cfg Config, corpora []Corpus) ([]Growth,
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", c.Name, err)
 		}
-		sd := side{cases: Cases(f), handler: server.GraphQL(c.Store, server.DefaultLimits, nil)}
+		sd := side{cases: Cases(f)}
+		h := server.GraphQL(c.Store, server.DefaultLimits, nil)
 		db := c.Store.DB()
 		for _, cs := range sd.cases {
-			op, err := InProcess(sd.handler, cs.Query, cs.Vars)
+			op, err := InProcess(h, cs.Query, cs.Vars)
 			if err != nil {
 				return nil, err
 			}
-			if _, err := Do(sd.handler, cs.Query, cs.Vars); err != nil {
+			if _, err := Do(h, cs.Query, cs.Vars); err != nil {
 				return nil, fmt.Errorf("%s on %s: %w", cs.Name, c.Name, err)
 			}
 			raw := cs.Raw

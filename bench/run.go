@@ -136,21 +136,44 @@ func Run(ctx context.Context, cfg Config, f Fixture) (*Report, error) {
 	if rep.FloorItemsFields, err = Fields(ans); err != nil {
 		return nil, err
 	}
-	measureFloor := func() error {
-		for _, m := range []struct {
-			name  string
-			query string
-			st    *Stats
-		}{{"floor typename in-proc", TypenameQuery, &rep.FloorBare}, {"floor items in-proc", floor.ItemsQuery(FloorItems), &rep.FloorItems}} {
-			op, err := InProcess(fh, m.query, nil)
-			if err != nil {
-				return err
-			}
-			st, err := measure(m.name, 1, op)
+	// The one-connection requests of floors (b) and (c), measured at the
+	// start and end of the run and in every round of every case.
+	floorBare, err := InProcess(fh, TypenameQuery, nil)
+	if err != nil {
+		return nil, err
+	}
+	floorItems, err := InProcess(fh, floor.ItemsQuery(FloorItems), nil)
+	if err != nil {
+		return nil, err
+	}
+	bareInProc, err := InProcess(h, TypenameQuery, nil)
+	if err != nil {
+		return nil, err
+	}
+	bareHTTP, err := OverHTTP(one, srvURL, TypenameQuery, nil)
+	if err != nil {
+		return nil, err
+	}
+	// keepFastest measures each request once more over one connection,
+	// keeping in its Stats the faster of the two.
+	type again struct {
+		what string
+		op   func() error
+		st   *Stats
+	}
+	keepFastest := func(ms ...again) error {
+		for _, m := range ms {
+			st, err := measure(m.what, 1, m.op)
 			if err != nil {
 				return err
 			}
 			keepFaster(m.st, st)
+		}
+		return nil
+	}
+	measureFloor := func() error {
+		if err := keepFastest(again{"floor typename in-proc", floorBare, &rep.FloorBare}, again{"floor items in-proc", floorItems, &rep.FloorItems}); err != nil {
+			return err
 		}
 		rep.PerField = max(0, (rep.FloorItems.P50-rep.FloorBare.P50)/time.Duration(rep.FloorItemsFields))
 		rep.PerFieldCPU = max(0, (rep.FloorItems.CPU-rep.FloorBare.CPU)/time.Duration(rep.FloorItemsFields))
@@ -237,22 +260,6 @@ func Run(ctx context.Context, cfg Config, f Fixture) (*Report, error) {
 		// fastest of each is kept, as for the floors; and the ratio of
 		// each round, whose figures the machine's other work touched
 		// alike, is kept too.
-		bareInProc, err := InProcess(h, TypenameQuery, nil)
-		if err != nil {
-			return nil, err
-		}
-		bareHTTP, err := OverHTTP(one, srvURL, TypenameQuery, nil)
-		if err != nil {
-			return nil, err
-		}
-		floorBare, err := InProcess(fh, TypenameQuery, nil)
-		if err != nil {
-			return nil, err
-		}
-		floorItems, err := InProcess(fh, floor.ItemsQuery(FloorItems), nil)
-		if err != nil {
-			return nil, err
-		}
 		for range rounds - 1 {
 			var rd Round
 			for _, m := range []struct {
@@ -297,35 +304,11 @@ func Run(ctx context.Context, cfg Config, f Fixture) (*Report, error) {
 	// Floor (b) likewise: the bare request again, the fastest kept.
 	bare := &rep.Cases[0]
 	for range rounds - 1 {
-		if err := measureBare(h, one, srvURL, bare, measure); err != nil {
+		if err := keepFastest(again{"typename in-proc", bareInProc, &bare.InProc}, again{"typename http x1", bareHTTP, &bare.HTTP}); err != nil {
 			return nil, err
 		}
 	}
 	return rep, nil
-}
-
-// measureBare measures the bare request in process and over one
-// connection once more, keeping in bare the faster of each.
-func measureBare(h http.Handler, one *http.Client, srvURL string, bare *Result, measure func(string, int, func() error) (Stats, error)) error {
-	for _, m := range []struct {
-		what string
-		op   func() (func() error, error)
-		st   *Stats
-	}{
-		{"typename in-proc", func() (func() error, error) { return InProcess(h, TypenameQuery, nil) }, &bare.InProc},
-		{"typename http x1", func() (func() error, error) { return OverHTTP(one, srvURL, TypenameQuery, nil) }, &bare.HTTP},
-	} {
-		op, err := m.op()
-		if err != nil {
-			return err
-		}
-		st, err := measure(m.what, 1, op)
-		if err != nil {
-			return err
-		}
-		keepFaster(m.st, st)
-	}
-	return nil
 }
 
 // keepFaster keeps in dst the one of dst and st with the lower p50 (st
